@@ -1,0 +1,39 @@
+# Two commands for a new machine: `make report` (the main job) and `make test`. Both set up .venv themselves.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= data/plans
+OUT ?= reports
+
+.PHONY: setup report test lab summary export bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name ttdn_analysis --display-name "ttdn_analysis (.venv)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/python -m ttdn_analysis report --data $(DATA) --out $(OUT)
+
+summary: $(STAMP)
+	$(BIN)/python -m ttdn_analysis summary $(DATA)
+
+export: $(STAMP)
+	$(BIN)/python -m ttdn_analysis export --data $(DATA) --format xlsx --out $(OUT)/tables
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests --doctest-modules ttdn_analysis
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=ttdn_analysis
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_load.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache

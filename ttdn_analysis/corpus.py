@@ -1,0 +1,324 @@
+"""Corpus: load plan files into plans / tasks / assignments / task_themes / problems tables, cached as Parquet."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from . import __version__
+from .assignments import PlanContext, agency_heading, extract_tasks
+from .metadata import parse_metadata
+from .outline import parse_outline
+from .readers import RawDoc, read_plan
+from .text import prepare_lines
+
+__all__ = ["Corpus", "load_corpus", "parse_plan", "PLAN_SUFFIXES", "TABLES", "COLUMNS"]
+
+PLAN_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
+TABLES = ("plans", "tasks", "assignments", "task_themes", "problems")
+META = ["province", "year", "level", "source_file"]
+COLUMNS = {
+    "plans": ["plan_id", "source_file", "province", "year", "issuer", "level", "number", "date", "title",
+              "content_hash", "encoding", "n_lines"],
+    "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "section",
+              "text_lines"] + META,
+    "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
+                    "line"] + META,
+    "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
+                    "sentence_share", "focus", "codebook_version"] + META,
+    "problems": ["source_file", "line", "severity", "kind", "message"],
+}
+
+
+@dataclass
+class Corpus:
+    """The tables of a set of plans. Every row carries plan_id and source lines; see ``COLUMNS``."""
+
+    plans: pd.DataFrame
+    tasks: pd.DataFrame
+    assignments: pd.DataFrame
+    task_themes: pd.DataFrame
+    problems: pd.DataFrame
+    files: list[str] = field(default_factory=list)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per plan: province, year, level, tasks, assignments, distinct agencies, problems.
+
+        Examples
+        --------
+        >>> c = load_corpus([], cache=False)
+        >>> list(c.summary().columns)[:4]
+        ['plan_id', 'province', 'year', 'level']
+        """
+        rows = []
+        for _, p in self.plans.iterrows():
+            a = self.assignments[self.assignments.plan_id == p.plan_id]
+            rows.append({
+                "plan_id": p.plan_id, "province": p.province, "year": p.year, "level": p.level,
+                "tasks": int((self.tasks.plan_id == p.plan_id).sum()), "assignments": len(a),
+                "agencies": int(a.agency.nunique()),
+                "problems": int((self.problems.source_file == p.source_file).sum()),
+            })
+        return pd.DataFrame(rows, columns=["plan_id", "province", "year", "level", "tasks", "assignments",
+                                           "agencies", "problems"])
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS[name]})
+
+
+def _plan_id(path: Path) -> str:
+    return path.stem
+
+
+def _manifest(folder: Path) -> dict[str, dict[str, str]]:
+    f = folder / "manifest.csv"
+    if not f.is_file():
+        return {}
+    try:
+        with f.open(encoding="utf-8-sig") as fh:
+            return {r["file"]: {k: v for k, v in r.items() if v} for r in csv.DictReader(fh) if r.get("file")}
+    except Exception:
+        return {}
+
+
+def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str, list[dict]]:
+    """Parse one read file into table rows (no themes). Never raises for a bad plan: problems are rows.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "x.txt")
+    >>> _ = open(p, "w", encoding="utf-8").write("Không phải kế hoạch.")
+    >>> rows = parse_plan(read_plan(p))
+    >>> [r["kind"] for r in rows["problems"]]
+    ['no_tasks']
+    """
+    src = str(doc.path)
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    for p in doc.problems:
+        rows["problems"].append({"source_file": src, **p})
+    if not doc.lines:
+        return rows
+    pid = _plan_id(doc.path)
+    lines = prepare_lines(doc.lines)
+    outline = parse_outline(lines, is_agency_heading=lambda t: bool(agency_heading(t)))
+    meta = parse_metadata(outline.header, outline.preamble, lines)
+    manifest = manifest or {}
+    for k in ("province", "issuer", "level", "number", "date", "title"):
+        if manifest.get(k):
+            setattr(meta, k, manifest[k])
+    if manifest.get("year"):
+        meta.year = int(manifest["year"])
+    rows["plans"].append({
+        "plan_id": pid, "source_file": src, "province": meta.province, "year": meta.year, "issuer": meta.issuer,
+        "level": meta.level, "number": meta.number, "date": meta.date, "title": meta.title,
+        "content_hash": doc.sha256, "encoding": doc.encoding, "n_lines": len(doc.lines),
+    })
+    for k in ("province", "year"):
+        if getattr(meta, k) is None:
+            rows["problems"].append({"source_file": src, "line": None, "severity": "warning", "kind": f"no_{k}",
+                                     "message": f"could not read the plan's {k} from its header"})
+    carry = {"province": meta.province, "year": meta.year, "level": meta.level, "source_file": src}
+    ctx = PlanContext(meta.level, meta.issuer_agency)
+    placed: set[int] = set()
+    seen_unknown: set[str] = set()
+    seen_paths: dict[str, int] = {}
+    for block in outline.tasks():
+        for rec in extract_tasks(block, ctx):
+            path = rec.path
+            if path in seen_paths:  # a lost heading can repeat a number: keep ids unique, say so
+                seen_paths[path] += 1
+                rows["problems"].append({"source_file": src, "line": rec.head.start, "severity": "warning",
+                                         "kind": "duplicate_path",
+                                         "message": f"outline number {path} occurs again; kept as {path}~{seen_paths[path]}"})
+                path = f"{path}~{seen_paths[path]}"
+            else:
+                seen_paths[path] = 1
+            tid = f"{pid}:{path}"
+            own = [ln for ln in rec.lines]
+            placed.update(i for ln in own for i in range(ln.start, ln.end + 1))
+            rows["tasks"].append({
+                "plan_id": pid, "task_id": tid, "path": path, "title": rec.title,
+                "text": "\n".join(ln.text for ln in own), "line_start": rec.head.start,
+                "line_end": max(ln.end for ln in own), "timeframe": rec.timeframe, "section": rec.section,
+                "text_lines": [ln.start for ln in own], **carry,
+            })
+            for role, hits in (("lead", rec.lead), ("support", rec.support)):
+                for h in hits:
+                    rows["assignments"].append({
+                        "plan_id": pid, "task_id": tid, "path": path, "agency": h.agency.canonical,
+                        "agency_raw": h.raw, "role": role, "is_collective": bool(h.agency.is_collective),
+                        "agency_type": h.agency.type, "line": rec.hit_lines.get(h.agency.canonical, rec.head.start),
+                        **carry,
+                    })
+            for h, line in rec.unknown:
+                if h.agency.canonical not in seen_unknown:
+                    seen_unknown.add(h.agency.canonical)
+                    rows["problems"].append({"source_file": src, "line": line, "severity": "warning",
+                                             "kind": "unknown_agency",
+                                             "message": f"agency not in the registry: {h.raw!r} (add an alias "
+                                                        "in ttdn_analysis/data/agency_aliases.csv)"})
+    if not rows["tasks"]:
+        rows["problems"].append({"source_file": src, "line": None, "severity": "error", "kind": "no_tasks",
+                                 "message": "no task section or numbered tasks found: is this a plan?"})
+    # every line is accounted for: in a task, a known non-task part, or reported
+    known_parts = outline.header + outline.preamble + outline.closing + outline.skipped
+    for sec in outline.sections:
+        if sec.section not in ("tasks", "implementation", "other"):
+            known_parts += [ln for n in sec.walk() for ln in n.lines]
+        else:
+            known_parts += [ln for n in sec.walk() if n.children or n is sec for ln in n.lines]
+    for ln in known_parts:
+        placed.update(range(ln.start, ln.end + 1))
+    for ln in lines:
+        if ln.start not in placed:
+            rows["problems"].append({"source_file": src, "line": ln.start, "severity": "info",
+                                     "kind": "unplaced_line",
+                                     "message": f"line not in any task (no agency named in an implementation "
+                                                f"item?): {ln.text[:80]!r}"})
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _fingerprint() -> str:
+    """Hash of the package's code and data: a cache entry is valid only for the code that made it."""
+    h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).parent
+    for p in sorted(list(root.glob("*.py")) + list(root.glob("data/*"))):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_dir() -> Path:
+    d = os.environ.get("TTDN_CACHE_DIR")
+    return Path(d) if d else Path.home() / ".cache" / "ttdn_analysis"
+
+
+def _plan_tables(path: Path, manifest: dict[str, str], cache: bool) -> dict[str, pd.DataFrame]:
+    doc = read_plan(path)
+    key = hashlib.sha256(f"{doc.sha256}|{path.resolve()}|{sorted(manifest.items())}|{_fingerprint()}".encode()
+                         ).hexdigest()[:32]
+    cdir = _cache_dir() / key
+    if cache and doc.sha256 and all((cdir / f"{t}.parquet").is_file() for t in TABLES):
+        try:
+            return {t: pd.read_parquet(cdir / f"{t}.parquet") for t in TABLES}
+        except Exception:
+            pass
+    rows = parse_plan(doc, manifest)
+    try:
+        from .themes import tag_tasks
+        tasks_df = pd.DataFrame(rows["tasks"], columns=COLUMNS["tasks"])
+        themes = tag_tasks(tasks_df) if len(tasks_df) else _empty("task_themes")
+    except Exception as exc:  # theme tagging must not lose a plan
+        themes = _empty("task_themes")
+        rows["problems"].append({"source_file": str(path), "line": None, "severity": "error",
+                                 "kind": "themes_failed", "message": f"theme tagging failed: {exc}"})
+    tables = {t: pd.DataFrame(rows[t], columns=COLUMNS[t]) if t != "task_themes" else themes for t in TABLES}
+    if cache and doc.sha256:
+        try:
+            cdir.mkdir(parents=True, exist_ok=True)
+            for t, df in tables.items():
+                df.to_parquet(cdir / f"{t}.parquet", index=False)
+        except Exception:
+            pass
+    return tables
+
+
+def _files(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike]) -> tuple[list[Path], list[dict]]:
+    problems = []
+    if isinstance(path_or_paths, (str, os.PathLike)):
+        items = [Path(path_or_paths)]
+    else:
+        items = [Path(p) for p in path_or_paths]
+    files: list[Path] = []
+    for it in items:
+        if it.is_dir():
+            for f in sorted(it.iterdir()):
+                if f.is_file() and not f.name.startswith(".") and f.name != "manifest.csv":
+                    if f.suffix.lower() in PLAN_SUFFIXES:
+                        files.append(f)
+                    else:
+                        problems.append({"source_file": str(f), "line": None, "severity": "warning",
+                                         "kind": "unsupported_format",
+                                         "message": f"not a plan file type ({f.suffix or 'no suffix'}); skipped"})
+        elif it.is_file():
+            files.append(it)
+        else:
+            problems.append({"source_file": str(it), "line": None, "severity": "error", "kind": "unreadable",
+                             "message": "no such file or folder"})
+    return files, problems
+
+
+def _progress(items: list, desc: str):
+    if len(items) > 20 and sys.stderr.isatty():
+        try:
+            from tqdm import tqdm
+            return tqdm(items, desc=desc)
+        except ImportError:
+            pass
+    return items
+
+
+def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], cache: bool = True) -> Corpus:
+    """Load a folder of plans (or a list of files) into a :class:`Corpus`.
+
+    Unreadable files and lines that cannot be placed become rows of ``problems``; nothing raises for a bad
+    plan. Unchanged files are read from a Parquet cache keyed by content hash (``cache=False`` bypasses it).
+
+    Examples
+    --------
+    >>> c = load_corpus("data/plans")  # doctest: +SKIP
+    >>> c.plans[["province", "year", "level"]]  # doctest: +SKIP
+    """
+    files, problems = _files(path_or_paths)
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    manifests: dict[Path, dict] = {}
+    hashes: dict[str, str] = {}
+    for f in _progress(files, "plans"):
+        folder = f.parent
+        if folder not in manifests:
+            manifests[folder] = _manifest(folder)
+        try:
+            tables = _plan_tables(f, manifests[folder].get(f.name, {}), cache)
+        except Exception as exc:  # never let one plan stop the corpus
+            problems.append({"source_file": str(f), "line": None, "severity": "error", "kind": "parse_failed",
+                             "message": f"could not parse: {type(exc).__name__}: {exc}"})
+            continue
+        plans = tables["plans"]
+        if len(plans):
+            h = plans["content_hash"].iloc[0]
+            if h in hashes:
+                problems.append({"source_file": str(f), "line": None, "severity": "warning", "kind": "duplicate",
+                                 "message": f"same content as {hashes[h]}; not loaded twice"})
+                continue
+            hashes[h] = str(f)
+        for t in TABLES:
+            parts[t].append(tables[t])
+    if problems:
+        parts["problems"].append(pd.DataFrame(problems, columns=COLUMNS["problems"]))
+    out = {}
+    for t in TABLES:
+        frames = [p for p in parts[t] if len(p)]
+        df = pd.concat(frames, ignore_index=True) if frames else _empty(t)
+        if t == "problems":
+            df = df.sort_values(["source_file", "line"], na_position="first", kind="stable").reset_index(drop=True)
+        out[t] = df
+    if len(out["plans"]):
+        out["plans"]["year"] = out["plans"]["year"].astype("Int64")
+    for t in ("tasks", "assignments", "task_themes"):
+        if len(out[t]) and "year" in out[t]:
+            out[t]["year"] = out[t]["year"].astype("Int64")
+    if len(out["problems"]):
+        out["problems"]["line"] = out["problems"]["line"].astype("Int64")
+    return Corpus(out["plans"], out["tasks"], out["assignments"], out["task_themes"], out["problems"],
+                  [str(f) for f in files])

@@ -1,0 +1,259 @@
+"""Vietnam's provinces before and after the 2025 merger: name lookup, text matching and merged units."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from ttdn_analysis.text import match_key, nfc, unify_tones
+
+__all__ = ["provinces", "canonical_province", "find_province", "merged_province"]
+
+_COLUMNS = ["name", "kind", "aliases", "valid_from", "valid_to", "merged_into", "source", "note"]
+# Administrative prefixes that may precede a province name ("Tỉnh Đắk Lắk", "TP. Hồ Chí Minh", "Thành phố Huế").
+_PREFIX_RE = re.compile(r"^(?:(?:tỉnh|thành phố|thủ đô|tinh|thanh pho|thu do)\s+|(?:tp|t\.p)\.?\s*)")
+# Bare names that are also common words or a person's name ("hòa bình" = peace, "Chủ tịch Hồ Chí Minh"):
+# in running text they count only next to an administrative cue (see ``find_province``).
+_NEEDS_CUE = {"hòa bình", "hoa binh", "hồ chí minh", "ho chi minh", "hcm"}
+# Phrases that contain a province name but do not name the province.
+_NOT_A_PROVINCE = ["thái bình dương", "điện biên phủ", "hải dương học"]
+_CUE_BEFORE_RE = re.compile(r"(?:^|[|\n\r\t:;(]|\b(?:tỉnh|thành phố|thủ đô|tp\.?|t\.p\.?|ubnd))\s*$", re.IGNORECASE)
+_CUE_AFTER_RE = re.compile(r"^\s*,\s*ngày\b", re.IGNORECASE)
+
+
+def _ascii(s: str) -> str:
+    """Accent-stripped form of a match key ("đắk lắk" → "dak lak")."""
+    s = s.replace("đ", "d").replace("Đ", "D")
+    s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", s)
+
+
+def _key(s: str) -> str:
+    """Match key with dashes treated as spaces ("Bà Rịa-Vũng Tàu" → "bà rịa vũng tàu")."""
+    return re.sub(r"\s*-\s*", " ", match_key(s)).strip()
+
+
+def _date(on: object) -> str:
+    """ISO date string for *on*; raises ``ValueError`` for anything else."""
+    if isinstance(on, (_dt.date, pd.Timestamp)):
+        return on.strftime("%Y-%m-%d")
+    return _dt.date.fromisoformat(str(on).strip()[:10]).isoformat()
+
+
+@lru_cache(maxsize=1)
+def _table() -> pd.DataFrame:
+    """The package table ``data/provinces.csv`` (cached; callers must copy before changing it)."""
+    with resources.files("ttdn_analysis").joinpath("data/provinces.csv").open("r", encoding="utf-8") as f:
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    return df[_COLUMNS]
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> tuple[dict[str, str], dict[str, str]]:
+    """Maps match key → official name and accent-stripped key → official name."""
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    for name, aliases in zip(_table()["name"], _table()["aliases"]):
+        for form in [name, *filter(None, aliases.split("|"))]:
+            k = _key(form)
+            for cand in {k, _PREFIX_RE.sub("", k)} - {""}:
+                exact.setdefault(cand, name)
+                loose.setdefault(_ascii(cand), name)
+    return exact, loose
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over all province names and aliases (longest first) and its key → name map."""
+    forms: dict[str, str] = {}
+    for name, aliases in zip(_table()["name"], _table()["aliases"]):
+        for form in [name, *filter(None, aliases.split("|"))]:
+            k = _key(form)
+            forms.setdefault(k, name)
+            forms.setdefault(_ascii(k), name)
+    alts = []
+    for k in sorted(forms, key=lambda x: (-len(x), x)):
+        alts.append(r"[\s\-]+".join(re.escape(w) for w in k.split()))
+    pat = re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])", re.IGNORECASE)
+    return pat, forms
+
+
+def provinces(on: str | None = None) -> pd.DataFrame:
+    """Provinces and centrally governed cities, optionally only those in force on a date.
+
+    Parameters
+    ----------
+    on : str or None
+        ISO date (``"2025-07-01"``). ``None`` returns every row: the 63 units of 2008-08-01 to
+        2025-06-30, the city of Huế (from 2025-01-01) and the 23 merged units from 2025-07-01.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``kind``, ``aliases`` (pipe-separated), ``valid_from``, ``valid_to``,
+        ``merged_into``, ``source``, ``note``; all strings, ``""`` when empty (an empty ``valid_to``
+        means still in force). A copy: changing it does not change the package data.
+
+    Notes
+    -----
+    ``valid_from`` of the pre-2025 units is 2008-08-01, the day the 63-unit map began (Hà Tây joined
+    Hà Nội, Resolution 15/2008/QH12); most units are older. Thừa Thiên Huế ends on 2024-12-31 and
+    continues as the centrally governed city of Huế. Merged units follow Resolution 202/2025/QH15 and
+    start on 2025-07-01, when the new provincial authorities began work. Where a merged unit keeps
+    the name of a former one (Đắk Lắk), the name has two rows: before and after 2025-07-01.
+
+    Examples
+    --------
+    >>> len(provinces("2024-06-01")), len(provinces("2025-07-01"))
+    (63, 34)
+    >>> provinces("2026-01-01").query("kind != 'tỉnh'")["name"].tolist()
+    ['Hà Nội', 'Huế', 'Hải Phòng', 'Đà Nẵng', 'Hồ Chí Minh', 'Cần Thơ']
+    """
+    df = _table()
+    if on is not None:
+        d = _date(on)
+        df = df[(df["valid_from"] <= d) & ((df["valid_to"] == "") | (df["valid_to"] >= d))]
+        # Capitals first, then the official order of the source table.
+        df = df.assign(_c=(df["kind"] == "tỉnh")).sort_values("_c", kind="stable").drop(columns="_c")
+    return df.reset_index(drop=True).copy()
+
+
+def canonical_province(raw: str) -> str | None:
+    """Official name of a province written in any known form.
+
+    Parameters
+    ----------
+    raw : str
+        A province name in any case, tone-mark style (``"Hoà"``/``"Hòa"``) or alias, with or
+        without accents and with or without a ``"Tỉnh"``, ``"Thành phố"`` or ``"TP."`` prefix.
+
+    Returns
+    -------
+    str or None
+        The official name without prefix (``"Đắk Lắk"``), or ``None`` when unknown.
+
+    Examples
+    --------
+    >>> canonical_province("TỈNH ĐẮK LẮK"), canonical_province("Dak Lak"), canonical_province("TP.HCM")
+    ('Đắk Lắk', 'Đắk Lắk', 'Hồ Chí Minh')
+    >>> canonical_province("Khánh Hoà"), canonical_province("Thành phố Huế"), canonical_province("Thừa Thiên - Huế")
+    ('Khánh Hòa', 'Huế', 'Thừa Thiên Huế')
+    >>> canonical_province("Atlantis") is None
+    True
+    """
+    if not isinstance(raw, str):
+        return None
+    k = re.sub(r"\s*\((?:cũ|mới|cu|moi)\)\W*$", "", _key(raw))
+    k = k.strip(" .,;:|()[]\"'")
+    if not k:
+        return None
+    exact, loose = _lookup()
+    for cand in (k, _PREFIX_RE.sub("", k)):
+        if cand in exact:
+            return exact[cand]
+    for cand in (_ascii(k), _PREFIX_RE.sub("", _ascii(k))):
+        if cand in loose:
+            return loose[cand]
+    return None
+
+
+def _has_cue(text: str, start: int, end: int) -> bool:
+    """True when a bare ambiguous name at ``text[start:end]`` is next to an administrative cue."""
+    return bool(_CUE_BEFORE_RE.search(text[max(0, start - 30):start]) or _CUE_AFTER_RE.match(text[end:end + 20]))
+
+
+def find_province(text: str) -> str | None:
+    """The first province named in a piece of text.
+
+    Names and aliases are matched on syllable boundaries, longest first, ignoring case and tone-mark
+    style. Phrases that only contain a province name (``"Thái Bình Dương"``, ``"Điện Biên Phủ"``)
+    are skipped, and names that are also common words or a person's name (Hòa Bình, Hồ Chí Minh)
+    count only after ``tỉnh``/``thành phố``/``TP.``/``UBND``, at the start of a line or table cell,
+    or before ``", ngày"``.
+
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. a document header or a table cell.
+
+    Returns
+    -------
+    str or None
+        Official province name, or ``None`` when no province is named.
+
+    Examples
+    --------
+    >>> find_province("Đắk Lắk, ngày 05 tháng 8 năm 2024")
+    'Đắk Lắk'
+    >>> find_province("UBND TỈNH QUẢNG NAM"), find_province("Cơ quan ban hành | Tỉnh Hà Nam")
+    ('Quảng Nam', 'Hà Nam')
+    >>> find_province("Giữ vững hòa bình ở biển Thái Bình Dương") is None
+    True
+    """
+    if not isinstance(text, str) or not text:
+        return None
+    s = unify_tones(nfc(text))
+    pat, forms = _pattern()
+    blocked = [(m.start(), m.end()) for p in _NOT_A_PROVINCE for m in re.finditer(re.escape(p), s, re.IGNORECASE)]
+    for m in pat.finditer(s):
+        if any(a < m.end() and m.start() < b for a, b in blocked):
+            continue
+        k = re.sub(r"[\s\-]+", " ", m.group(0).lower())
+        if k in _NEEDS_CUE and not _has_cue(s, m.start(), m.end()):
+            continue
+        return forms[k]
+    return None
+
+
+def merged_province(name: str, on: str = "2025-07-01") -> str:
+    """The province or city that *name* belongs to on a date.
+
+    Parameters
+    ----------
+    name : str
+        A province name in any form accepted by :func:`canonical_province`.
+    on : str
+        ISO date. Default ``"2025-07-01"``, the first day of the merged units.
+
+    Returns
+    -------
+    str
+        Official name of the unit in force on *on* that contains *name*'s territory. For a unit
+        that did not yet exist on *on* (Huế before 2025), its single predecessor; otherwise *name*.
+
+    Raises
+    ------
+    ValueError
+        If *name* is not a known province or *on* is not an ISO date.
+
+    Examples
+    --------
+    >>> merged_province("Phú Yên", on="2026-01-01"), merged_province("Phú Yên", on="2024-01-01")
+    ('Đắk Lắk', 'Phú Yên')
+    >>> merged_province("Tỉnh Bình Phước"), merged_province("Thừa Thiên Huế")
+    ('Đồng Nai', 'Huế')
+    """
+    canon = canonical_province(name)
+    if canon is None:
+        raise ValueError(f"unknown province: {name!r}")
+    d = _date(on)
+    df = _table()
+    current = canon
+    for _ in range(len(df)):
+        rows = df[df["name"] == current]
+        if ((rows["valid_from"] <= d) & ((rows["valid_to"] == "") | (rows["valid_to"] >= d))).any():
+            return current
+        ended = rows[(rows["valid_to"] != "") & (rows["valid_to"] < d) & (rows["merged_into"] != "")]
+        if ended.empty:
+            break
+        current = ended.sort_values("valid_to")["merged_into"].iloc[-1]
+    # Not in force yet: fall back to a sole predecessor in force on that date.
+    before = df[(df["merged_into"] == canon) & (df["name"] != canon) & (df["valid_from"] <= d)
+                & ((df["valid_to"] == "") | (df["valid_to"] >= d))]
+    if len(before) == 1 and (df["name"] == canon).sum() == 1:
+        return before["name"].iloc[0]
+    return canon
