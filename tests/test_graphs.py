@@ -525,3 +525,33 @@ def test_network_figure_empty_and_directed(assignments):
     assert len(g.network_figure(nx.Graph()).data) == 0
     fig = g.network_figure(g.lead_support_graph(assignments), lang="en")
     assert any(" → " in h for tr in fig.data for h in (tr.hovertext or ()))
+
+
+def test_network_figure_escapes_agency_names():
+    a = pd.DataFrame({"task_id": ["t1", "t1", "t2", "t2"],
+                      "agency": ["<script>alert('x')</script>", "Sở A & B", "Sở A & B", "Sở C"],
+                      "role": ["lead", "support", "lead", "support"],
+                      "agency_type": ["media", "state_department", "state_department", "mystery"]})
+    tasks = pd.DataFrame({"task_id": ["t1", "t2"], "path": ["I.1", "I.2"],
+                          "title": ["<img src=x onerror=alert(1)>", "Quảng bá"]})
+    fig = g.network_figure(g.coassignment_graph(a, tasks=tasks), title="<script>t</script>")
+    hovers = [h for tr in fig.data for h in (tr.hovertext or ())]
+    assert len(hovers) == 3 + 2  # three nodes, two edge midpoints
+    assert not any("<script" in h or "<img" in h for h in hovers)
+    assert any("&lt;script&gt;" in h for h in hovers) and any("&lt;img" in h for h in hovers)
+    assert any("Sở A &amp; B" in h for h in hovers)
+    assert "<script" not in fig.layout.title.text
+    colours = {tr.name: tr.marker.color for tr in fig.data if tr.mode == "markers" and tr.showlegend}
+    assert colours["mystery"] == "#BBBBBB"  # unlisted type: grey, own legend entry
+
+
+def test_harmonized_with_real_lineage_if_present():
+    lineage = pytest.importorskip("ttdn_analysis.lineage")
+    if not hasattr(lineage, "harmonize"):
+        pytest.skip("lineage.harmonize not written yet")
+    a = pd.DataFrame({"task_id": ["t1", "t1"], "agency": ["Sở Thông tin và Truyền thông", "Sở Ngoại vụ"],
+                      "role": ["lead", "support"], "province": "Đắk Lắk"})
+    expected = lineage.harmonize(a.copy(), on="2026-01-01", column="agency")["successor"]
+    h = g.harmonized(a, on="2026-01-01")
+    assert h["agency"].tolist() == [s if isinstance(s, str) and s else o for s, o in zip(expected, a["agency"])]
+    assert h["agency_original"].tolist() == a["agency"].tolist()

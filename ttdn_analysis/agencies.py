@@ -190,7 +190,8 @@ def vague_at(key: str, pos: int) -> int | None:
     return m.end() if m else None
 
 
-_PREFIX = re.compile(r"(?:\s|[,;.:]|(?:mời|đề nghị|giao|và|với|cùng|gồm|là)(?![^\W_]))+")
+_PREFIX = re.compile(r"(?:\s|[,;.:]|(?:mời|đề nghị|giao|và|với|cùng|gồm|là)(?![^\W_])"
+                     r"|các\s+(?:cơ\s+quan|đơn\s+vị)(?:,\s*đơn\s+vị)?\s+(?:trực\s+thuộc|thuộc|của)\s+(?=bộ\s))+")
 _SEP = re.compile(r"\s*(?:[,;]|và(?![^\W_])|&)\s*")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .agencies import Agency, AgencyHit, scan_list
+from .agencies import Agency, AgencyHit, match_at, scan_list
 from .outline import TaskBlock, field_of, strip_marker
 from .text import Line, line_key
 
@@ -106,6 +106,16 @@ def _partners(text: str, issuer: str | None) -> list[AgencyHit]:
     return out
 
 
+def _own_units(text: str, issuer: str) -> list[AgencyHit]:
+    """The department's own units named anywhere in *text* ("… các phòng, đơn vị thuộc Sở để tổ chức …")."""
+    key = line_key(text)
+    for m in re.finditer(r"(?<![^\W_])(?:các|văn)\s", key):
+        found = match_at(key, m.start(), issuer)
+        if found and found[0].canonical.endswith(issuer):
+            return [AgencyHit(text[m.start():found[1]], found[0], m.start(), found[1])]
+    return []
+
+
 def _field_values(lines: list[Line], issuer: str | None):
     """Yield (role, hits, line) for field lines, following '- Cơ quan chủ trì:' + '+ activity: agencies' lines."""
     pending_role = None
@@ -200,6 +210,8 @@ def _one_task(path: str, head: Line, title: str, lines: list[Line], section: str
                 lead += [(h, ln.start) for h in _subject(rest, issuer)]
     if ctx.level == "department" and ctx.issuer_agency:
         own = Agency(ctx.issuer_agency, "state_department", "province")
+        if not lead and section == "implementation":
+            lead = [(h, head.start) for h in _own_units(" ".join(ln.text for ln in text_lines), ctx.issuer_agency)]
         if not lead and partners:
             lead = partners
             partners = [(AgencyHit(ctx.issuer_agency, own, 0, 0), head.start)]

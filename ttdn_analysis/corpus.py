@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -133,7 +134,10 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
     seen_unknown: set[str] = set()
     seen_paths: dict[str, int] = {}
     for block in outline.tasks():
-        for rec in extract_tasks(block, ctx):
+        recs = extract_tasks(block, ctx)
+        if recs:  # the heading of an item split into bullet tasks is accounted for by them
+            placed.update(i for ln in block.lines for i in range(ln.start, ln.end + 1))
+        for rec in recs:
             path = rec.path
             if path in seen_paths:  # a lost heading can repeat a number: keep ids unique, say so
                 seen_paths[path] += 1
@@ -183,8 +187,8 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
         if ln.start not in placed:
             rows["problems"].append({"source_file": src, "line": ln.start, "severity": "info",
                                      "kind": "unplaced_line",
-                                     "message": f"line not in any task (no agency named in an implementation "
-                                                f"item?): {ln.text[:80]!r}"})
+                                     "message": f"lines {ln.start}-{ln.end} not in any task (an implementation "
+                                                f"item that names no agency?): {ln.text[:80]!r}"})
     return rows
 
 
@@ -309,7 +313,9 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
     out = {}
     for t in TABLES:
         frames = [p for p in parts[t] if len(p)]
-        df = pd.concat(frames, ignore_index=True) if frames else _empty(t)
+        with warnings.catch_warnings():  # all-NA columns (e.g. no number yet) are expected
+            warnings.simplefilter("ignore", FutureWarning)
+            df = pd.concat(frames, ignore_index=True) if frames else _empty(t)
         if t == "problems":
             df = df.sort_values(["source_file", "line"], na_position="first", kind="stable").reset_index(drop=True)
         out[t] = df

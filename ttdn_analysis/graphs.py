@@ -56,6 +56,8 @@ AGENCY_TYPE_COLOURS: dict[str, str] = {
     "armed_forces_police": "#56B4E9",
     "mass_organisation": "#E69F00",
     "central": "#CC79A7",
+    "central_agency": "#CC79A7",
+    "state_government": "#332288",
     "district": "#F0E442",
     "collective": "#999999",
     "unknown": "#BBBBBB",
@@ -70,6 +72,8 @@ AGENCY_TYPE_LABELS: dict[str, dict[str, str]] = {
         "armed_forces_police": "Lực lượng vũ trang, công an",
         "mass_organisation": "Mặt trận, đoàn thể",
         "central": "Cơ quan Trung ương",
+        "central_agency": "Cơ quan Trung ương",
+        "state_government": "Ủy ban nhân dân",
         "district": "Cấp huyện, xã",
         "collective": "Nhóm cơ quan (tập thể)",
         "unknown": "Chưa phân loại",
@@ -81,6 +85,8 @@ AGENCY_TYPE_LABELS: dict[str, dict[str, str]] = {
         "armed_forces_police": "Armed forces & police",
         "mass_organisation": "Mass organisation",
         "central": "Central agency",
+        "central_agency": "Central agency",
+        "state_government": "People's Committee",
         "district": "District / commune",
         "collective": "Collective (group of agencies)",
         "unknown": "Unclassified",
@@ -170,8 +176,9 @@ def _prepare(assignments: pd.DataFrame, include_collectives: bool) -> pd.DataFra
     if df["task_id"].isna().any():
         raise ValueError("assignments.task_id contains missing values")
     agency = df["agency"].astype("string").str.strip()
-    df = df.loc[agency.notna().to_numpy() & (agency.fillna("") != "").to_numpy()].copy()
-    df["agency"] = agency[df.index].astype(str)
+    keep = agency.notna().to_numpy() & (agency.fillna("") != "").to_numpy()
+    df = df.loc[keep].copy()
+    df["agency"] = agency.to_numpy()[keep].astype(str)
     role = df["role"].astype("string").str.strip().str.lower()
     bad = sorted(set(role.dropna()) - set(_ROLES)) + (["<missing>"] if role.isna().any() else [])
     if bad:

@@ -1,0 +1,139 @@
+"""Tests for ttdn_analysis.lineage: the 2025 agency crosswalk."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ttdn_analysis.lineage import harmonize, lineage_table, successors
+from ttdn_analysis.provinces import canonical_province
+
+STTTT = "Sở Thông tin và Truyền thông"
+VHTTDL = "Sở Văn hóa, Thể thao và Du lịch"
+KHCN = "Sở Khoa học và Công nghệ"
+
+
+def names(result: list[dict]) -> set[str]:
+    return {r["successor"] for r in result}
+
+
+def test_table_shape_and_types():
+    t = lineage_table()
+    assert list(t.columns) == ["old", "successor", "function", "effective", "confirmed", "scope", "source", "note"]
+    assert t["confirmed"].map(type).eq(bool).all()
+    assert t["effective"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+    assert t["source"].str.len().gt(0).all()
+    scopes = set(t["scope"]) - {""}
+    assert all(canonical_province(s) == s for s in scopes)
+
+
+def test_sttt_two_successors_after_merger():
+    res = successors(STTTT, on="2026-01-01")
+    assert names(res) == {KHCN, VHTTDL}
+    by = {r["successor"]: r for r in res}
+    assert "TTĐN" in by[VHTTDL]["function"]
+    assert by[KHCN]["function"].startswith("all but")
+    assert by[KHCN]["confirmed"] is True
+    assert all(r["effective"] == "2025-03-01" for r in res)
+    assert set(res[0]) == {"successor", "function", "effective", "confirmed", "source"}
+
+
+def test_sttt_itself_before_merger():
+    assert successors(STTTT, on="2024-06-01") == [
+        {"successor": STTTT, "function": "", "effective": "", "confirmed": True, "source": ""}
+    ]
+
+
+def test_name_variants():
+    assert names(successors("sở thông tin và truyền thông")) == {KHCN, VHTTDL}
+    assert names(successors("Ban Dân vận Tỉnh uỷ")) == {"Ban Tuyên giáo và Dân vận Tỉnh ủy"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Bộ Thông tin và Truyền thông", {"Bộ Khoa học và Công nghệ", "Bộ Văn hóa, Thể thao và Du lịch"}),
+        ("Sở Kế hoạch và Đầu tư", {"Sở Tài chính"}),
+        ("Sở Lao động - Thương binh và Xã hội", {"Sở Nội vụ"}),
+        ("Ban Dân tộc tỉnh", {"Sở Dân tộc và Tôn giáo"}),
+        ("Ban Tuyên giáo Tỉnh ủy", {"Ban Tuyên giáo và Dân vận Tỉnh ủy"}),
+        ("Ban Dân vận Tỉnh ủy", {"Ban Tuyên giáo và Dân vận Tỉnh ủy"}),
+        ("UBND cấp huyện", {"UBND cấp xã"}),
+        ("Báo tỉnh", {"Báo và Phát thanh, Truyền hình tỉnh"}),
+        ("Đài Phát thanh và Truyền hình tỉnh", {"Báo và Phát thanh, Truyền hình tỉnh"}),
+        ("Cục Thông tin đối ngoại", {"Cục Thông tin đối ngoại"}),
+        ("Sở Y tế", {"Sở Y tế"}),
+    ],
+)
+def test_successors_2026(old, new):
+    assert names(successors(old, on="2026-01-01")) == new
+
+
+def test_district_level_abolished_confirmed():
+    (r,) = successors("UBND cấp huyện", on="2026-01-01")
+    assert r["successor"] == "UBND cấp xã" and r["confirmed"] is True and r["effective"] == "2025-07-01"
+    assert names(successors("UBND cấp huyện", on="2025-06-30")) == {"UBND cấp huyện"}
+
+
+def test_chain_follows_dates_in_gia_lai():
+    station = "Đài Phát thanh và Truyền hình tỉnh"
+    assert names(successors(station, on="2025-04-01", province="Gia Lai")) == {station}
+    assert names(successors(station, on="2025-06-01", province="Gia Lai")) == {"Báo tỉnh"}
+    (r,) = successors(station, on="2026-01-01", province="Gia Lai")
+    assert r["successor"] == "Báo và Phát thanh, Truyền hình tỉnh"
+    assert r["confirmed"] is True and r["effective"] == "2025-07-01"
+    # Without a province the national model applies, not confirmed.
+    (g,) = successors(station, on="2026-01-01")
+    assert g["confirmed"] is False
+
+
+def test_foreign_affairs_dong_nai():
+    assert names(successors("Sở Ngoại vụ", on="2024-06-01", province="Đồng Nai")) == {"Sở Ngoại vụ"}
+    assert names(successors("Sở Ngoại vụ", on="2025-06-01", province="Tỉnh Đồng Nai")) == {
+        "Văn phòng Ủy ban nhân dân tỉnh"
+    }
+    (r,) = successors("Sở Ngoại vụ", on="2026-01-01", province="Đồng Nai")
+    assert r["successor"] == "Sở Ngoại vụ" and r["effective"] == "2025-12-03"
+
+
+def test_foreign_affairs_other_provinces():
+    assert names(successors("Sở Ngoại vụ", on="2026-01-01", province="Gia Lai")) == {"Sở Ngoại vụ"}
+    (r,) = successors("Sở Ngoại vụ", on="2026-01-01", province="Phú Yên")
+    assert r["successor"] == "Văn phòng Ủy ban nhân dân tỉnh" and r["confirmed"] is False
+    assert names(successors("Sở Ngoại vụ", on="2026-01-01")) == {"Sở Ngoại vụ"}
+
+
+def test_sorted_and_deterministic():
+    a = successors("Bộ Thông tin và Truyền thông")
+    assert a == successors("Bộ Thông tin và Truyền thông")
+    assert [r["successor"] for r in a] == sorted(r["successor"] for r in a)
+
+
+def test_harmonize_small_frame():
+    df = pd.DataFrame(
+        {
+            "agency": [STTTT, "Ban Tuyên giáo Tỉnh ủy", "Sở Ngoại vụ", "Sở Ngoại vụ", "Sở Y tế", None],
+            "province": ["Đắk Lắk", "Đồng Nai", "Đồng Nai", "Phú Yên", "Gia Lai", "Gia Lai"],
+        }
+    )
+    out = harmonize(df, on="2026-01-01")
+    assert out is not df and "successor" not in df.columns
+    assert out["successor"].tolist() == [
+        VHTTDL,
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        "Sở Ngoại vụ",
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        "Sở Y tế",
+        None,
+    ]
+    assert out["successor_confirmed"].tolist() == [False, True, True, False, True, False]
+    assert out["successor_confirmed"].dtype == bool
+
+
+def test_harmonize_before_merger_and_other_column():
+    df = pd.DataFrame({"lead": [STTTT, "Sở Kế hoạch và Đầu tư"]})
+    out = harmonize(df, on="2024-06-01", column="lead")
+    assert out["successor"].tolist() == [STTTT, "Sở Kế hoạch và Đầu tư"]
+    assert out["successor_confirmed"].all()
+    assert harmonize(df, on="2025-07-01", column="lead")["successor"].tolist() == [VHTTDL, "Sở Tài chính"]
+    with pytest.raises(KeyError):
+        harmonize(df, column="agency")
