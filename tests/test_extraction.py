@@ -128,6 +128,9 @@ def test_every_line_is_accounted_for(corpus, plans_dir):
         for sec in o.sections:
             parts += [ln for n in sec.walk() if sec.section not in ("tasks", "implementation", "other")
                       or n.children or n is sec for ln in n.lines]
+        paths = set(corpus.tasks[corpus.tasks.source_file == str(f)].path)
+        for sec in o.sections:  # the heading of an item split into bullet tasks ("II.3.b" → "II.3.b.1")
+            parts += [n.head for n in sec.walk() if n.head and any(p.startswith(n.path + ".") for p in paths)]
         for ln in parts:
             known.update(range(ln.start, ln.end + 1))
         for _, t in corpus.tasks[corpus.tasks.source_file == str(f)].iterrows():
