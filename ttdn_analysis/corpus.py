@@ -215,7 +215,10 @@ def _plan_tables(path: Path, manifest: dict[str, str], cache: bool) -> dict[str,
     cdir = _cache_dir() / key
     if cache and doc.sha256 and all((cdir / f"{t}.parquet").is_file() for t in TABLES):
         try:
-            return {t: pd.read_parquet(cdir / f"{t}.parquet") for t in TABLES}
+            tables = {t: pd.read_parquet(cdir / f"{t}.parquet") for t in TABLES}
+            if len(tables["tasks"]):
+                tables["tasks"]["text_lines"] = tables["tasks"]["text_lines"].map(lambda a: [int(x) for x in a])
+            return tables
         except Exception:
             pass
     rows = parse_plan(doc, manifest)
