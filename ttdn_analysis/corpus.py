@@ -266,21 +266,56 @@ def _files(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike]) -> tu
     return files, problems
 
 
-def _progress(items: list, desc: str):
-    if len(items) > 20 and sys.stderr.isatty():
+def _safe_plan_tables(args: tuple[Path, dict[str, str], bool]) -> dict[str, pd.DataFrame] | str:
+    """Worker: tables of one plan, or an error message (never raises)."""
+    path, manifest, cache = args
+    try:
+        return _plan_tables(path, manifest, cache)
+    except Exception as exc:  # never let one plan stop the corpus
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _parse_all(jobs: list[tuple[Path, dict[str, str], bool]], workers: int | None) -> list:
+    """Parse plans, across processes when there are many (cached plans are cheap either way)."""
+    n = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if n > 1 and len(jobs) >= 40:
+        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing as mp
+        with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork" if os.name == "posix" else None)) as ex:
+            return list(_progress_iter(ex.map(_safe_plan_tables, jobs, chunksize=8), len(jobs)))
+    return [_safe_plan_tables(j) for j in _progress_iter(jobs, len(jobs))]
+
+
+def _progress_iter(it, total: int):
+    if total > 20 and sys.stderr.isatty():
         try:
             from tqdm import tqdm
-            return tqdm(items, desc=desc)
+            return tqdm(it, total=total, desc="plans")
         except ImportError:
             pass
-    return items
+    return it
 
 
-def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], cache: bool = True) -> Corpus:
+def _corpus_key(files: list[Path], manifests: dict[Path, dict]) -> str:
+    h = hashlib.sha256(_fingerprint().encode())
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except OSError:
+            data = b""
+        h.update(f"{f.resolve()}|{sorted(manifests[f.parent].get(f.name, {}).items())}|".encode())
+        h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()[:32]
+
+
+def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], cache: bool = True,
+                workers: int | None = None) -> Corpus:
     """Load a folder of plans (or a list of files) into a :class:`Corpus`.
 
     Unreadable files and lines that cannot be placed become rows of ``problems``; nothing raises for a bad
-    plan. Unchanged files are read from a Parquet cache keyed by content hash (``cache=False`` bypasses it).
+    plan. Results are cached as Parquet, per file and per set of files, keyed by content hash and code version
+    (``cache=False`` bypasses the cache). Many plans are parsed in parallel (``workers``: processes, default
+    up to 4 cores).
 
     Examples
     --------
@@ -288,18 +323,27 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
     >>> c.plans[["province", "year", "level"]]  # doctest: +SKIP
     """
     files, problems = _files(path_or_paths)
-    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
     manifests: dict[Path, dict] = {}
-    hashes: dict[str, str] = {}
-    for f in _progress(files, "plans"):
-        folder = f.parent
-        if folder not in manifests:
-            manifests[folder] = _manifest(folder)
+    for f in files:
+        if f.parent not in manifests:
+            manifests[f.parent] = _manifest(f.parent)
+    ckey = _corpus_key(files, manifests) if cache else ""
+    cdir = _cache_dir() / "corpus" / ckey
+    if cache and all((cdir / f"{t}.parquet").is_file() for t in TABLES):
         try:
-            tables = _plan_tables(f, manifests[folder].get(f.name, {}), cache)
-        except Exception as exc:  # never let one plan stop the corpus
+            tables = {t: pd.read_parquet(cdir / f"{t}.parquet") for t in TABLES}
+            if len(tables["tasks"]):
+                tables["tasks"]["text_lines"] = tables["tasks"]["text_lines"].map(lambda a: [int(x) for x in a])
+            return Corpus(**tables, files=[str(f) for f in files])
+        except Exception:
+            pass
+    jobs = [(f, manifests[f.parent].get(f.name, {}), cache) for f in files]
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    hashes: dict[str, str] = {}
+    for f, tables in zip(files, _parse_all(jobs, workers)):
+        if isinstance(tables, str):
             problems.append({"source_file": str(f), "line": None, "severity": "error", "kind": "parse_failed",
-                             "message": f"could not parse: {type(exc).__name__}: {exc}"})
+                             "message": f"could not parse: {tables}"})
             continue
         plans = tables["plans"]
         if len(plans):
@@ -329,5 +373,12 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
             out[t]["year"] = out[t]["year"].astype("Int64")
     if len(out["problems"]):
         out["problems"]["line"] = out["problems"]["line"].astype("Int64")
+    if cache:
+        try:
+            cdir.mkdir(parents=True, exist_ok=True)
+            for t, df in out.items():
+                df.to_parquet(cdir / f"{t}.parquet", index=False)
+        except Exception:
+            pass
     return Corpus(out["plans"], out["tasks"], out["assignments"], out["task_themes"], out["problems"],
                   [str(f) for f in files])

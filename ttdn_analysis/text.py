@@ -112,6 +112,7 @@ def has_syllable(text_key: str, term: str) -> bool:
 # Document lines: physical lines -> logical lines (unwrapped), with provenance and a flag for what to skip.
 
 from dataclasses import dataclass  # noqa: E402
+from functools import cached_property  # noqa: E402
 
 __all__ += ["Line", "clean_line", "prepare_lines", "MARKER_RE", "line_key"]
 
@@ -140,8 +141,9 @@ class Line:
     end: int  # 1-based last physical line
     skip: str = ""  # "", "footnote", "duplicate", "chrome", "table"
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """Match key of the text (computed once; lines are not changed after :func:`prepare_lines`)."""
         return line_key(strip_footnote_markers(self.text))
 
 

@@ -1,4 +1,4 @@
-"""Theme codebook and theme analysis of TTĐN tasks: tagging, coverage, keyword in context, keyness, topics, validation."""
+"""Themes of TTĐN tasks: codebook, tagging, coverage, keyword in context, keyness, topics, validation."""
 from __future__ import annotations
 
 import json
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .text import line_key, match_key, nfc, strip_footnote_markers, syllable_pattern, unify_tones
+from .text import MARKER_RE, line_key, match_key, nfc, strip_footnote_markers, syllable_pattern, unify_tones
 
 __all__ = [
     "Theme",
@@ -56,6 +56,7 @@ _FIELD_LINE_RE = re.compile(
     r"\s*:"
 )
 _SENT_END_RE = re.compile(r"[.!?…]+[\"”’)\]]*\s+")
+_ABBREV_RE = re.compile(r"(?<![^\W_])(?:tp|tx|tt|ths|ts|pgs|gs|bs|ks|nxb|st|v\.v)\.\s+$")
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_]+(?:_[^\W\d_]+)*\b"
 _ONE_TO_ONE = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-",
                              "\u2011": "-", "\u00a0": " ", "\u200b": " ", "\t": " "})
@@ -336,6 +337,10 @@ def _sentences(kept: str, key: str) -> list[tuple[int, int, bool]]:
         cut = start
         for m in _SENT_END_RE.finditer(kept, start, end):
             nxt = kept[m.end():m.end() + 1]
+            head = kept[cut:m.end()]
+            marker = MARKER_RE.match(head)
+            if marker and marker.end() == len(head) or _ABBREV_RE.search(key[cut:m.end()]):
+                continue  # "4. Sản xuất …", "TP. Hồ Chí Minh": not a sentence end
             if m.end() < end and (nxt.isupper() or nxt.isdigit() or nxt in "(“\"-+"):
                 if kept[cut:m.end()].strip():
                     out.append((cut, m.end(), is_field))
@@ -395,7 +400,10 @@ def _snippet(doc: _Doc, hit: _Hit, window: int = 60) -> str:
 def _line_of(doc: _Doc, hit: _Hit, text_lines: Any, line_start: Any) -> int | None:
     n = doc.disp.count("\n", 0, doc.span(hit.start, hit.end)[0])
     if isinstance(text_lines, (list, tuple, np.ndarray)) and n < len(text_lines):
-        return int(text_lines[n])
+        try:
+            return int(text_lines[n])
+        except (TypeError, ValueError):
+            pass
     if line_start is not None and not _isna(line_start):
         return int(line_start)
     return None
@@ -450,6 +458,19 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
         assignment lines such as "Đơn vị chủ trì: …" are not content sentences), focus ("central" when in the
         title or in at least half of the sentences, else "mentioned"), codebook_version, then the carried columns.
 
+    Notes
+    -----
+    The reference coding (GOLD_SPEC.md) records mentions; ``focus`` is a richer, tool-only reading of how central a
+    theme is. Sentences are the lines of ``text`` split at sentence-final punctuation followed by a capital or a
+    digit; a list marker ("4.", "a)") or an abbreviation ("TP.") does not end a sentence. Footnote markers are
+    ignored for matching ("Biển Đông⁷" is "Biển Đông") but kept in the snippet.
+
+    See Also
+    --------
+    load_codebook : the themes, terms, instruments and exclusions.
+    coverage : theme shares per province and year.
+    kwic : every hit of a theme with its context.
+
     Examples
     --------
     >>> tasks = pd.DataFrame({
@@ -459,11 +480,11 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
     ...              "và Trường Sa.\\n- Đơn vị chủ trì: Báo Đồng Nai"],
     ...     "text_lines": [[174, 176, 180]], "line_start": [174]})
     >>> out = tag_tasks(tasks)
-    >>> out[["task_id", "theme", "terms", "hits", "line", "focus"]].to_string(index=False)
+    >>> print(out[["task_id", "theme", "terms", "hits", "line", "focus"]].to_string(index=False))
     ... # doctest: +NORMALIZE_WHITESPACE
-    'task_id theme terms hits line focus
-        II.6 border biên giới 1 174 central
-        II.6 sea_islands Biển Đông; biển đảo; Hoàng Sa; quần đảo; Trường Sa 5 174 central'
+    task_id       theme                                              terms  hits  line   focus
+       II.6      border                                          biên giới     1   174 central
+       II.6 sea_islands Biển Đông; biển đảo; Hoàng Sa; quần đảo; Trường Sa     5   174 central
     >>> tag_tasks(tasks.assign(text="Lắp đặt biển báo giao thông; ứng phó biến đổi khí hậu.", title="x")).empty
     True
     """
@@ -572,6 +593,15 @@ def coverage(
         Index: the groups (sorted); one column per theme; shares rounded to 4. ``attrs`` holds codebook_version,
         measure and by.
 
+    Notes
+    -----
+    Shares are over the tasks of ``tasks`` (tasks without any theme count in the denominator). A task that
+    mentions a theme several times counts once.
+
+    See Also
+    --------
+    tag_tasks : produces ``task_themes``.
+
     Examples
     --------
     >>> from types import SimpleNamespace
@@ -584,8 +614,8 @@ def coverage(
     province year
     Gia Lai  2025     0.5           0.0
     Đồng Nai 2024     0.0           1.0
-    >>> coverage(c, by="province", measure="tasks", themes=["border"]).loc["Gia Lai", "border"]
-    1
+    >>> coverage(c, by="province", measure="tasks", themes=["border"])["border"].to_dict()
+    {'Gia Lai': 1, 'Đồng Nai': 0}
     """
     if measure not in _MEASURES:
         raise ValueError(f"measure must be one of {_MEASURES}, got {measure!r}")
@@ -658,6 +688,11 @@ def kwic(
     -------
     DataFrame
         plan_id, task_id, path, line, left, match, right, source_file; one row per hit, in task order.
+        ``match`` is the text's own spelling; newlines in the context are shown as spaces.
+
+    See Also
+    --------
+    tag_tasks : the first hit of each theme per task, with counts and focus.
 
     Examples
     --------
@@ -765,6 +800,16 @@ def keyness(
         target_per_10k, reference_per_10k, direction ("target" or "reference"); sorted by |G²| descending, then
         term.
 
+    Notes
+    -----
+    pyvi is fed old-style tone marks ("hoà bình"), the convention it segments best, and its tokens are turned back
+    to the new style, so "hoà bình" and "hòa bình" are one word. G² is not reliable for words seen once or twice;
+    read low-frequency rows with care.
+
+    See Also
+    --------
+    topic_view : an exploratory, unsupervised view of the same texts.
+
     References
     ----------
     Dunning, T. (1993). Accurate methods for the statistics of surprise and coincidence. Computational
@@ -773,13 +818,12 @@ def keyness(
     Examples
     --------
     >>> tasks = pd.DataFrame({"province": ["A", "A", "B", "B"], "text": [
-    ...     "Tuyên truyền biên giới", "Tuyên truyền biên giới", "Tuyên truyền biển đảo", "Tuyên truyền biển đảo"]})
-    >>> k = keyness(tasks, {"province": "A"})
-    >>> k.set_index("term")["direction"].to_dict() == {"biên giới": "target", "biển đảo": "reference",
-    ...                                                "tuyên truyền": "target"}
-    True
-    >>> float(k.set_index("term").loc["tuyên truyền", "g2"])
-    0.0
+    ...     "Tuyên truyền biên giới", "Tuyên truyền biên giới", "Tuyên truyền Biển Đông", "Tuyên truyền Biển Đông"]})
+    >>> keyness(tasks, {"province": "A"})[["term", "g2", "target_freq", "reference_freq", "direction"]]
+               term     g2  target_freq  reference_freq  direction
+    0     biên giới  2.773            2               0     target
+    1     biển đông -2.773            0               2  reference
+    2  tuyên truyền  0.000            2               2     target
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -852,6 +896,11 @@ def topic_view(corpus: Any, n_topics: int = 6, seed: int = 42, top_terms: int = 
         Tasks -> topic: plan_id, task_id, path, topic (-1 when the task has no counted words), weight.
         Topic -> terms: topic, terms ("; "-joined, strongest first), n_tasks.
 
+    See Also
+    --------
+    keyness : supervised contrast of two groups of tasks.
+    tag_tasks : codebook themes, the measurement to report.
+
     Examples
     --------
     >>> tasks = pd.DataFrame({"plan_id": ["p"] * 4, "task_id": list("abcd"), "path": list("abcd"), "text": [
@@ -923,13 +972,15 @@ def validate(
     gold_json_path: str | Path,
     tasks: pd.DataFrame,
     codebook: Codebook | str | Path | None = None,
+    plan_id: Any = None,
 ) -> pd.DataFrame:
     """Precision, recall and F1 of the core-theme tags against a hand-coded reference plan (gold JSON).
 
     Each gold task is aligned to the predicted task whose ``line_start`` equals the gold ``line``, else to the
-    innermost task with ``line_start <= line <= line_end`` (``line_end`` defaults to the last of ``text_lines``).
-    Counts are over gold tasks: a theme is a true positive for a gold task when both the gold and the aligned
-    task have it. A gold task with no aligned task counts as predicting no theme.
+    innermost task with ``line_start <= line <= line_end`` (``line_end`` defaults to the last of ``text_lines``);
+    a predicted task aligns with one gold task at most, as in the project's scorer. Counts are over gold tasks: a
+    theme is a true positive for a gold task when both the gold and the aligned task have it; a gold task without
+    an aligned task counts as predicting no theme.
 
     Parameters
     ----------
@@ -942,6 +993,9 @@ def validate(
         the plan).
     codebook : Codebook, path or None
         Gives the core themes.
+    plan_id : optional
+        The plan the gold file describes; by default found from ``source_file`` (file name equal to the gold
+        "doc"), else from a plan_id equal to the doc's name, else the only plan in ``tasks``.
 
     Returns
     -------
@@ -959,13 +1013,22 @@ def validate(
     >>> _ = open(path, "w", encoding="utf-8").write(json.dumps(gold))
     >>> tasks = pd.DataFrame({"plan_id": ["p", "p"], "task_id": ["1", "2"], "line_start": [3, 8],
     ...                       "text_lines": [[3], [8, 9]], "text": ["Khu vực biên giới", "Tập huấn"]})
-    >>> validate(tag_tasks(tasks), path, tasks).set_index("theme").loc["border", ["tp", "fp", "fn", "f1"]].tolist()
-    [1, 0, 0, 1.0]
+    >>> validate(tag_tasks(tasks), path, tasks)[["theme", "tp", "fp", "fn", "precision", "recall", "f1"]]
+              theme  tp  fp  fn  precision  recall   f1
+    0        border   1   0   0        1.0     1.0  1.0
+    1   sea_islands   0   0   0        NaN     NaN  NaN
+    2  human_rights   0   0   0        NaN     NaN  NaN
+    3         micro   1   0   0        1.0     1.0  1.0
     """
     cb = _as_codebook(codebook)
     core = cb.core_keys
     gold = json.loads(Path(gold_json_path).read_text(encoding="utf-8"))
-    plan = _plan_tasks(tasks, gold.get("doc", Path(gold_json_path).stem))
+    if plan_id is not None:
+        plan = tasks[tasks["plan_id"] == plan_id]
+        if plan.empty:
+            raise ValueError(f"no tasks of plan {plan_id!r}")
+    else:
+        plan = _plan_tasks(tasks, gold.get("doc", Path(gold_json_path).stem))
     starts = plan["line_start"].astype(float).to_numpy()
     if "line_end" in plan.columns:
         ends = plan["line_end"].astype(float).to_numpy()
@@ -981,6 +1044,7 @@ def validate(
             predicted.setdefault((pid, tid), set()).add(th)
     counts = {k: {"tp": 0, "fp": 0, "fn": 0, "gold": 0, "predicted": 0} for k in core}
     unaligned: list[str] = []
+    used: set[int] = set()
     gold_tasks = gold.get("tasks", [])
     for g in gold_tasks:
         line = float(g["line"])
@@ -993,8 +1057,12 @@ def validate(
                 j = int(max(inside, key=lambda i: (starts[i], -(ends[i] - starts[i]))))
             else:
                 j = -1
+        if j >= 0 and j in used:
+            j = -1
         if j < 0:
             unaligned.append(str(g.get("id")))
+        else:
+            used.add(j)
         pred = predicted.get(ids[j], set()) if j >= 0 else set()
         gold_set = set(g.get("themes", []))
         for k in core:
