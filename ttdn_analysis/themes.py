@@ -298,20 +298,34 @@ def _as_codebook(codebook: Codebook | str | Path | None) -> Codebook:
 # ---------------------------------------------------------------------------------------------------------------
 # Matching: a match key whose offsets map back to the original text
 
+_FOOTNOTE_CHARS = frozenset("\u00b9\u00b2\u00b3" + "".join(chr(c) for c in range(0x2070, 0x207A)))
+_FIRSTS: dict[int, frozenset[str]] = {}
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def _first_words(theme: "Theme") -> frozenset[str]:
+    """First word of each of a theme's terms and instruments: a text without any of them cannot match."""
+    if id(theme) not in _FIRSTS:
+        labels = [lab for lab, _ in theme._term_res + theme._instrument_res + theme._context_res]
+        _FIRSTS[id(theme)] = frozenset(w[0] for w in (_WORD_RE.findall(lab) for lab in labels) if w)
+    return _FIRSTS[id(theme)]
+
+
 class _Doc:
     """A text prepared for matching: display text (NFC), its match key without footnote markers, sentences."""
 
-    __slots__ = ("disp", "idx", "kept", "key", "sentences")
+    __slots__ = ("disp", "idx", "kept", "key", "sentences", "words")
 
     def __init__(self, text: str) -> None:
         disp = nfc(text or "")
-        idx = [i for i, ch in enumerate(disp) if strip_footnote_markers(ch)]
+        idx = [i for i, ch in enumerate(disp) if ch not in _FOOTNOTE_CHARS]
         kept = "".join(disp[i] for i in idx)
         key = line_key(kept)
         if len(key) != len(kept):  # a character whose lower case is longer ("İ"): lower char by char
             key = unify_tones("".join(c.lower() if len(c.lower()) == 1 else c for c in kept.translate(_ONE_TO_ONE)))
         self.disp, self.idx, self.kept, self.key = disp, idx, kept, key
         self.sentences = _sentences(kept, key)
+        self.words = frozenset(_WORD_RE.findall(key))
 
     def span(self, s: int, e: int) -> tuple[int, int]:
         """Key span -> display span."""
@@ -360,15 +374,22 @@ class _Hit:
 def _theme_hits(theme: Theme, doc: _Doc) -> list[_Hit]:
     """Accepted hits of *theme* in *doc*: excludes dropped, overlaps resolved to the longest, context checked."""
     key = doc.key
-    blocked = [m.span() for p in theme._exclude_res for m in p.finditer(key)]
+    if doc.words.isdisjoint(_first_words(theme)):
+        return []
     cands: list[_Hit] = []
     for label, pat in theme._term_res + theme._instrument_res:
+        first = _WORD_RE.search(label)
+        if first is not None and first.group(0) not in doc.words:
+            continue  # the term's first word is not in the text: it cannot match
         cands.extend(_Hit(m.start(), m.end(), label) for m in pat.finditer(key))
     if theme._context_res:
         ok_sentences = {doc.sentence_of(m.start()) for p in theme._require_res for m in p.finditer(key)}
         for label, pat in theme._context_res:
             cands.extend(_Hit(m.start(), m.end(), label) for m in pat.finditer(key)
                          if doc.sentence_of(m.start()) in ok_sentences)
+    if not cands:
+        return []
+    blocked = [m.span() for p in theme._exclude_res for m in p.finditer(key)]
     cands = [h for h in cands if not any(h.start < e and s < h.end for s, e in blocked)]
     accepted: list[_Hit] = []
     for h in sorted(cands, key=lambda h: (h.start - h.end, h.start, h.label)):
