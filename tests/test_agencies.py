@@ -72,3 +72,17 @@ def test_unknown_in_a_field_is_reported_not_dropped():
     hits = scan_list("Sở Ngoại vụ; Phòng Thí nghiệm Hư cấu")
     assert [h.agency.known for h in hits] == [True, False]
     assert hits[1].raw == "Phòng Thí nghiệm Hư cấu"
+
+
+def test_registry_files_are_consistent():
+    from ttdn_analysis.agencies import aliases, registry
+    reg = registry()
+    assert reg.canonical.is_unique
+    assert set(reg.type) <= {"state_department", "state_government", "party", "central_agency",
+                             "armed_forces_police", "media", "mass_organisation", "collective"}
+    missing = set(aliases().canonical) - set(reg.canonical)
+    assert missing == set(), missing
+    import pandas as pd
+    from importlib import resources
+    lineage = pd.read_csv(resources.files("ttdn_analysis").joinpath("data", "lineage.csv"))
+    assert set(lineage.old) - set(reg.canonical) == set()

@@ -19,6 +19,7 @@ __all__ = [
     "resolve",
     "scan_list",
     "match_at",
+    "drop_province",
     "successors",
     "harmonize",
 ]
@@ -266,7 +267,8 @@ def scan_list(text: str, context: str = "field", issuer: str | None = None) -> l
             end = m2.end() if m2 else n
             raw = text[pos:end].strip(" .")
             if raw and re.search(r"[^\W\d_]", raw):
-                cleaned = raw[0].upper() + raw[1:]
+                cleaned = drop_province(raw)
+                cleaned = cleaned[0].upper() + cleaned[1:]
                 hits.append(AgencyHit(raw, Agency(cleaned, "unknown", "", False, False), pos, end))
             pos = end
         sep = _SEP.match(key, pos)
@@ -278,6 +280,23 @@ def scan_list(text: str, context: str = "field", issuer: str | None = None) -> l
         rest = re.compile(r"[^,;]*").match(key, pos)
         pos = rest.end() if rest else n
     return hits
+
+
+def drop_province(name: str) -> str:
+    """Replace a province name inside an agency name by "tỉnh" (province-independent names).
+
+    Examples
+    --------
+    >>> drop_province("Cục Thuế tỉnh Quảng Nam"), drop_province("Trường Đại học Tây Nguyên")
+    ('Cục Thuế tỉnh', 'Trường Đại học Tây Nguyên')
+    >>> drop_province("Báo Quảng Ngãi")
+    'Báo tỉnh'
+    """
+    key = line_key(nfc(name))
+    m = re.search(rf"(?:\s+(?:tỉnh|thành phố))?\s+{_province_alt()}(?:\s*-\s*{_province_alt()})?\s*$", key)
+    if not m:
+        return name
+    return name[: m.start()].rstrip() + " tỉnh"
 
 
 def resolve(raw: str, province: str | None = None, issuer: str | None = None) -> Agency | None:

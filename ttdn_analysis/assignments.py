@@ -116,11 +116,51 @@ def _own_units(text: str, issuer: str) -> list[AgencyHit]:
     return []
 
 
+_INLINE_FIELD = re.compile(r"(?:^|[;.,]\s*|\s+-\s+|\s*\(\s*)(?P<label>(?:(?:đơn\s+vị|cơ\s+quan)\s+)?"
+                           r"(?:phối\s+hợp(?:\s+thực\s+hiện)?|chủ\s+trì(?:\s+thực\s+hiện)?|"
+                           r"thời\s+gian(?:\s+thực\s+hiện|\s+hoàn\s+thành)?))\s*:\s*")
+
+
+def _inline_fields(role: str, value: str) -> list[tuple[str, str]]:
+    """Split one line holding several fields ("Chủ trì: Sở A; phối hợp: Sở B; thời gian: Quý I").
+
+    >>> _inline_fields("lead", "Sở Ngoại vụ; phối hợp: Công an tỉnh; thời gian: Quý I/2025")
+    [('lead', 'Sở Ngoại vụ'), ('support', 'Công an tỉnh'), ('time', 'Quý I/2025')]
+    """
+    key = line_key(value)
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for m in _INLINE_FIELD.finditer(key):
+        if m.start() == 0 and not m.group(0).strip(" ;.,(-"):
+            continue
+        out.append((role, value[pos:m.start()].strip(" ;.,")))
+        label = m.group("label")
+        role = "support" if "phối" in label else ("time" if "thời" in label else "lead")
+        pos = m.end()
+    out.append((role, value[pos:].strip(" ;.,)")))
+    return [(r, v) for r, v in out if v]
+
+
+def _fields(ln: Line) -> list[tuple[str, str]]:
+    """All (role, value) pairs on a field line, inline ones included."""
+    f = field_of(ln.text)
+    if not f:
+        return []
+    return _inline_fields(*f) if f[1] else [f]
+
+
 def _field_values(lines: list[Line], issuer: str | None):
     """Yield (role, hits, line) for field lines, following '- Cơ quan chủ trì:' + '+ activity: agencies' lines."""
     pending_role = None
     for ln in lines:
-        f = field_of(ln.text)
+        fs = _fields(ln)
+        if len(fs) > 1:
+            pending_role = None
+            for role, value in fs:
+                if role != "time":
+                    yield role, scan_list(value, "field", issuer), ln
+            continue
+        f = fs[0] if fs else None
         if f:
             role, value = f
             if role == "time":
@@ -186,9 +226,8 @@ def _one_task(path: str, head: Line, title: str, lines: list[Line], section: str
     times: list[str] = []
     heading_agencies = agency_heading(title, issuer) if node_kind in ("num", "letter", "section") else []
     for ln in lines:
-        f = field_of(ln.text)
-        if f and f[0] == "time":
-            t = _clean_time(f[1])
+        for role, value in _fields(ln):
+            t = _clean_time(value) if role == "time" else None
             if t:
                 times.append(t)
     for role, hits, ln in _field_values(lines, issuer):

@@ -70,6 +70,19 @@ def _title(lines: list[Line]) -> str | None:
     return None
 
 
+def _unit_word(province: str) -> str:
+    """'thành phố' for a centrally-run city, else 'tỉnh'."""
+    try:
+        from .provinces import provinces
+        df = provinces()
+        kinds = set(df.loc[df["name"] == province, "kind"])
+        if kinds and all("thành phố" in str(k) for k in kinds):
+            return "thành phố"
+    except Exception:
+        pass
+    return "tỉnh"
+
+
 def _title_case_agency(s: str) -> str:
     words = s.strip().split()
     if not words:
@@ -142,5 +155,5 @@ def parse_metadata(header: list[Line], preamble: list[Line], all_lines: list[Lin
             pass
         issuer = issuer_agency
     elif province:
-        issuer = f"UBND tỉnh {province}"
+        issuer = f"UBND {_unit_word(province)} {province}"
     return PlanMeta(province, year, issuer, level, number, date, title, issuer_agency)

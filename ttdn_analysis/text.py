@@ -152,7 +152,7 @@ MARKER_RE = re.compile(
     r"^\s*(?:(?P<roman>[IVX]{1,5})\.\s+"
     r"|(?P<num>\d{1,2}(?:\.\d{1,2})*)(?:\.|\)|\.\))\s+"
     r"|(?P<letter>[a-zđ])\)\s+"
-    r"|(?P<bullet>(?:[-–•*+]\s*)+))"
+    r"|(?P<bullet>(?:[-–•*+\uf0b7\uf02d▪●○◦■□➢✓]\s*)+))"
 )
 _TERMINAL = tuple(".;:!?")
 _CONNECTORS = {
