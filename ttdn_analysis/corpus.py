@@ -17,7 +17,7 @@ import pandas as pd
 from . import __version__
 from .assignments import PlanContext, agency_heading, extract_tasks
 from .metadata import parse_metadata
-from .outline import parse_outline
+from .outline import expand_tables, parse_outline
 from .readers import RawDoc, read_plan
 from .text import prepare_lines
 
@@ -110,7 +110,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
     if not doc.lines:
         return rows
     pid = _plan_id(doc.path)
-    lines = prepare_lines(doc.lines)
+    lines = expand_tables(prepare_lines(doc.lines))
     outline = parse_outline(lines, is_agency_heading=lambda t: bool(agency_heading(t)))
     meta = parse_metadata(outline.header, outline.preamble, lines)
     manifest = manifest or {}

@@ -1,0 +1,89 @@
+"""Rules aimed at the genre, not at one seed: tables, inline fields, other provinces' headers, re-typed copies."""
+import pytest
+
+from ttdn_analysis import load_corpus
+
+TABLE_PLAN = """ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM
+Số: 45/KH-UBND
+Quảng Nam, ngày 12 tháng 01 năm 2024
+KẾ HOẠCH
+Thông tin đối ngoại tỉnh Quảng Nam năm 2024
+Căn cứ Nghị định số 72/2015/NĐ-CP ngày 07/9/2015 của Chính phủ;
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+- Quảng bá hình ảnh tỉnh.
+II. NHIỆM VỤ CỤ THỂ
+| TT | Nội dung nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện |
+| 1 | Tuyên truyền về chủ quyền biển, đảo và phân giới cắm mốc | Sở Thông tin và Truyền thông | Bộ Chỉ huy Bộ đội Biên phòng tỉnh; Báo Quảng Nam | Quý II/2024 |
+| 2 | Xuất bản ấn phẩm về quyền con người | Nhà Xuất bản Quảng Nam | Công an tỉnh | Năm 2024 |
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Ngoại vụ chủ trì, phối hợp với Sở Văn hóa, Thể thao và Du lịch tổ chức đón phóng viên nước ngoài.
+Nơi nhận:
+- Như trên;
+"""
+
+
+def _roles(c, path):
+    a = c.assignments[c.assignments.path == path]
+    return sorted(a[a.role == "lead"].agency), sorted(a[a.role == "support"].agency)
+
+
+@pytest.fixture
+def table_corpus(tmp_path):
+    (tmp_path / "quang-nam-2024.txt").write_text(TABLE_PLAN, encoding="utf-8")
+    return load_corpus(tmp_path, cache=False)
+
+
+def test_task_table_rows_are_tasks(table_corpus):
+    c = table_corpus
+    assert list(c.tasks.path) == ["II.1", "II.2", "III.1"]
+    assert _roles(c, "II.1") == (["Sở Thông tin và Truyền thông"], ["Báo tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"])
+    assert _roles(c, "II.2") == (["Nhà xuất bản tỉnh"], ["Công an tỉnh"])
+    assert list(c.tasks.line_start) == [12, 13, 15]
+    assert list(c.tasks.timeframe[:2]) == ["Quý II/2024", "Năm 2024"]
+
+
+def test_other_province_header(table_corpus):
+    p = table_corpus.plans.iloc[0]
+    assert (p.province, p.year, p.number, p.date, p.issuer) == ("Quảng Nam", 2024, "45/KH-UBND", "2024-01-12",
+                                                                "UBND tỉnh Quảng Nam")
+
+
+def test_subject_and_partner_in_an_implementation_item(table_corpus):
+    assert _roles(table_corpus, "III.1") == (["Sở Ngoại vụ"], ["Sở Văn hóa, Thể thao và Du lịch"])
+
+
+def test_themes_reach_table_tasks(table_corpus):
+    th = table_corpus.task_themes
+    assert set(th[th.path == "II.1"].theme) >= {"sea_islands", "border"}
+    assert "human_rights" in set(th[th.path == "II.2"].theme)
+
+
+def test_inline_fields_and_city_issuer(tmp_path):
+    text = """Số: 10/KH-UBND
+Hà Nội, ngày 3 tháng 2 năm 2025
+KẾ HOẠCH
+Công tác thông tin đối ngoại năm 2025
+II. NHIỆM VỤ
+1. Tổ chức họp báo quốc tế
+- Chủ trì: Sở Văn hóa và Thể thao; phối hợp: Công an thành phố; thời gian: Quý I/2025
+"""
+    (tmp_path / "ha-noi.txt").write_text(text, encoding="utf-8")
+    c = load_corpus(tmp_path, cache=False)
+    assert c.plans.iloc[0].issuer == "UBND thành phố Hà Nội"
+    assert _roles(c, "II.1") == (["Sở Văn hóa và Thể thao"], ["Công an tỉnh"])
+    assert c.tasks.iloc[0].timeframe == "Quý I/2025"
+
+
+def test_retyped_copy_with_other_tone_marks_and_spacing(tmp_path, plans_dir):
+    """Re-typed: old-style tone marks, no blank lines, '*' bullets, 'Cơ quan' for 'Đơn vị'."""
+    text = (plans_dir / "dong-nai-2024-ubnd-ttdn.md").read_text(encoding="utf-8")
+    retyped = "\n".join(ln for ln in text.split("\n") if ln.strip())
+    retyped = (retyped.replace("hòa", "hoà").replace("Ủy", "Uỷ").replace("hóa", "hoá")
+               .replace("- Đơn vị chủ trì", "* Cơ quan chủ trì").replace("**", ""))
+    (tmp_path / "retyped.txt").write_text(retyped, encoding="utf-8")
+    a = load_corpus([plans_dir / "dong-nai-2024-ubnd-ttdn.md"], cache=False)
+    b = load_corpus(tmp_path, cache=False)
+    key = lambda c: sorted(zip(c.assignments.path, c.assignments.agency, c.assignments.role))
+    assert key(a) == key(b)
+    assert list(a.tasks.path) == list(b.tasks.path)
