@@ -208,19 +208,38 @@ def _cache_dir() -> Path:
     return Path(d) if d else Path.home() / ".cache" / "ttdn_analysis"
 
 
+def _read_tables(cdir: Path) -> dict[str, pd.DataFrame] | None:
+    """The tables cached in *cdir* (Parquet, never pickle), or None when absent or unreadable."""
+    if not all((cdir / f"{t}.parquet").is_file() for t in TABLES):
+        return None
+    try:
+        tables = {t: pd.read_parquet(cdir / f"{t}.parquet") for t in TABLES}
+    except Exception:
+        return None
+    if len(tables["tasks"]):  # Parquet gives arrays back; the contract is lists of ints
+        tables["tasks"]["text_lines"] = tables["tasks"]["text_lines"].map(lambda a: [int(x) for x in a])
+    return tables
+
+
+def _write_tables(cdir: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Cache tables as Parquet; a read-only or full disk only costs speed."""
+    try:
+        cdir.mkdir(parents=True, exist_ok=True)
+        for t, df in tables.items():
+            df.to_parquet(cdir / f"{t}.parquet", index=False)
+    except Exception:
+        pass
+
+
 def _plan_tables(path: Path, manifest: dict[str, str], cache: bool) -> dict[str, pd.DataFrame]:
     doc = read_plan(path)
     key = hashlib.sha256(f"{doc.sha256}|{path.resolve()}|{sorted(manifest.items())}|{_fingerprint()}".encode()
                          ).hexdigest()[:32]
     cdir = _cache_dir() / key
-    if cache and doc.sha256 and all((cdir / f"{t}.parquet").is_file() for t in TABLES):
-        try:
-            tables = {t: pd.read_parquet(cdir / f"{t}.parquet") for t in TABLES}
-            if len(tables["tasks"]):
-                tables["tasks"]["text_lines"] = tables["tasks"]["text_lines"].map(lambda a: [int(x) for x in a])
-            return tables
-        except Exception:
-            pass
+    if cache and doc.sha256:
+        cached = _read_tables(cdir)
+        if cached is not None:
+            return cached
     rows = parse_plan(doc, manifest)
     try:
         from .themes import tag_tasks
@@ -232,12 +251,7 @@ def _plan_tables(path: Path, manifest: dict[str, str], cache: bool) -> dict[str,
                                  "kind": "themes_failed", "message": f"theme tagging failed: {exc}"})
     tables = {t: pd.DataFrame(rows[t], columns=COLUMNS[t]) if t != "task_themes" else themes for t in TABLES}
     if cache and doc.sha256:
-        try:
-            cdir.mkdir(parents=True, exist_ok=True)
-            for t, df in tables.items():
-                df.to_parquet(cdir / f"{t}.parquet", index=False)
-        except Exception:
-            pass
+        _write_tables(cdir, tables)
     return tables
 
 
@@ -329,14 +343,9 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
             manifests[f.parent] = _manifest(f.parent)
     ckey = _corpus_key(files, manifests) if cache else ""
     cdir = _cache_dir() / "corpus" / ckey
-    if cache and all((cdir / f"{t}.parquet").is_file() for t in TABLES):
-        try:
-            tables = {t: pd.read_parquet(cdir / f"{t}.parquet") for t in TABLES}
-            if len(tables["tasks"]):
-                tables["tasks"]["text_lines"] = tables["tasks"]["text_lines"].map(lambda a: [int(x) for x in a])
-            return Corpus(**tables, files=[str(f) for f in files])
-        except Exception:
-            pass
+    cached = _read_tables(cdir) if cache else None
+    if cached is not None:
+        return Corpus(**cached, files=[str(f) for f in files])
     jobs = [(f, manifests[f.parent].get(f.name, {}), cache) for f in files]
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
     hashes: dict[str, str] = {}
@@ -374,11 +383,6 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
     if len(out["problems"]):
         out["problems"]["line"] = out["problems"]["line"].astype("Int64")
     if cache:
-        try:
-            cdir.mkdir(parents=True, exist_ok=True)
-            for t, df in out.items():
-                df.to_parquet(cdir / f"{t}.parquet", index=False)
-        except Exception:
-            pass
+        _write_tables(cdir, out)
     return Corpus(out["plans"], out["tasks"], out["assignments"], out["task_themes"], out["problems"],
                   [str(f) for f in files])

@@ -7,6 +7,7 @@ import unicodedata
 __all__ = [
     "nfc",
     "unify_tones",
+    "to_old_tones",
     "match_key",
     "strip_markup",
     "strip_footnote_markers",
@@ -26,6 +27,10 @@ for _a, _b in _TONE_PAIRS.items():
     _TONE_MAP[_a[0].upper() + _a[1]] = _b[0].upper() + _b[1]
     _TONE_MAP[_a.upper()] = _b.upper()
 # Only when the pair ends the syllable: "hoàng" keeps its tone on "à" in both conventions.
+_OLD_TONE_MAP = {v: k for k, v in _TONE_MAP.items()}
+_OLD_TONE_RE = re.compile(
+    "(" + "|".join(sorted(map(re.escape, _OLD_TONE_MAP), key=len, reverse=True)) + r")(?![^\W\d_])"
+)
 _TONE_RE = re.compile(
     "(" + "|".join(sorted(map(re.escape, _TONE_MAP), key=len, reverse=True)) + r")(?![^\W\d_])"
 )
@@ -49,6 +54,15 @@ def unify_tones(s: str) -> str:
     'Ủy ban, hòa bình, văn hóa, Hoàng Sa'
     """
     return _TONE_RE.sub(lambda m: _TONE_MAP[m.group(1)], s)
+
+
+def to_old_tones(s: str) -> str:
+    """The inverse of :func:`unify_tones` ("hòa" → "hoà"), for tools trained on old-style text such as pyvi.
+
+    >>> to_old_tones("hòa bình, Ủy ban")
+    'hoà bình, Uỷ ban'
+    """
+    return _OLD_TONE_RE.sub(lambda m: _OLD_TONE_MAP[m.group(1)], s)
 
 
 def match_key(s: str) -> str:

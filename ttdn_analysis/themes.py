@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .text import MARKER_RE, line_key, match_key, nfc, strip_footnote_markers, syllable_pattern, unify_tones
+from .text import (MARKER_RE, line_key, match_key, nfc, strip_footnote_markers, syllable_pattern, to_old_tones,
+                   unify_tones)
 
 __all__ = [
     "Theme",
@@ -60,19 +61,6 @@ _ABBREV_RE = re.compile(r"(?<![^\W_])(?:tp|tx|tt|ths|ts|pgs|gs|bs|ks|nxb|st|v\.v
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_]+(?:_[^\W\d_]+)*\b"
 _ONE_TO_ONE = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-",
                              "\u2011": "-", "\u00a0": " ", "\u200b": " ", "\t": " "})
-# New-style -> old-style tone placement, used only to feed pyvi (trained on old-style text: it joins "hoà_bình"
-# but not "hòa bình"); tokens are turned back to the new style afterwards.
-_OLD_PAIRS = {
-    "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
-    "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
-    "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
-}
-_OLD_MAP: dict[str, str] = {}
-for _a, _b in _OLD_PAIRS.items():
-    _OLD_MAP[_a] = _b
-    _OLD_MAP[_a[0].upper() + _a[1]] = _b[0].upper() + _b[1]
-    _OLD_MAP[_a.upper()] = _b.upper()
-_OLD_RE = re.compile("(" + "|".join(map(re.escape, _OLD_MAP)) + r")(?![^\W\d_])")
 # Function words and plan boilerplate left out of topic models (pyvi tokens, new-style tones).
 _VI_STOP = frozenset("""
 và của các những cho trong với về được có là để theo tại trên từ đến này đó khi một hai ba nhằm thuộc vào bằng
@@ -751,7 +739,7 @@ def kwic(
 # Keyness and topics
 
 def _old_style(s: str) -> str:
-    return _OLD_RE.sub(lambda m: _OLD_MAP[m.group(1)], s)
+    return to_old_tones(s)
 
 
 def _tokenize(texts: Iterable[str]) -> list[str]:
