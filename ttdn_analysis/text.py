@@ -219,6 +219,10 @@ _NO_JOIN_NEXT = re.compile(r"^(Nơi nhận|Căn cứ|Thực hiện|Trên đây|K
 _HEADER_LINE = re.compile(r"^Số\b|ngày .{0,12}tháng .{0,6}năm \d{4}\s*$|\S\s{3,}\S")
 
 
+_FIELD_HEAD = re.compile(r"^(?:[-+•*]\s*)?(?:đơn\s+vị|cơ\s+quan)[^:]{0,30}(?:chủ\s+trì|phối\s+hợp|thực\s+hiện)\s*:")
+_LABEL_HEAD = re.compile(r"^(?:[-+•*]\s*)?[^\s:;]+(?:\s+[^\s:;]+){0,4}\s*:")
+
+
 def _is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
@@ -226,11 +230,19 @@ def _is_caps(text: str) -> bool:
 
 def _may_join(prev: str, last_phys: str, nxt: str, wrap: int | None) -> bool:
     """Decide whether physical line *nxt* continues the logical line *prev* (whose last physical line is given)."""
+    last = prev.rstrip()
+    dash = re.match(r"^[-–]\s+(\w)", nxt)
+    if dash and dash.group(1).islower() and not last.endswith(_TERMINAL) and (
+            wrap is not None and len(last_phys) >= 0.8 * wrap):
+        return True  # a spaced hyphen wrapped to the line start ("… chính trị" / "- xã hội …")
+    if (wrap is not None and len(last_phys) >= 0.9 * wrap and not last.endswith((".", "!", "?", ":"))
+            and _FIELD_HEAD.match(line_key(prev)) and not _LABEL_HEAD.match(line_key(nxt))
+            and not re.match(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s", nxt)):
+        return True  # an agency list wrapped at full width ("…; Sở Công Thương;" / "- Kon Tum; Báo …")
     if MARKER_RE.match(nxt) or _NO_JOIN_NEXT.match(nxt) or _is_caps(nxt) or _is_caps(last_phys):
         return False
     if _HEADER_LINE.search(last_phys) or _HEADER_LINE.search(nxt):
         return False
-    last = prev.rstrip()
     if _starts_lower(nxt) and not last.endswith((".", "!", "?")):
         return True
     if _ends_open(last):
