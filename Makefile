@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATA ?= data/plans
 OUT ?= reports
 
-.PHONY: setup report test lab summary export bench clean
+.PHONY: setup report test lab summary export bench clean notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,7 +27,10 @@ export: $(STAMP)
 	$(BIN)/python -m ttdn_analysis export --data $(DATA) --format xlsx --out $(OUT)/tables
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests --doctest-modules ttdn_analysis
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --doctest-modules ttdn_analysis
+
+notebooks: $(STAMP)
+	$(BIN)/python -m ttdn_analysis.report --refresh-notebooks
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=ttdn_analysis

@@ -16,26 +16,29 @@ import pandas as pd
 
 from . import __version__
 from .assignments import PlanContext, agency_heading, extract_tasks
+from .citations import citations_from_lines
 from .metadata import parse_metadata
 from .outline import expand_tables, parse_outline
 from .readers import RawDoc, read_plan
 from .text import prepare_lines
+from .timeline import parse_timeframe
 
 __all__ = ["Corpus", "load_corpus", "parse_plan", "PLAN_SUFFIXES", "TABLES", "COLUMNS"]
 
 PLAN_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
-TABLES = ("plans", "tasks", "assignments", "task_themes", "problems")
+TABLES = ("plans", "tasks", "assignments", "task_themes", "problems", "citations")
 META = ["province", "year", "level", "source_file"]
 COLUMNS = {
     "plans": ["plan_id", "source_file", "province", "year", "issuer", "level", "number", "date", "title",
               "content_hash", "encoding", "n_lines"],
-    "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "section",
-              "text_lines"] + META,
+    "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "time_kind",
+              "time_start", "time_end", "per_year", "section", "text_lines"] + META,
     "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
                     "line"] + META,
     "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
                     "sentence_share", "focus", "codebook_version"] + META,
     "problems": ["source_file", "line", "severity", "kind", "message"],
+    "citations": ["plan_id", "task_id", "line", "kind", "ref", "issuer", "date", "raw", "issuer_level"] + META,
 }
 
 
@@ -48,6 +51,7 @@ class Corpus:
     assignments: pd.DataFrame
     task_themes: pd.DataFrame
     problems: pd.DataFrame
+    citations: pd.DataFrame = field(default_factory=lambda: _empty("citations"))
     files: list[str] = field(default_factory=list)
 
     def summary(self) -> pd.DataFrame:
@@ -100,8 +104,8 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
     >>> p = os.path.join(tempfile.mkdtemp(), "x.txt")
     >>> _ = open(p, "w", encoding="utf-8").write("Không phải kế hoạch.")
     >>> rows = parse_plan(read_plan(p))
-    >>> [r["kind"] for r in rows["problems"]]
-    ['no_tasks']
+    >>> sorted(r["kind"] for r in rows["problems"])
+    ['no_province', 'no_tasks', 'no_year']
     """
     src = str(doc.path)
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
@@ -171,6 +175,11 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
                                              "kind": "unknown_agency",
                                              "message": f"agency not in the registry: {h.raw!r} (add an alias "
                                                         "in ttdn_analysis/data/agency_aliases.csv)"})
+    for row in rows["tasks"]:
+        row.update(parse_timeframe(row["timeframe"], meta.year))
+    task_of = {i: t["task_id"] for t in rows["tasks"] for i in t["text_lines"]}
+    cit = citations_from_lines(pid, [(ln.start, ln.text) for ln in lines if not ln.skip], task_of)
+    rows["citations"] = [{**r, **carry} for r in cit.to_dict("records")]
     if not rows["tasks"]:
         rows["problems"].append({"source_file": src, "line": None, "severity": "error", "kind": "no_tasks",
                                  "message": "no task section or numbered tasks found: is this a plan?"})
@@ -377,12 +386,12 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
         out[t] = df
     if len(out["plans"]):
         out["plans"]["year"] = out["plans"]["year"].astype("Int64")
-    for t in ("tasks", "assignments", "task_themes"):
+    out["tasks"]["per_year"] = out["tasks"]["per_year"].astype("float64")
+    for t in ("tasks", "assignments", "task_themes", "citations"):
         if len(out[t]) and "year" in out[t]:
             out[t]["year"] = out[t]["year"].astype("Int64")
     if len(out["problems"]):
         out["problems"]["line"] = out["problems"]["line"].astype("Int64")
     if cache:
         _write_tables(cdir, out)
-    return Corpus(out["plans"], out["tasks"], out["assignments"], out["task_themes"], out["problems"],
-                  [str(f) for f in files])
+    return Corpus(**out, files=[str(f) for f in files])

@@ -1,0 +1,150 @@
+"""Tests for ttdn_analysis.timeline: the seeds' timeframe strings, each time kind, frequencies, the Gantt figure."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ttdn_analysis.timeline import TIME_COLUMNS, TIME_KINDS, gantt_figure, parse_timeframe, timeline_columns
+
+
+def kind(raw, year=None):
+    return parse_timeframe(raw, year)["time_kind"]
+
+
+def test_seed_timeframes_parse(corpus):
+    raw = corpus.tasks[["timeframe", "year"]].dropna(subset=["timeframe"])
+    raw = raw[raw["timeframe"].astype(str).str.strip() != ""]
+    assert len(raw) >= 40
+    kinds = [kind(t, y) for t, y in zip(raw["timeframe"], raw["year"])]
+    parsed = sum(k is not None for k in kinds)
+    assert parsed / len(raw) >= 0.95, [t for t, k in zip(raw["timeframe"], kinds) if k is None]
+    assert set(kinds) - {None} <= set(TIME_KINDS)
+
+
+@pytest.mark.parametrize("raw, year, expected", [
+    ("Thường xuyên", 2025, ("ongoing", "2025-01-01", "2025-12-31", None)),
+    ("thường xuyên trong năm", 2024, ("ongoing", "2024-01-01", "2024-12-31", None)),
+    ("Năm 2025", 2025, ("year", "2025-01-01", "2025-12-31", None)),
+    ("trong năm 2024.", 2024, ("year", "2024-01-01", "2024-12-31", None)),
+    ("Trong năm 2025", None, ("year", "2025-01-01", "2025-12-31", None)),
+    ("Quý I/2025", 2025, ("quarter", "2025-01-01", "2025-03-31", None)),
+    ("Quý IV/2025", 2025, ("quarter", "2025-10-01", "2025-12-31", None)),
+    ("quý II, III/2024", 2024, ("quarter", "2024-04-01", "2024-09-30", None)),
+    ("Giai đoạn 2025-2030", 2025, ("period", "2025-01-01", "2030-12-31", None)),
+    ("trước ngày 15/11/2024", 2024, ("deadline", "2024-01-01", "2024-11-15", None)),
+    ("trước ngày 15/6", 2024, ("deadline", "2024-01-01", "2024-06-15", None)),
+    ("Khi có hướng dẫn của Bộ Thông tin và Truyền thông", 2025, ("on_guidance", None, None, None)),
+    ("Hàng năm", 2025, ("frequency", "2025-01-01", "2025-12-31", 1.0)),
+    ("01 số/quý.", 2024, ("frequency", "2024-01-01", "2024-12-31", 4.0)),
+])
+def test_seed_strings(raw, year, expected):
+    p = parse_timeframe(raw, year)
+    assert (p["time_kind"], p["time_start"], p["time_end"], p["per_year"]) == expected
+
+
+@pytest.mark.parametrize("raw, per_year", [
+    ("01 số/quý", 4.0), ("6 số/năm", 6.0), ("01 lần/quý", 4.0), ("1 số/năm", 1.0), ("01 chương trình/quý", 4.0),
+    ("định kỳ 02 số/năm", 2.0), ("hàng tháng", 12.0), ("Hằng quý", 4.0), ("Hàng năm", 1.0), ("định kỳ 6 tháng", 2.0),
+    ("2 lần mỗi năm", 2.0), ("06 tháng/lần", 2.0),
+])
+def test_per_year(raw, per_year):
+    p = parse_timeframe(raw, 2025)
+    assert (p["time_kind"], p["per_year"]) == ("frequency", per_year)
+
+
+# one test per kind ------------------------------------------------------------------------------------------------
+
+def test_kind_ongoing():
+    assert kind("Thường xuyên") == "ongoing"
+    assert parse_timeframe("Thường xuyên")["time_start"] is None  # no plan year, no span
+    assert parse_timeframe("Thường xuyên trong năm 2025", 2024)["time_end"] == "2025-12-31"  # the printed year wins
+
+
+def test_kind_year():
+    assert kind("năm 2024") == "year"
+    assert parse_timeframe("Trong năm", 2025)["time_end"] == "2025-12-31"
+    assert kind("2025") == "year"
+
+
+def test_kind_quarter():
+    assert parse_timeframe("Quý II", 2025)["time_start"] == "2025-04-01"  # plan year fills in
+    p = parse_timeframe("Quý I và quý II năm 2025")
+    assert (p["time_kind"], p["time_start"], p["time_end"]) == ("quarter", "2025-01-01", "2025-06-30")
+    assert kind("quý vị đại biểu") is None
+
+
+def test_kind_period():
+    assert parse_timeframe("6 tháng đầu năm 2025")["time_end"] == "2025-06-30"
+    p = parse_timeframe("Tháng 3-5/2025")
+    assert (p["time_kind"], p["time_start"], p["time_end"]) == ("period", "2025-03-01", "2025-05-31")
+    assert parse_timeframe("Từ năm 2021 đến năm 2025")["time_start"] == "2021-01-01"
+    assert parse_timeframe("đến năm 2030", 2025)["time_end"] == "2030-12-31"
+
+
+def test_kind_deadline():
+    p = parse_timeframe("báo cáo năm chậm nhất vào ngày 20/11", 2025)
+    assert (p["time_kind"], p["time_end"]) == ("deadline", "2025-11-20")
+    assert parse_timeframe("trước ngày **05/02/2025**", 2025)["time_end"] == "2025-02-05"
+    assert parse_timeframe("trước quý III/2025")["time_end"] == "2025-06-30"
+    assert parse_timeframe("trước ngày 15/6")["time_end"] is None  # no year known
+    assert parse_timeframe("trước ngày 15/11/2024", 2025)["time_start"] is None  # deadline before the plan year
+
+
+def test_kind_frequency():
+    p = parse_timeframe("01 số/quý")
+    assert (p["time_kind"], p["per_year"], p["time_start"]) == ("frequency", 4.0, None)
+
+
+def test_kind_on_guidance():
+    assert kind("Khi có hướng dẫn của Bộ Thông tin và Truyền thông") == "on_guidance"
+    assert kind("Theo chỉ đạo của Ủy ban nhân dân tỉnh") == "on_guidance"
+    assert kind("Đột xuất") == "on_guidance"
+
+
+def test_empty_and_unread():
+    empty = {"time_kind": None, "time_start": None, "time_end": None, "per_year": None}
+    assert parse_timeframe(None) == empty
+    assert parse_timeframe("") == empty
+    assert parse_timeframe(float("nan")) == empty
+    assert parse_timeframe("theo năng lực đơn vị")["time_kind"] is None
+
+
+def test_timeline_columns(corpus):
+    bare = corpus.tasks.drop(columns=list(TIME_COLUMNS))
+    out = timeline_columns(bare)
+    assert list(out.columns) == list(bare.columns) + list(TIME_COLUMNS)
+    assert out.index.equals(corpus.tasks.index)
+    # the loader fills the same columns with the same rules
+    assert out[list(TIME_COLUMNS)].equals(corpus.tasks[list(TIME_COLUMNS)])
+    dated = out.dropna(subset=["time_start", "time_end"])
+    assert (dated["time_start"] <= dated["time_end"]).all()
+    assert len(dated) >= 45
+    by_id = out.set_index("task_id")
+    assert by_id.loc["dong-nai-2024-ubnd-ttdn:II.3.b.3", "per_year"] == 4.0
+    assert by_id.loc["dak-lak-2024-so-xay-dung-ttdn:IV.2", "time_end"] == "2024-06-15"
+    assert by_id.loc["gia-lai-2025-ubnd-ttdn:II.2.3", "time_kind"] == "period"
+    assert out.equals(timeline_columns(bare))  # deterministic
+    assert "time_kind" not in bare.columns  # input untouched
+
+
+def test_gantt_figure(corpus):
+    pid = "dong-nai-2024-ubnd-ttdn"
+    tl = timeline_columns(corpus.tasks)
+    n_dated = int((tl["plan_id"].eq(pid) & tl["time_start"].notna() & tl["time_end"].notna()).sum())
+    fig = gantt_figure(corpus.tasks, pid)
+    assert sum(len(tr.y) for tr in fig.data) == n_dated
+    names = [tr.name for tr in fig.data]
+    assert "Thường xuyên" in names and "Theo quý" in names
+    assert fig.to_json() == gantt_figure(corpus.tasks, pid).to_json()
+    en = gantt_figure(corpus.tasks, pid, lang="en")
+    assert "Ongoing" in [tr.name for tr in en.data]
+    with pytest.raises(ValueError):
+        gantt_figure(corpus.tasks, pid, lang="fr")
+
+
+def test_gantt_escapes_titles():
+    t = pd.DataFrame({"plan_id": ["p"], "task_id": ["p:1"], "path": ["1"], "title": ["<script>x</script> & co"],
+                      "line_start": [1], "year": [2025], "timeframe": ["Quý I/2025"]})
+    fig = gantt_figure(t, "p")
+    hover = fig.data[0].hovertext[0]
+    assert "<script>" not in hover and "&lt;script&gt;" in hover and "&amp; co" in hover

@@ -1,0 +1,503 @@
+"""Citations of legal and policy documents in plan text: kind, normalised number/symbol, issuer, date, provenance."""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from .text import line_key, nfc
+
+__all__ = [
+    "KINDS",
+    "CITATION_COLUMNS",
+    "load_issuers",
+    "issuer_of",
+    "find_citations",
+    "task_of_lines",
+    "citations_from_lines",
+    "instrument_table",
+    "citation_graph",
+]
+
+KINDS = ("Nghị định", "Thông tư", "Kết luận", "Nghị quyết", "Quyết định", "Kế hoạch", "Công văn/Văn bản",
+         "Chương trình", "Hướng dẫn", "Chỉ thị", "Đề án", "Luật")
+"""The document kinds a citation can have."""
+
+CITATION_COLUMNS = ("plan_id", "task_id", "line", "kind", "ref", "issuer", "date", "raw", "issuer_level")
+"""Columns of :func:`citations_from_lines` output."""
+
+_GENERIC = "Công văn/Văn bản"
+
+# Document-type codes of a symbol (the abbreviations of Nghị định 30/2020/NĐ-CP for state documents and of the
+# Party's document-format guidance), keyed by their upper-case, "Đ"-folded spelling -> (canonical code, kind).
+_TYPE_CODES: dict[str, tuple[str, str]] = {
+    "ND": ("NĐ", "Nghị định"),
+    "QD": ("QĐ", "Quyết định"),
+    "NQ": ("NQ", "Nghị quyết"),
+    "NQLT": ("NQLT", "Nghị quyết"),
+    "TT": ("TT", "Thông tư"),
+    "TTLT": ("TTLT", "Thông tư"),
+    "KL": ("KL", "Kết luận"),
+    "KH": ("KH", "Kế hoạch"),
+    "CT": ("CT", "Chỉ thị"),
+    "CTR": ("CTr", "Chương trình"),
+    "CTPH": ("CTPH", "Chương trình"),
+    "CTHD": ("CTHĐ", "Chương trình"),
+    "HD": ("HD", "Hướng dẫn"),
+    "DA": ("ĐA", "Đề án"),
+    "TB": ("TB", _GENERIC),
+    "BC": ("BC", _GENERIC),
+    "CV": ("CV", _GENERIC),
+    "TTR": ("TTr", _GENERIC),
+}
+_JOINT_TYPES = {"CTPH", "TTLT", "NQLT", "CTr"}
+
+_KIND_WORDS = {
+    "nghị định": "Nghị định", "thông tư": "Thông tư", "kết luận": "Kết luận", "nghị quyết": "Nghị quyết",
+    "quyết định": "Quyết định", "kế hoạch": "Kế hoạch", "công văn": _GENERIC, "văn bản": _GENERIC,
+    "chương trình": "Chương trình", "hướng dẫn": "Hướng dẫn", "chỉ thị": "Chỉ thị", "đề án": "Đề án",
+    "luật": "Luật",
+}
+# A kind word right before a symbol: "Kết luận số", "Chương trình phối hợp số", "Kế hoạch " (no "số"), matched on
+# the length-preserving key of the text before the symbol.
+_KIND_BEFORE = re.compile(
+    r"(?<![^\W_])(?P<w>" + "|".join(sorted(_KIND_WORDS, key=len, reverse=True)) + r")"
+    r"(?:\s+(?:liên tịch|phối hợp|hành động|liên ngành))?(?:\s+số)?\s*:?\s*\Z"
+)
+# One code of a symbol: upper-case first, then letters (ASCII or Đ/đ) and optional digits ("QH15"), not followed by
+# another letter or digit (so "Báo" is never a code).
+_TOK = r"[A-ZĐ][A-Za-zĐđ]*\d*(?![^\W_])"
+_SYMBOL = re.compile(
+    r"(?<![\w/.\-])(?P<num>\d{1,5})(?:"
+    r"\s?/\s?(?:(?P<year>(?:19|20)\d{2})\s?/\s?)?(?P<gov>" + _TOK + r"(?:-" + _TOK + r")*)"  # 72/2015/NĐ-CP
+    r"|\s?[-–]\s?(?P<ptype>" + _TOK + r")\s?/\s?(?P<party>" + _TOK + r"(?:-" + _TOK + r")*)"  # 57-KL/TW
+    r")"
+)
+_DATE_AFTER = re.compile(
+    r"\A[\s,:|()*\-]*(?:[^\s;.]+\s+){0,3}?ngày\s+\**(?P<d>\d{1,2})(?:\s*[/.\-]\s*|\s+tháng\s+)(?P<m>\d{1,2})"
+    r"(?:\s*[/.\-]\s*|\s+năm\s+)(?P<y>\d{4})(?!\d)"
+)
+_DATE_WINDOW = 70
+
+
+@lru_cache(maxsize=1)
+def _issuer_rows() -> tuple[tuple[str, str, str], ...]:
+    path = resources.files("ttdn_analysis") / "data" / "issuers.csv"
+    with path.open(encoding="utf-8") as fh:
+        return tuple((r["suffix"].strip(), r["issuer"].strip(), r["level"].strip()) for r in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def _issuer_index() -> dict[str, tuple[str, str]]:
+    return {_fold(s): (i, lv) for s, i, lv in _issuer_rows()}
+
+
+def _fold(code: str) -> str:
+    return code.upper().replace("Đ", "D")
+
+
+def load_issuers() -> pd.DataFrame:
+    """The symbol-suffix → issuer table shipped in ``ttdn_analysis/data/issuers.csv``.
+
+    Returns
+    -------
+    DataFrame
+        suffix (as printed in symbols: "TW", "TTg", "BTTTT"), issuer, level ("central" or "province").
+
+    Examples
+    --------
+    >>> t = load_issuers()
+    >>> t.set_index("suffix").loc["TTg", ["issuer", "level"]].tolist()
+    ['Thủ tướng Chính phủ', 'central']
+    """
+    return pd.DataFrame(list(_issuer_rows()), columns=["suffix", "issuer", "level"])
+
+
+def _lookup_issuer(code: str) -> tuple[str, str] | None:
+    idx = _issuer_index()
+    key = _fold(code)
+    if key in idx:
+        return idx[key]
+    stripped = re.sub(r"\d+$", "", key)  # "QH15" -> "QH"
+    return idx.get(stripped) if stripped else None
+
+
+def _type_of(code: str) -> tuple[str, str] | None:
+    if _fold(code) == "HD" and "Đ" in code.upper():  # "HĐ" is a contract/council, not a Hướng dẫn
+        return None
+    return _TYPE_CODES.get(_fold(code))
+
+
+def _split_glued(code: str) -> tuple[str, str] | None:
+    """"QĐTTg" -> ("QĐ", "TTg"): a type code glued to a known issuer (a dropped hyphen)."""
+    for n in (4, 3, 2):
+        head, rest = code[:n], code[n:]
+        if rest and _type_of(head) and _lookup_issuer(rest):
+            return head, rest
+    return None
+
+
+def _parse_symbol(m: re.Match[str]) -> dict[str, Any] | None:
+    """Normalised reference, type code and issuer codes of one symbol match; None if it is not a document symbol."""
+    num = m.group("num")
+    if m.group("gov") is not None:
+        toks = m.group("gov").split("-")
+        typ = _type_of(toks[0])
+        if typ is None and len(toks) >= 1:
+            glued = _split_glued(toks[0])
+            if glued:
+                toks = [glued[0], glued[1]] + toks[1:]
+                typ = _type_of(toks[0])
+        year = m.group("year")
+        if typ:
+            issuers = toks[1:]
+            if not issuers:
+                return None  # "5/KH" alone: no issuer, too weak to be a symbol
+            ref = f"{num}/{year + '/' if year else ''}{typ[0]}-{'-'.join(issuers)}"
+        else:
+            issuers = toks[:1]
+            ref = f"{num}/{year + '/' if year else ''}{'-'.join(toks)}"
+    else:
+        typ = _type_of(m.group("ptype"))
+        if typ is None:
+            return None
+        issuers = m.group("party").split("-")
+        ref = f"{num}-{typ[0]}/{'-'.join(issuers)}"
+    upper = sum(c.isupper() for c in ref)
+    if upper < 2:
+        return None
+    if typ is None and not _lookup_issuer(issuers[0]) and sum(c.isupper() for c in issuers[0]) < 2:
+        return None
+    return {"ref": ref, "type": typ, "issuers": issuers}
+
+
+def issuer_of(ref: str) -> tuple[str | None, str | None]:
+    """Issuer and level ("central"/"province") of a normalised reference, from its symbol suffix.
+
+    Government-style symbols name the issuer after the type code ("47/NQ-CP" → Chính phủ); Party-style symbols after
+    the slash ("57-KL/TW" → Trung ương); ministry letters without a type code start with it ("3837/BTTTT-TTĐN").
+    Joint documents (CTPH, TTLT) list every known issuer, "; "-joined, and are central when any issuer is.
+
+    Parameters
+    ----------
+    ref : str
+        A reference as normalised by :func:`find_citations`.
+
+    Returns
+    -------
+    (str or None, str or None)
+        Issuer name and level; (None, None) when the suffix is not in ``issuers.csv``.
+
+    Examples
+    --------
+    >>> issuer_of("57-KL/TW")
+    ('Bộ Chính trị / Trung ương Đảng', 'central')
+    >>> issuer_of("143/KH-UBND")
+    ('Ủy ban nhân dân tỉnh', 'province')
+    >>> issuer_of("992/CTPH-BTTTT-UBND")
+    ('Bộ Thông tin và Truyền thông; Ủy ban nhân dân tỉnh', 'central')
+    >>> issuer_of("12/XYZ-ABC")
+    (None, None)
+    """
+    found = list(_SYMBOL.finditer(ref))
+    parsed = _parse_symbol(found[0]) if found else None
+    if parsed is None:
+        return None, None
+    return _issuer_from(parsed)
+
+
+def _issuer_from(parsed: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    typ, issuers = parsed["type"], parsed["issuers"]
+    codes = issuers if typ is not None and typ[0] in _JOINT_TYPES else issuers[:1]
+    hits = [h for h in (_lookup_issuer(c) for c in codes) if h]
+    if not hits:
+        return None, None
+    names = list(dict.fromkeys(h[0] for h in hits))
+    level = "central" if any(h[1] == "central" for h in hits) else hits[0][1]
+    return "; ".join(names), level
+
+
+def _iso(d: str, m: str, y: str) -> str | None:
+    try:
+        return _dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def find_citations(text: str) -> list[dict[str, Any]]:
+    """References to legal and policy documents in one line of text.
+
+    A reference is a document number/symbol ("57-KL/TW", "72/2015/NĐ-CP", "3837/BTTTT-TTĐN"), optionally preceded by
+    a kind word and "số" ("Kết luận số", "Chương trình phối hợp số", "Kế hoạch "). Spacing slips ("57- KL/TW",
+    "262 /KH-UBND") and a dropped hyphen between a type code and a known issuer ("1657/QĐTTg") are normalised.
+
+    Parameters
+    ----------
+    text : str
+        One line (offsets refer to its NFC form; plan text from the corpus is already NFC).
+
+    Returns
+    -------
+    list of dict
+        In text order, each with kind (one of :data:`KINDS`), ref (normalised symbol), issuer and issuer_level
+        ("central"/"province", from the symbol suffix via ``issuers.csv``; None when unknown), date (ISO date when "ngày 15/6/2023" or "ngày 15
+        tháng 6 năm 2023" follows within three words, else None), raw (the span as printed, kind word included),
+        start, end.
+
+    Notes
+    -----
+    The kind comes from the symbol's type code when it has a specific one (QĐ → Quyết định, NĐ → Nghị định, KL →
+    Kết luận, NQ → Nghị quyết, TT → Thông tư, KH → Kế hoạch, CT → Chỉ thị, CTr/CTPH → Chương trình, HD → Hướng
+    dẫn, ĐA → Đề án); otherwise from the printed kind word; otherwise ministry letters are "Công văn/Văn bản" and
+    National Assembly symbols ("…/QH15") "Luật". Documents cited by name only ("Luật Ngân sách Nhà nước") are not
+    references here. A Party "Quy định" (…-QĐ/TW) shares the QĐ code and is reported as "Quyết định".
+
+    See Also
+    --------
+    citations_from_lines : the same for the numbered lines of a plan, as a table.
+
+    Examples
+    --------
+    >>> [(c["kind"], c["ref"], c["date"]) for c in find_citations(
+    ...     "Căn cứ Kết luận số 57-KL/TW, ngày 15 tháng 6 năm 2023 của Bộ Chính trị")]
+    [('Kết luận', '57-KL/TW', '2023-06-15')]
+    >>> c = find_citations("theo Quyết định số 1657/QĐTTg ngày 30/12/2022 của Thủ tướng Chính phủ")[0]
+    >>> c["ref"], c["issuer"], c["raw"], c["start"], c["end"]
+    ('1657/QĐ-TTg', 'Thủ tướng Chính phủ', 'Quyết định số 1657/QĐTTg', 5, 29)
+    >>> [(c["kind"], c["ref"]) for c in find_citations("thực hiện 1191/QĐ-TTg và Văn bản số 3837/BTTTT-TTĐN")]
+    [('Quyết định', '1191/QĐ-TTg'), ('Công văn/Văn bản', '3837/BTTTT-TTĐN')]
+    >>> find_citations("Thời gian thực hiện: 01 số/quý, quý II/2024, giai đoạn 2021 - 2025")
+    []
+    """
+    s = nfc(text or "")
+    key = line_key(s)
+    found: list[tuple[re.Match[str], dict[str, Any]]] = []
+    for m in _SYMBOL.finditer(s):
+        parsed = _parse_symbol(m)
+        if parsed is not None:
+            found.append((m, parsed))
+    out: list[dict[str, Any]] = []
+    prev_end = 0
+    for i, (m, parsed) in enumerate(found):
+        start, end = m.start(), m.end()
+        word = _KIND_BEFORE.search(key, max(prev_end, start - 60), start)
+        word_kind = _KIND_WORDS[word.group("w")] if word else None
+        if word:
+            start = word.start()
+        typ = parsed["type"]
+        if typ is not None and typ[1] != _GENERIC:
+            kind = typ[1]
+        elif word_kind:
+            kind = word_kind
+        elif typ is not None:
+            kind = typ[1]
+        elif re.fullmatch(r"QH\d*", parsed["issuers"][0]):
+            kind = "Luật"
+        else:
+            kind = _GENERIC
+        nxt = found[i + 1][0].start() if i + 1 < len(found) else len(s)
+        window = key[end:min(nxt, end + _DATE_WINDOW)]
+        dm = _DATE_AFTER.search(window)
+        issuer, level = _issuer_from(parsed)
+        out.append({
+            "kind": kind, "ref": parsed["ref"], "issuer": issuer, "issuer_level": level,
+            "date": _iso(dm.group("d"), dm.group("m"), dm.group("y")) if dm else None,
+            "raw": s[start:end], "start": start, "end": end,
+        })
+        prev_end = m.end()
+    return out
+
+
+def task_of_lines(tasks: pd.DataFrame, plan_id: Any = None) -> dict[int, str]:
+    """Source line → task_id for one plan: each line in a task's line_start..line_end goes to the innermost task.
+
+    Parameters
+    ----------
+    tasks : DataFrame
+        plan_id, task_id, line_start, line_end (the corpus ``tasks`` table).
+    plan_id : optional
+        The plan; default all rows of ``tasks`` (which should then be one plan).
+
+    Returns
+    -------
+    dict
+        Physical line number → task_id. Lines outside every task are absent.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"plan_id": ["p", "p"], "task_id": ["p:1", "p:1.a"], "line_start": [3, 5],
+    ...                   "line_end": [9, 6]})
+    >>> task_of_lines(t)
+    {3: 'p:1', 4: 'p:1', 5: 'p:1.a', 6: 'p:1.a', 7: 'p:1', 8: 'p:1', 9: 'p:1'}
+    """
+    sel = tasks if plan_id is None else tasks[tasks["plan_id"] == plan_id]
+    spans = []
+    for tid, a, b in zip(sel["task_id"], sel["line_start"], sel["line_end"]):
+        if pd.isna(a):
+            continue
+        a = int(a)
+        b = a if pd.isna(b) else int(b)
+        spans.append((a, -b, str(tid), b))
+    out: dict[int, str] = {}
+    for a, _, tid, b in sorted(spans):  # inner tasks start later (or end earlier) and overwrite their parents
+        for ln in range(a, b + 1):
+            out[ln] = tid
+    return dict(sorted(out.items()))
+
+
+def citations_from_lines(plan_id: Any, lines: Iterable[tuple[int, str]],
+                         task_of_line: Mapping[int, Any] | None = None) -> pd.DataFrame:
+    """Every citation in the numbered lines of one plan.
+
+    Parameters
+    ----------
+    plan_id : str
+        Carried into every row.
+    lines : iterable of (int, str)
+        (line number, text). Physical lines (``enumerate(text.split("\\n"), 1)``) work; logical lines
+        (``[(ln.start, ln.text) for ln in prepare_lines(raw) if not ln.skip]``) also catch symbols split by a hard
+        wrap ("57-" / "KL/TW") and skip a scraped page's repeated block.
+    task_of_line : mapping, optional
+        Line number → task_id (see :func:`task_of_lines`); lines not in it get task_id None.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`CITATION_COLUMNS` (plan_id, task_id, line, kind, ref, issuer, date, raw, issuer_level), one
+        row per mention, in line and text order.
+
+    Examples
+    --------
+    >>> lines = [(10, "Thực hiện Nghị quyết số 47/NQ-CP ngày 15/4/2024 của Chính phủ;"),
+    ...          (32, "1. Triển khai Kết luận số 57- KL/TW ngày 15/6/2023 của Bộ Chính trị")]
+    >>> df = citations_from_lines("p", lines, {32: "p:II.1"})
+    >>> df[["task_id", "line", "kind", "ref", "date", "issuer_level"]]
+      task_id  line        kind       ref        date issuer_level
+    0    None    10  Nghị quyết  47/NQ-CP  2024-04-15      central
+    1  p:II.1    32    Kết luận  57-KL/TW  2023-06-15      central
+    """
+    task_of_line = task_of_line or {}
+    rows = []
+    for ln, text in lines:
+        for c in find_citations(text):
+            tid = task_of_line.get(ln)
+            rows.append({"plan_id": plan_id, "task_id": tid, "line": int(ln), "kind": c["kind"], "ref": c["ref"],
+                         "issuer": c["issuer"], "date": c["date"], "raw": c["raw"],
+                         "issuer_level": c["issuer_level"]})
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in CITATION_COLUMNS})
+    return pd.DataFrame(rows, columns=list(CITATION_COLUMNS))
+
+
+def _levels(citations: pd.DataFrame) -> pd.Series:
+    if "issuer_level" in citations.columns:
+        return citations["issuer_level"]
+    return citations["ref"].map(lambda r: issuer_of(str(r))[1])
+
+
+def instrument_table(citations: pd.DataFrame, plans: pd.DataFrame, level: str | None = "central") -> pd.DataFrame:
+    """Which instruments each province's plans cite, by year: mention counts.
+
+    Parameters
+    ----------
+    citations : DataFrame
+        plan_id, ref and issuer_level (or refs whose level :func:`issuer_of` can tell), e.g. from
+        :func:`citations_from_lines`.
+    plans : DataFrame
+        plan_id, province, year (the corpus ``plans`` table).
+    level : {"central", "province", None}
+        Keep references whose issuer_level is this (default the national instruments); None keeps all.
+
+    Returns
+    -------
+    DataFrame
+        Index (province, year) of every plan, sorted; one column per reference, ordered by total mentions
+        (descending) then reference; values are mention counts (0 when not cited).
+
+    Examples
+    --------
+    >>> plans = pd.DataFrame({"plan_id": ["a", "b"], "province": ["Gia Lai", "Đồng Nai"], "year": [2025, 2024]})
+    >>> cit = pd.DataFrame({"plan_id": ["a", "a", "b", "b"],
+    ...                     "ref": ["57-KL/TW", "47/NQ-CP", "57-KL/TW", "160/KH-UBND"]})
+    >>> instrument_table(cit, plans)  # doctest: +NORMALIZE_WHITESPACE
+    ref            57-KL/TW  47/NQ-CP
+    province year
+    Gia Lai  2025         1         1
+    Đồng Nai 2024         1         0
+    """
+    keys = plans[["plan_id", "province", "year"]].drop_duplicates("plan_id")
+    index = pd.MultiIndex.from_frame(keys[["province", "year"]].drop_duplicates()
+                                     .sort_values(["province", "year"], kind="stable"))
+    cit = citations if level is None else citations[_levels(citations) == level]
+    merged = cit[["plan_id", "ref"]].merge(keys, on="plan_id", how="inner")
+    if merged.empty:
+        out = pd.DataFrame(index=index)
+    else:
+        out = merged.groupby(["province", "year", "ref"], sort=True).size().unstack("ref", fill_value=0)
+        totals = out.sum(axis=0)
+        order = sorted(out.columns, key=lambda r: (-int(totals[r]), str(r)))
+        out = out.reindex(index=index, columns=order, fill_value=0).astype("int64")
+    out.columns.name = "ref"
+    return out
+
+
+def citation_graph(citations: pd.DataFrame) -> nx.DiGraph:
+    """Plan → document graph of citations; edge weight = number of mentions.
+
+    Parameters
+    ----------
+    citations : DataFrame
+        plan_id, ref; kind, issuer, issuer_level, date and line are used when present.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Plan nodes (``type="plan"``) and document nodes (``type="document"`` with doc_kind, issuer, issuer_level,
+        date — the first known of each), edges plan → ref with weight and lines (sorted source lines). Nodes and
+        edges are added in sorted order.
+
+    Examples
+    --------
+    >>> cit = pd.DataFrame({"plan_id": ["a", "a", "b"], "ref": ["57-KL/TW"] * 3, "kind": ["Kết luận"] * 3,
+    ...                     "line": [10, 28, 5]})
+    >>> g = citation_graph(cit)
+    >>> sorted(g.edges(data="weight"))
+    [('a', '57-KL/TW', 2), ('b', '57-KL/TW', 1)]
+    >>> g.nodes["57-KL/TW"]["issuer"], g.in_degree("57-KL/TW")
+    ('Bộ Chính trị / Trung ương Đảng', 2)
+    """
+    g = nx.DiGraph(kind="citations")
+    if citations.empty:
+        return g
+    cols = set(citations.columns)
+    docs: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str], list[int]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for rec in citations.to_dict("records"):
+        ref = str(rec["ref"])
+        pid = str(rec["plan_id"])
+        attrs = docs.setdefault(ref, {})
+        issuer, level = ((rec.get("issuer"), rec.get("issuer_level")) if {"issuer", "issuer_level"} <= cols
+                         else issuer_of(ref))
+        for name, value in (("doc_kind", rec.get("kind")), ("issuer", issuer), ("issuer_level", level),
+                            ("date", rec.get("date"))):
+            if name not in attrs and value is not None and not (isinstance(value, float) and pd.isna(value)):
+                attrs[name] = value
+        counts[(pid, ref)] = counts.get((pid, ref), 0) + 1
+        line = rec.get("line")
+        if line is not None and not pd.isna(line):
+            edges.setdefault((pid, ref), []).append(int(line))
+    for pid in sorted({p for p, _ in counts}):
+        g.add_node(pid, type="plan")
+    for ref in sorted(docs):
+        g.add_node(ref, type="document", **docs[ref])
+    for (pid, ref) in sorted(counts):
+        g.add_edge(pid, ref, weight=counts[(pid, ref)], lines=sorted(set(edges.get((pid, ref), []))))
+    return g
