@@ -1139,7 +1139,11 @@ def spring_positions(graph: nx.Graph, seed: int = 42) -> dict[Any, tuple[float, 
     H = _sorted_copy(graph)
     if H.number_of_nodes() == 0:
         return {}
-    pos = nx.spring_layout(H, seed=seed, weight="weight")
+    # log-damped weights and a longer ideal distance keep heavy pairs from collapsing the drawing into a knot
+    for _, _, d in H.edges(data=True):
+        d["_layout_w"] = math.log1p(float(d.get("weight", 1.0) or 0.0))
+    k = 1.8 / math.sqrt(max(H.number_of_nodes(), 1))
+    pos = nx.spring_layout(H, seed=seed, weight="_layout_w", k=k, iterations=200)
     return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
 
 
