@@ -59,6 +59,7 @@ def test_bad_files_become_problems_and_the_others_load(tmp_path, plans_dir):
     (tmp_path / "truncated.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 50)
     (tmp_path / "not-a-plan.txt").write_text("Hôm nay trời đẹp. Chúng tôi đi chơi.", encoding="utf-8")
     (tmp_path / "long-line.txt").write_text("a" * 2_000_000, encoding="utf-8")
+    (tmp_path / "ten-mb.txt").write_bytes(b"x" * 10_000_000)
     (tmp_path / "latin.txt").write_bytes("Sở \x00\x00\x00 binary".encode("utf-16"))
     c = load_corpus(tmp_path, cache=False)
     assert len(c.plans[c.plans.source_file.str.endswith(SEED)]) == 1
@@ -67,6 +68,7 @@ def test_bad_files_become_problems_and_the_others_load(tmp_path, plans_dir):
     assert "duplicate" in kinds["same-plan-other-name.md"]
     assert kinds["not-a-plan.txt"] >= {"no_tasks"}
     assert kinds["long-line.txt"] >= {"no_tasks"}
+    assert kinds["ten-mb.txt"] == {"too_large"}
     assert kinds["random.pdf"] and kinds["truncated.docx"]
     assert "unreadable" in kinds["latin.txt"]
     assert len(c.tasks[c.tasks.source_file.str.endswith(SEED)]) == 27
@@ -110,3 +112,13 @@ def test_parser_never_raises_on_arbitrary_text(tmp_path, lines):
     rows = parse_plan(read_plan(p))
     assert set(rows) == set(TABLES)
     assert all(r["kind"] for r in rows["problems"])
+
+
+def test_export_writes_every_table_and_the_network(tmp_path, plans_dir):
+    from ttdn_analysis.cli import main
+    assert main(["export", "--data", str(plans_dir), "--format", "csv", "--out", str(tmp_path), "--no-cache"]) == 0
+    import pandas as pd
+    assert len(pd.read_csv(tmp_path / "tasks.csv")) == 89
+    assert (tmp_path / "coassignment.gexf").read_text(encoding="utf-8").count("<node ") > 20
+    assert main(["export", "--data", str(plans_dir), "--format", "xlsx", "--out", str(tmp_path)]) == 0
+    assert set(pd.read_excel(tmp_path / "ttdn_tables.xlsx", sheet_name=None)) >= {"plans", "tasks", "assignments"}

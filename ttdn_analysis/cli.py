@@ -31,6 +31,13 @@ def _export(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.data, cache=not args.no_cache)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if len(corpus.assignments):  # the pooled co-assignment network for Gephi
+        from . import graphs
+        g = graphs.coassignment_graph(corpus.assignments, weight="count", tasks=corpus.tasks)
+        graphs.to_gexf(g, out / "coassignment.gexf")
+        graphs.to_graphml(g, out / "coassignment.graphml")
+        graphs.write_edge_list(g, out / "coassignment_edges.csv")
+        print(out / "coassignment.gexf")
     tables = {t: getattr(corpus, t) for t in TABLES}
     if args.format == "xlsx":
         path = out / "ttdn_tables.xlsx"

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ttdn_analysis.text import match_key, nfc, unify_tones
 
-__all__ = ["provinces", "canonical_province", "find_province", "merged_province"]
+__all__ = ["provinces", "canonical_province", "find_province", "merged_province", "merge_provinces"]
 
 _COLUMNS = ["name", "kind", "aliases", "valid_from", "valid_to", "merged_into", "source", "note"]
 # Administrative prefixes that may precede a province name ("Tỉnh Đắk Lắk", "TP. Hồ Chí Minh", "Thành phố Huế").
@@ -257,3 +257,43 @@ def merged_province(name: str, on: str = "2025-07-01") -> str:
     if len(before) == 1 and (df["name"] == canon).sum() == 1:
         return before["name"].iloc[0]
     return canon
+
+
+def merge_provinces(df: pd.DataFrame, on: str = "2025-07-01", column: str = "province") -> pd.DataFrame:
+    """Add ``province_merged``: the unit each row's province belongs to on *on* (plans of Phú Yên 2024 and
+    Đắk Lắk 2026 then group as one merged province).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Any corpus table with a province column.
+    on : str, default "2025-07-01"
+        The reference date of the map (Resolution 202/2025/QH15 took effect on 2025-07-01).
+    column : str, default "province"
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``province_merged``; unknown or missing provinces are kept as they are.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"province": ["Phú Yên", "Đắk Lắk", "Bình Phước", None]})
+    >>> merge_provinces(t)["province_merged"].tolist()
+    ['Đắk Lắk', 'Đắk Lắk', 'Đồng Nai', None]
+    """
+    out = df.copy()
+    cache: dict[object, object] = {}
+
+    def one(p: object) -> object:
+        if p is None or (isinstance(p, float) and p != p):
+            return None
+        if p not in cache:
+            try:
+                cache[p] = merged_province(str(p), on=on)
+            except Exception:
+                cache[p] = p
+        return cache[p]
+
+    out["province_merged"] = [one(p) for p in out[column]]
+    return out

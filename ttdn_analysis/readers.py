@@ -5,10 +5,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["RawDoc", "read_plan", "SUPPORTED_SUFFIXES", "MAX_BYTES"]
+__all__ = ["RawDoc", "read_plan", "SUPPORTED_SUFFIXES", "MAX_BYTES", "MAX_TEXT_BYTES"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown")
-MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of kB; anything above this is refused, not parsed
+MAX_BYTES = 50 * 1024 * 1024  # any file: a plan is tens of kB (a PDF with images a few MB)
+MAX_TEXT_BYTES = 5 * 1024 * 1024  # a text plan above this is not a plan: refused, not parsed
 
 
 @dataclass
@@ -65,9 +66,10 @@ def read_plan(path: str | Path) -> RawDoc:
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
+        limit = MAX_TEXT_BYTES if path.suffix.lower() in SUPPORTED_SUFFIXES else MAX_BYTES
+        if size > limit:
             return RawDoc(path, [], "", "none", [_problem(None, "error", "too_large",
-                          f"file is {size / 1e6:.1f} MB, above the {MAX_BYTES / 1e6:.0f} MB limit for a plan")])
+                          f"file is {size / 1e6:.1f} MB, above the {limit / 1e6:.0f} MB limit for a plan")])
         data = path.read_bytes()
     except OSError as exc:
         return RawDoc(path, [], "", "none", [_problem(None, "error", "unreadable", f"cannot read file: {exc}")])
