@@ -87,3 +87,26 @@ def test_retyped_copy_with_other_tone_marks_and_spacing(tmp_path, plans_dir):
     key = lambda c: sorted(zip(c.assignments.path, c.assignments.agency, c.assignments.role))
     assert key(a) == key(b)
     assert list(a.tasks.path) == list(b.tasks.path)
+
+
+def test_bullets_with_own_lead_lines_in_the_same_bullet_style(tmp_path):
+    text = """KẾ HOẠCH
+Thông tin đối ngoại năm 2024
+II. NHIỆM VỤ
+1. Xuất bản ấn phẩm
+- Thực hiện bản tin đối ngoại hằng quý.
+- Đơn vị chủ trì: Sở Ngoại vụ
+- Thực hiện bản tin du lịch.
+- Đơn vị chủ trì: Sở VH-TT&DL
+- Thời hạn: Quý IV/2024
+III. TRÁCH NHIỆM CỦA CÁC CƠ QUAN, ĐƠN VỊ
+1. Các sở, ngành căn cứ Kế hoạch này triển khai thực hiện.
+2. Căn cứ Kế hoạch này, chủ động xây dựng kế hoạch.
+"""
+    (tmp_path / "p.txt").write_text(text, encoding="utf-8")
+    c = load_corpus(tmp_path, cache=False)
+    assert list(c.tasks.path) == ["II.1.1", "II.1.2", "III.1"]
+    assert _roles(c, "II.1.1") == (["Sở Ngoại vụ"], [])
+    assert _roles(c, "II.1.2") == (["Sở Văn hóa, Thể thao và Du lịch"], [])
+    assert c.tasks.timeframe.iloc[1] == "Quý IV/2024"
+    assert "unplaced_line" in set(c.problems.kind)  # III.2 names no agency

@@ -196,8 +196,7 @@ def _split_bullets(block: TaskBlock) -> list[tuple[str, Line, list[Line]]] | Non
             segs.append([ln])
         elif segs:
             segs[-1].append(ln)
-    with_lead = [s for s in segs if any((field_of(x.text) or ("",))[0] == "lead" and _bullet(x) != _bullet(s[0])
-                                        for x in s[1:])]
+    with_lead = [s for s in segs if any((field_of(x.text) or ("",))[0] == "lead" for x in s[1:])]
     if len(with_lead) < 2 or len(with_lead) != len([s for s in segs if any(field_of(x.text) for x in s)]):
         return None
     out = []

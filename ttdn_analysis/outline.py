@@ -27,13 +27,14 @@ FIELD_RE = re.compile(
     r"(?:\s+cung\s+cấp\s+thông\s+tin)?|tham\s+gia|tham\s+mưu)\s*:\s*(?P<val>.*)$"
     r"|^(?P<role2>chủ\s+trì(?:\s+thực\s+hiện)?|phối\s+hợp(?:\s+thực\s+hiện)?)\s*:\s*(?P<val2>.*)$"
 )
-TIME_RE = re.compile(r"^thời\s+gian(?:\s+thực\s+hiện|\s+hoàn\s+thành|\s+triển\s+khai)?\s*:\s*(?P<val>.*)$")
+TIME_RE = re.compile(r"^(?:thời\s+gian|thời\s+hạn|tiến\s+độ)(?:\s+thực\s+hiện|\s+hoàn\s+thành|\s+triển\s+khai)?"
+                     r"\s*:\s*(?P<val>.*)$")
 _LABEL_RE = re.compile(r"^(?:nội\s+dung|kết\s+quả|sản\s+phẩm|kinh\s+phí)(?:\s+\w+){0,2}\s*:")
 
 _KINDS = [
     ("recipients", r"nơi nhận"),
     ("budget", r"kinh phí"),
-    ("implementation", r"tổ chức thực hiện|trách nhiệm thực hiện|phân công thực hiện"),
+    ("implementation", r"tổ chức thực hiện|trách nhiệm thực hiện|phân công thực hiện|trách nhiệm của"),
     ("purpose", r"mục đích|mục tiêu|yêu cầu|quan điểm"),
     ("tasks", r"nhiệm vụ|nội dung|giải pháp|phân công|hoạt động|chương trình"),
     ("results", r"kết quả|đánh giá"),
