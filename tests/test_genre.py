@@ -110,3 +110,25 @@ III. TRÁCH NHIỆM CỦA CÁC CƠ QUAN, ĐƠN VỊ
     assert _roles(c, "II.1.2") == (["Sở Văn hóa, Thể thao và Du lịch"], [])
     assert c.tasks.timeframe.iloc[1] == "Quý IV/2024"
     assert "unplaced_line" in set(c.problems.kind)  # III.2 names no agency
+
+
+@pytest.mark.parametrize("header, expected", [
+    # two-column header flattened by a converter, title on two lines, year only on the second
+    ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\nSố: 1234/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Độc lập - Tự do - Hạnh phúc\nQuảng Trị, ngày 15 tháng 12 năm 2023\nKẾ HOẠCH\n"
+     "Hoạt động thông tin đối ngoại\nTỉnh Quảng Trị năm 2024\nCăn cứ Nghị định số 72/2015/NĐ-CP;",
+     ("Quảng Trị", 2024, "province", "1234/KH-UBND", "2023-12-15")),
+    # a legal-database metadata block with colons; the date split over two lines
+    ("Số hiệu: 56/KH-UBND\nNơi ban hành: Tỉnh Bình Định\nNgày ban hành: 03/02/2025\n"
+     "Bình Định, ngày 03 tháng 02\nnăm 2025\nKẾ HOẠCH\nCông tác thông tin đối ngoại năm 2025\nCăn cứ …",
+     ("Bình Định", 2025, "province", "56/KH-UBND", "2025-02-03")),
+    # a department of a centrally-run city, table-pipe header
+    ("| UBND THÀNH PHỐ HÀ NỘI | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| SỞ NGOẠI VỤ | Độc lập - Tự do - Hạnh phúc |\n"
+     "| Số: 77/KH-SNgV | Hà Nội, ngày 9 tháng 1 năm 2025 |\nKẾ HOẠCH\nThông tin đối ngoại năm 2025\nCăn cứ …",
+     ("Hà Nội", 2025, "department", "77/KH-SNGV", "2025-01-09")),
+])
+def test_headers_of_other_provinces(tmp_path, header, expected):
+    body = "\nII. NHIỆM VỤ\n1. Tổ chức họp báo\n- Đơn vị chủ trì: Sở Ngoại vụ\n"
+    (tmp_path / "p.txt").write_text(header + body, encoding="utf-8")
+    p = load_corpus(tmp_path, cache=False).plans.iloc[0]
+    assert (p.province, p.year, p.level, p.number, p.date) == expected

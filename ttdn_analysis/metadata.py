@@ -24,9 +24,10 @@ class PlanMeta:
 _NUMBER = re.compile(r"(?:^|\|\s*|\s)số(?:\s+hiệu)?\s*[:|]?\s*(\d*)\s*/\s*([A-ZĐ][A-ZĐ0-9\-]*(?:-[A-ZĐ0-9]+)*)",
                      re.IGNORECASE)
 _DATE_VN = re.compile(r"ngày\s+(\d{1,2})?\s*tháng\s+(\d{1,2})?\s*năm\s+(\d{4})", re.IGNORECASE)
-_DATE_NUM = re.compile(r"ngày\s+ban\s+hành\s*\|?\s*(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
+_DATE_NUM = re.compile(r"ngày\s+(?:ban\s+hành|ký)\s*[:|]?\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
 _YEAR_FOR = re.compile(r"(?:năm|giai đoạn)\s+(20\d\d)(?!\s*[-–]\s*20\d\d)", re.IGNORECASE)
-_DEPT = re.compile(r"^(?:ubnd tỉnh .*?\s{2,})?(sở [^\s].*?|ban [^\s].*?)(?:\s{2,}|$)", re.IGNORECASE)
+_DEPT = re.compile(r"^(?:ubnd (?:tỉnh|thành phố) .*?\s{2,})?(sở [^\s].*?|ban [^\s].*?)(?:\s{2,}|\s*\||$)",
+                   re.IGNORECASE)
 
 
 def _province(lines: list[Line]) -> str | None:
@@ -39,7 +40,7 @@ def _province(lines: list[Line]) -> str | None:
             p = find_province(ln.text.split(",")[0]) or find_province(ln.text)
             if p:
                 return p
-    for pat in (r"ủy ban nhân dân|ubnd|cơ quan ban hành|tỉnh ủy", r"tỉnh|thành phố"):
+    for pat in (r"ủy ban nhân dân|ubnd|cơ quan ban hành|nơi ban hành|tỉnh ủy", r"tỉnh|thành phố"):
         for ln in lines:
             if re.search(pat, line_key(ln.text)):
                 p = find_province(ln.text)
@@ -52,18 +53,22 @@ def _province(lines: list[Line]) -> str | None:
     return None
 
 
+_TITLE_STOP = re.compile(r"^(căn cứ|thực hiện|để|nhằm|[ivx]+\.\s|\d+\.\s|số\b|ubnd|ủy ban nhân dân|chủ tịch|[-_=*.·\s]+$)")
+
+
 def _title(lines: list[Line]) -> str | None:
+    """The plan's title: the line(s) after "KẾ HOẠCH" (up to three short lines), or a page title "Kế hoạch …"."""
     for i, ln in enumerate(lines):
         k = line_key(ln.text)
         if k in ("kế hoạch", "kế hoạch:"):
-            parts = []
+            parts: list[str] = []
             for nxt in lines[i + 1:i + 4]:
                 nk = line_key(nxt.text)
-                if re.match(r"^(căn cứ|thực hiện|i\.|số\b)", nk) or (parts and nxt.start - lines[i].start > 8):
+                if _TITLE_STOP.match(nk) or len(nk) > 200 or nxt.start - lines[i].start > 10:
                     break
                 parts.append(nxt.text.strip())
-                if not nxt.text.strip().endswith(("và", "của", ",")):
-                    break
+                if re.search(r"(năm|giai đoạn)\s+20\d\d", nk):
+                    break  # the title ends with its year
             return " ".join(parts) or None
         if k.startswith("kế hoạch ") and len(k) > 20 and i < 5:
             return ln.text.strip()
