@@ -148,3 +148,10 @@ def test_unplaced_lines_are_reported(corpus):
     p = corpus.problems[corpus.problems.kind == "unplaced_line"]
     assert sorted(p[p.source_file.str.contains(DL25)].line) == [316, 320]
     assert not p.source_file.str.contains(DN).any()
+
+
+def test_lost_headings_are_reported(corpus):
+    gaps = corpus.problems[(corpus.problems.kind == "numbering_gap") & corpus.problems.source_file.str.contains(DL143)]
+    assert list(gaps.line) == [70, 90, 106, 118, 135]
+    assert "items 4–5" in gaps.message.iloc[2] or "item(s) 4–5" in gaps.message.iloc[2]
+    assert not corpus.problems[corpus.problems.kind == "numbering_gap"].source_file.str.contains(DN).any()

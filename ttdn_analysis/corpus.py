@@ -180,6 +180,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
     task_of = {i: t["task_id"] for t in rows["tasks"] for i in t["text_lines"]}
     cit = citations_from_lines(pid, [(ln.start, ln.text) for ln in lines if not ln.skip], task_of)
     rows["citations"] = [{**r, **carry} for r in cit.to_dict("records")]
+    rows["problems"] += _numbering_gaps(outline, src)
     if not rows["tasks"]:
         rows["problems"].append({"source_file": src, "line": None, "severity": "error", "kind": "no_tasks",
                                  "message": "no task section or numbered tasks found: is this a plan?"})
@@ -199,6 +200,27 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
                                      "message": f"lines {ln.start}-{ln.end} not in any task (an implementation "
                                                 f"item that names no agency?): {ln.text[:80]!r}"})
     return rows
+
+
+def _numbering_gaps(outline, src: str) -> list[dict]:
+    """Warn where the top-level numbering of a section skips (headings lost in conversion or scraping)."""
+    out = []
+    for sec in outline.sections:
+        expected = 1
+        for child in sec.children:
+            if child.kind != "num" or "." in child.label:
+                continue
+            n = int(child.label)
+            if n > expected and child.head is not None:
+                missing = f"{expected}" if n == expected + 1 else f"{expected}–{n - 1}"
+                where = (f"starts at item {n}" if expected == 1 else f"goes from item {expected - 1} to {n}")
+                kept = ("the section's introduction" if expected == 1 else f"item {expected - 1}")
+                out.append({"source_file": src, "line": child.head.start, "severity": "warning",
+                            "kind": "numbering_gap",
+                            "message": f"section {sec.path} {where}: item(s) {missing} missing (a heading lost in "
+                                       f"conversion or scraping?); their text, if any, is read as part of {kept}"})
+            expected = n + 1
+    return out
 
 
 @lru_cache(maxsize=1)
