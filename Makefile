@@ -32,8 +32,11 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m ttdn_analysis.report --refresh-notebooks
 
+# root (containers) needs --allow-root; everyone else gets the plain command
+ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=ttdn_analysis
+	$(BIN)/jupyter lab $(ROOTFLAG) --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=ttdn_analysis
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_load.py
