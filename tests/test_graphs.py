@@ -555,3 +555,31 @@ def test_harmonized_with_real_lineage_if_present():
     h = g.harmonized(a, on="2026-01-01")
     assert h["agency"].tolist() == [s if isinstance(s, str) and s else o for s, o in zip(expected, a["agency"])]
     assert h["agency_original"].tolist() == a["agency"].tolist()
+
+
+def test_layout_and_communities_do_not_depend_on_the_hash_seed(tmp_path):
+    """Python salts string hashes per process; sets of agency names must never decide an order."""
+    import subprocess
+    import sys
+    script = (
+        "import json, sys\n"
+        "import pandas as pd\n"
+        "from ttdn_analysis import graphs\n"
+        "rows = [(t, a, 'lead' if i == 0 else 'support') for t, ags in [\n"
+        "    ('t1', ['Sở Công Thương', 'Bộ Công Thương']), ('t2', ['Sở Ngoại vụ', 'Công an tỉnh', 'Báo tỉnh']),\n"
+        "    ('t3', ['Công an tỉnh', 'Sở Ngoại vụ']), ('t4', ['Sở Tài chính', 'Sở Y tế']), ('t5', ['Báo tỉnh', 'Sở Nội vụ']),\n"
+        "    ('t6', ['Tỉnh đoàn', 'Hội Nông dân tỉnh']), ('t7', ['Sở Tư pháp', 'Thanh tra tỉnh'])]\n"
+        "    for i, a in enumerate(ags)]\n"
+        "df = pd.DataFrame(rows, columns=['task_id', 'agency', 'role']).assign(plan_id='p', is_collective=False)\n"
+        "g = graphs.coassignment_graph(df)\n"
+        "pos = graphs.spring_positions(g)\n"
+        "ct = graphs.centrality_table(g)\n"
+        "print(json.dumps([sorted((k, [round(x, 9) for x in v]) for k, v in pos.items()),\n"
+        "                  ct.to_dict('records'), graphs.network_figure(g).to_json()]))\n"
+    )
+    outs = set()
+    for seed in ("1", "2", "3", "4", "5", "6", "7", "8"):
+        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        outs.add(out.stdout)
+    assert len(outs) == 1

@@ -161,3 +161,16 @@ def test_select_filters_every_table():
 def test_missing_data_folder(tmp_path):
     with pytest.raises(FileNotFoundError):
         build_reports(tmp_path / "nope", tmp_path / "out")
+
+
+def test_reports_are_byte_identical_on_a_rerun(tmp_path, monkeypatch):
+    """Idempotence: the same plans give the same HTML (date pinned with SOURCE_DATE_EPOCH), cold and warm cache."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    data = _copy_plans(tmp_path / "plans")
+    first = build_reports(data, tmp_path / "a")
+    second = build_reports(data, tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert "2026-01-01" in first[0].read_text(encoding="utf-8")

@@ -276,7 +276,10 @@ def _sorted_copy(graph: nx.Graph) -> nx.Graph:
     H = graph.__class__()
     H.graph.update(graph.graph)
     H.add_nodes_from(sorted(graph.nodes(data=True), key=lambda nd: _sort_key(nd[0])))
-    H.add_edges_from(sorted(graph.edges(data=True), key=lambda e: (_sort_key(e[0]), _sort_key(e[1]))))
+    edges = graph.edges(data=True)
+    if not graph.is_directed():  # one orientation per edge, whatever order the source graph iterates in
+        edges = [(u, v, d) if _sort_key(u) <= _sort_key(v) else (v, u, d) for u, v, d in edges]
+    H.add_edges_from(sorted(edges, key=lambda e: (_sort_key(e[0]), _sort_key(e[1]))))
     return H
 
 
@@ -1148,7 +1151,7 @@ def spring_positions(graph: nx.Graph, seed: int = 42) -> dict[Any, tuple[float, 
     out: dict[Any, tuple[float, float]] = {}
     row_x = -1.0
     for i, comp in enumerate(comps):
-        C = H.subgraph(comp).copy()
+        C = _sorted_copy(H.subgraph(comp))  # a subgraph view iterates its node *set*: re-sort
         for _, _, d in C.edges(data=True):
             d["_layout_w"] = math.log1p(abs(float(d.get("weight", 1.0) or 0.0)))
         pos = nx.spring_layout(C, seed=seed, weight="_layout_w", k=2.0 / math.sqrt(len(comp)), iterations=300)
