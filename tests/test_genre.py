@@ -132,3 +132,26 @@ def test_headers_of_other_provinces(tmp_path, header, expected):
     (tmp_path / "p.txt").write_text(header + body, encoding="utf-8")
     p = load_corpus(tmp_path, cache=False).plans.iloc[0]
     assert (p.province, p.year, p.level, p.number, p.date) == expected
+
+
+def test_field_values_on_the_following_lines(tmp_path):
+    text = """KẾ HOẠCH
+Thông tin đối ngoại năm 2024
+II. NHIỆM VỤ
+1. Tổ chức hội nghị báo chí
+- Đơn vị chủ trì:
+Sở Thông tin và Truyền thông
+- Đơn vị phối hợp:
++ Sở Nội vụ;
++ Công an tỉnh.
+- Thời gian thực hiện: Quý III/2024
+2. Tuyên truyền đối ngoại
+- Cơ quan chủ trì:
++ Nội dung về biên giới: Bộ Chỉ huy Bộ đội Biên phòng tỉnh
+Nội dung tuyên truyền khác do các đơn vị tự chọn.
+"""
+    (tmp_path / "p.txt").write_text(text, encoding="utf-8")
+    c = load_corpus(tmp_path, cache=False)
+    assert _roles(c, "II.1") == (["Sở Thông tin và Truyền thông"], ["Công an tỉnh", "Sở Nội vụ"])
+    assert _roles(c, "II.2") == (["Bộ Chỉ huy Bộ đội Biên phòng tỉnh"], [])
+    assert not (c.problems.kind == "unknown_agency").any()

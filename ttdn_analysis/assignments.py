@@ -172,10 +172,14 @@ def _field_values(lines: list[Line], issuer: str | None):
             else:
                 pending_role = role
             continue
-        if pending_role:
+        if pending_role:  # the value of "- Cơ quan chủ trì:" continues on the following lines
             marker, rest = strip_marker(ln.text)
-            if marker and ":" in rest:
+            if marker and ":" in rest:  # "+ Tổ chức hội nghị xúc tiến đầu tư: Sở Kế hoạch và Đầu tư"
                 yield pending_role, scan_list(rest.rsplit(":", 1)[1], "field", issuer), ln
+                continue
+            hits = scan_list(rest, "field", issuer)  # "+ Sở Nội vụ;" or the plain list on the next line
+            if hits and all(h.agency.known for h in hits):
+                yield pending_role, hits, ln
                 continue
             pending_role = None
 

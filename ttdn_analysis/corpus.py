@@ -214,7 +214,8 @@ def _numbering_gaps(outline, src: str) -> list[dict]:
             if n > expected and child.head is not None:
                 missing = f"{expected}" if n == expected + 1 else f"{expected}–{n - 1}"
                 where = (f"starts at item {n}" if expected == 1 else f"goes from item {expected - 1} to {n}")
-                kept = ("the section's introduction" if expected == 1 else f"item {expected - 1}")
+                kept = (f"item {expected - 1}" if expected > 1 else
+                        "the last item before it" if sec.implicit else "the section's introduction")
                 out.append({"source_file": src, "line": child.head.start, "severity": "warning",
                             "kind": "numbering_gap",
                             "message": f"section {sec.path} {where}: item(s) {missing} missing (a heading lost in "
