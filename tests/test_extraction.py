@@ -152,6 +152,8 @@ def test_unplaced_lines_are_reported(corpus):
 
 def test_lost_headings_are_reported(corpus):
     gaps = corpus.problems[(corpus.problems.kind == "numbering_gap") & corpus.problems.source_file.str.contains(DL143)]
-    assert list(gaps.line) == [70, 90, 106, 118, 135]
-    assert "items 4–5" in gaps.message.iloc[2] or "item(s) 4–5" in gaps.message.iloc[2]
+    assert list(gaps.line) == [27, 70, 90, 106, 118, 135]  # 27: "II." with no "I." before it
+    assert "item(s) 4–5" in gaps.message.iloc[3]
     assert not corpus.problems[corpus.problems.kind == "numbering_gap"].source_file.str.contains(DN).any()
+    roman = corpus.problems[(corpus.problems.kind == "numbering_gap") & corpus.problems.source_file.str.contains(DL25)]
+    assert list(roman.line) == [312] and "section(s) IV missing" in roman.message.iloc[0]

@@ -205,6 +205,18 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
 def _numbering_gaps(outline, src: str) -> list[dict]:
     """Warn where the top-level numbering of a section skips (headings lost in conversion or scraping)."""
     out = []
+    romans = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+    prev = 0
+    for sec in outline.sections:
+        if sec.implicit or sec.head is None or sec.label not in romans:
+            continue
+        n = romans.index(sec.label) + 1
+        if n > prev + 1:
+            missing = ", ".join(romans[prev:n - 1])
+            out.append({"source_file": src, "line": sec.head.start, "severity": "warning", "kind": "numbering_gap",
+                        "message": f"section {sec.label} follows {romans[prev - 1] if prev else 'the header'}: "
+                                   f"section(s) {missing} missing (a heading lost, or a numbering slip in the plan)"})
+        prev = n
     for sec in outline.sections:
         expected = 1
         for child in sec.children:
