@@ -155,3 +155,31 @@ Nội dung tuyên truyền khác do các đơn vị tự chọn.
     assert _roles(c, "II.1") == (["Sở Thông tin và Truyền thông"], ["Công an tỉnh", "Sở Nội vụ"])
     assert _roles(c, "II.2") == (["Bộ Chỉ huy Bộ đội Biên phòng tỉnh"], [])
     assert not (c.problems.kind == "unknown_agency").any()
+
+
+def test_task_table_in_an_appendix_after_the_signature(tmp_path):
+    text = """Số: 12/KH-UBND
+Quảng Ngãi, ngày 5 tháng 1 năm 2024
+KẾ HOẠCH
+Thông tin đối ngoại năm 2024
+I. MỤC ĐÍCH, YÊU CẦU
+- Nâng cao hiệu quả.
+II. NHIỆM VỤ
+Các nhiệm vụ cụ thể tại Phụ lục kèm theo.
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Ngoại vụ chủ trì theo dõi, đôn đốc.
+Nơi nhận:
+- Như trên;
+KT. CHỦ TỊCH
+PHỤ LỤC
+NHIỆM VỤ THÔNG TIN ĐỐI NGOẠI NĂM 2024
+(Kèm theo Kế hoạch số 12/KH-UBND ngày 05/01/2024)
+| STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian |
+| 1 | Tuyên truyền chủ quyền biển, đảo | Báo Quảng Ngãi | Bộ Chỉ huy Bộ đội Biên phòng tỉnh | Năm 2024 |
+| 2 | Quảng bá hình ảnh tỉnh | Sở Văn hóa, Thể thao và Du lịch | Các sở, ban, ngành | Quý II/2024 |
+"""
+    (tmp_path / "p.txt").write_text(text, encoding="utf-8")
+    c = load_corpus(tmp_path, cache=False)
+    assert list(c.tasks.path) == ["III.1", "PL.1", "PL.2"]  # "II" only points to the appendix
+    assert _roles(c, "PL.1") == (["Báo tỉnh"], ["Bộ Chỉ huy Bộ đội Biên phòng tỉnh"])
+    assert c.plans.iloc[0].province == "Quảng Ngãi"

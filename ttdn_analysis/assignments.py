@@ -262,6 +262,8 @@ def _one_task(path: str, head: Line, title: str, lines: list[Line], section: str
     support += partners
     if section == "implementation" and not lead:
         return None
+    if node_kind == "section" and not lead and not support:
+        return None  # a section without numbered items is a task only when it assigns work to someone
     lead_d = _dedupe([h for h, _ in lead])
     lead_names = {h.agency.canonical for h in lead_d}
     sup_d = [h for h in _dedupe([h for h, _ in support]) if h.agency.canonical not in lead_names]

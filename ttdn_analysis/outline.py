@@ -184,6 +184,7 @@ def _title(text: str, limit: int = 120) -> str:
     return cut
 
 
+_APPENDIX = re.compile(r"^phụ\s+lục(?:\s+(?:số\s+)?[0-9ivx]+)?\s*[:.\-–]?(?:\s|$)")
 _CLOSING = re.compile(r"^(nơi nhận|trên đây là|tm\.|kt\.|t/m|giám đốc$|chủ tịch$|phó chủ tịch$)")
 _HEADER_END = re.compile(r"^(căn cứ|thực hiện|để|nhằm|chủ tịch ủy ban|ủy ban nhân dân tỉnh .*ban hành)")
 
@@ -224,9 +225,12 @@ def parse_outline(lines: list[Line], is_agency_heading=None) -> Outline:
     stack: list[Node] = []  # numbered/lettered items open in the current section
     last_top = 0
 
+    appendix = ""  # "PL" once an appendix ("Phụ lục") begins: its paths are PL.I.1, PL.1 …
+
     def open_section(label: str, title: str, head: Line | None, implicit: bool = False) -> Node:
         nonlocal sec, stack, last_top
-        node = Node("section", label, label, head, title, section_kind(title) if title else "other",
+        path = f"{appendix}.{label}" if appendix and label != appendix else label
+        node = Node("section", label, path, head, title, section_kind(title) if title else "other",
                     [head] if head else [], implicit=implicit)
         sections.append(node)
         sec, stack, last_top = node, [], 0
@@ -246,6 +250,13 @@ def parse_outline(lines: list[Line], is_agency_heading=None) -> Outline:
             continue
         text = ln.text
         key = line_key(text)
+        if _APPENDIX.match(key) and (sections or state == "closing"):
+            # an appendix after the signature often holds the task table itself
+            appendix = "PL"
+            state = "body"
+            open_section("PL", text, ln)
+            sec.section = "tasks"
+            continue
         if state == "closing":
             closing.append(ln)
             continue
