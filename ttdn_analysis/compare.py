@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .corpus import tasks_of
 from .text import MARKER_RE, match_key, strip_footnote_markers
 
 __all__ = [
@@ -64,17 +65,6 @@ def shingles(text: str, k: int = SHINGLE_SIZE) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(words[i:i + k]) for i in range(len(words) - k + 1))
 
 
-def _tasks_of(obj: Any) -> pd.DataFrame:
-    if isinstance(obj, pd.DataFrame):
-        return obj
-    tasks = getattr(obj, "tasks", None)
-    if tasks is None and isinstance(obj, dict):
-        tasks = obj.get("tasks")
-    if not isinstance(tasks, pd.DataFrame):
-        raise TypeError("expected a Corpus (anything with a .tasks DataFrame) or a tasks DataFrame")
-    return tasks
-
-
 def _plan_ids(obj: Any, tasks: pd.DataFrame) -> list[str]:
     ids = set(tasks["plan_id"].dropna().astype(str))
     plans = getattr(obj, "plans", None)
@@ -114,7 +104,7 @@ def paragraphs(corpus: Any, min_chars: int = 120) -> pd.DataFrame:
       task_id  line  index  chars
     0     p:1     5      1    155
     """
-    tasks = _tasks_of(corpus)
+    tasks = tasks_of(corpus)
     rows = []
     for rec in tasks.to_dict("records"):
         text = rec.get("text")
@@ -235,7 +225,7 @@ def reuse_matrix(corpus: Any, threshold: float = 0.8, min_chars: int = 120) -> p
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-    tasks = _tasks_of(corpus)
+    tasks = tasks_of(corpus)
     ids = _plan_ids(corpus, tasks)
     paras = paragraphs(tasks, min_chars)
     out = pd.DataFrame(np.nan, index=pd.Index(ids, name="plan"), columns=pd.Index(ids, name="found_in"))
@@ -293,7 +283,7 @@ def shared_passages(corpus: Any, threshold: float = 0.8, min_chars: int = 120) -
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-    paras = paragraphs(_tasks_of(corpus), min_chars)
+    paras = paragraphs(tasks_of(corpus), min_chars)
     if paras.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in PASSAGE_COLUMNS})
     _, matches = _matches(paras, threshold)
@@ -338,7 +328,7 @@ def strip_shared(corpus: Any, threshold: float = 0.8, min_chars: int = 120) -> p
     >>> s["text"].tolist(), s["text_lines"].tolist(), s.attrs["removed"]
     (['Tập huấn về biên giới', ''], [[1], []], 2)
     """
-    tasks = _tasks_of(corpus)
+    tasks = tasks_of(corpus)
     paras = paragraphs(tasks, min_chars)
     out = tasks.copy()
     out.attrs = {"removed": 0, "removed_chars": 0}

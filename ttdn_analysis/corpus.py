@@ -10,7 +10,8 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Mapping
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -23,7 +24,7 @@ from .readers import RawDoc, read_plan
 from .text import prepare_lines
 from .timeline import parse_timeframe
 
-__all__ = ["Corpus", "load_corpus", "parse_plan", "PLAN_SUFFIXES", "TABLES", "COLUMNS"]
+__all__ = ["Corpus", "load_corpus", "tasks_of", "parse_plan", "PLAN_SUFFIXES", "TABLES", "COLUMNS"]
 
 PLAN_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
 TABLES = ("plans", "tasks", "assignments", "task_themes", "problems", "citations")
@@ -74,6 +75,22 @@ class Corpus:
             })
         return pd.DataFrame(rows, columns=["plan_id", "province", "year", "level", "tasks", "assignments",
                                            "agencies", "problems"])
+
+
+def tasks_of(obj: Any) -> pd.DataFrame:
+    """The tasks table of a Corpus (or anything with ``.tasks``, a mapping with "tasks", or a tasks DataFrame).
+
+    >>> tasks_of({"tasks": pd.DataFrame({"task_id": ["p:II.1"]})}).task_id.tolist()
+    ['p:II.1']
+    """
+    if isinstance(obj, pd.DataFrame):
+        return obj
+    tasks = getattr(obj, "tasks", None)
+    if tasks is None and isinstance(obj, Mapping):
+        tasks = obj.get("tasks")
+    if not isinstance(tasks, pd.DataFrame):
+        raise TypeError("expected a Corpus (anything with a .tasks DataFrame) or a tasks DataFrame")
+    return tasks
 
 
 def _empty(name: str) -> pd.DataFrame:

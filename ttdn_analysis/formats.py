@@ -9,6 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .readers import problem_row
+
 __all__ = [
     "SUFFIXES",
     "read_lines",
@@ -59,10 +61,6 @@ _HINTS = {
     "text": "rename it to .txt",
     "odf": "save it as .docx",
 }
-
-
-def _problem(line: int | None, severity: str, kind: str, message: str) -> dict:
-    return {"line": line, "severity": severity, "kind": kind, "message": message}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -163,25 +161,25 @@ def read_lines(path: str | Path, data: bytes) -> tuple[list[str], list[dict]]:
     want = _KIND_OF_SUFFIX.get(suffix)
     kind = sniff(data)
     if kind == "empty":
-        return [], [_problem(None, "error", "empty", "file is empty")]
+        return [], [problem_row(None, "error", "empty", "file is empty")]
     if want == "docx" and kind == "broken-zip":
-        return [], [_problem(None, "error", "unreadable",
+        return [], [problem_row(None, "error", "unreadable",
                              "truncated or corrupt .docx (not a readable ZIP archive); save it again from Word")]
     if want == "html" and kind == "text" and re.search(rb"<(p|div|table|br|h[1-6]|span)\b", data[:65536], re.I):
         kind = "html"  # an HTML fragment without <html>/<body>: the name decides
     if want is not None and kind != want:
         hint = _HINTS.get(kind)
-        return [], [_problem(None, "error", "wrong_format",
+        return [], [problem_row(None, "error", "wrong_format",
                              f"file is named {suffix} but its content is {describe(kind)}"
                              + (f"; {hint}" if hint else "; it cannot be read as a plan"))]
     reader: dict[str, Callable[[bytes], tuple[list[str], list[dict]]]] = {
         "docx": docx_lines, "pdf": pdf_lines, "html": html_lines}
     if kind not in reader:
-        return [], [_problem(None, "error", "wrong_format",
+        return [], [problem_row(None, "error", "wrong_format",
                              f"content is {describe(kind)}, not a .docx, .pdf or .html plan")]
     lines, problems = reader[kind](data)
     if not any(ln.strip() for ln in lines) and not any(p["severity"] == "error" for p in problems):
-        problems.append(_problem(None, "error", "empty", f"the {kind} file holds no text"))
+        problems.append(problem_row(None, "error", "empty", f"the {kind} file holds no text"))
     legacy = _legacy_font_problem(lines)
     if legacy:
         problems.append(legacy)
@@ -197,7 +195,7 @@ def _legacy_font_problem(lines: list[str]) -> dict | None:
     letters = sum(c.isalpha() for c in text)
     odd = sum(c in _LEGACY_CHARS for c in text)
     if letters >= 200 and odd > 0.03 * letters:
-        return _problem(None, "warning", "encoding",
+        return problem_row(None, "warning", "encoding",
                         "text looks like a legacy Vietnamese font encoding (TCVN3/.VnTime or VNI), not Unicode; "
                         "convert it (e.g. Unikey's converter) before analysis")
     return None
@@ -537,9 +535,9 @@ def docx_lines(data: bytes) -> tuple[list[str], list[dict]]:
     try:
         why = _zip_limits(data)
     except Exception as exc:
-        return [], [_problem(None, "error", "unreadable", f"corrupt .docx archive: {type(exc).__name__}: {exc}")]
+        return [], [problem_row(None, "error", "unreadable", f"corrupt .docx archive: {type(exc).__name__}: {exc}")]
     if why:
-        return [], [_problem(None, "error", "too_large", f"refused before parsing: {why}")]
+        return [], [problem_row(None, "error", "too_large", f"refused before parsing: {why}")]
     try:
         import docx  # python-docx
         document = docx.Document(io.BytesIO(data))
@@ -554,7 +552,7 @@ def docx_lines(data: bytes) -> tuple[list[str], list[dict]]:
             styles_el = None
         lines = _DocxWalker(_Numbering(numbering_el, styles_el)).blocks(body)
     except Exception as exc:  # BadZipFile, KeyError (missing part), lxml XMLSyntaxError, ValueError ...
-        return [], [_problem(None, "error", "unreadable",
+        return [], [problem_row(None, "error", "unreadable",
                              f"cannot read the .docx (truncated or corrupt?): {type(exc).__name__}: {exc}")]
     return lines, []
 
@@ -637,16 +635,16 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
             try:
                 ok = reader.decrypt("")
             except Exception as exc:
-                return [], [_problem(None, "error", "unreadable",
+                return [], [problem_row(None, "error", "unreadable",
                                      f"encrypted PDF that cannot be decrypted: {type(exc).__name__}: {exc}")]
             if not ok:
-                return [], [_problem(None, "error", "unreadable",
+                return [], [problem_row(None, "error", "unreadable",
                                      "PDF is password-protected: remove the password and save it again")]
         n = len(reader.pages)
     except Exception as exc:
-        return [], [_problem(None, "error", "unreadable", f"cannot read the PDF: {type(exc).__name__}: {exc}")]
+        return [], [problem_row(None, "error", "unreadable", f"cannot read the PDF: {type(exc).__name__}: {exc}")]
     if n > MAX_PDF_PAGES:
-        problems.append(_problem(None, "warning", "too_large",
+        problems.append(problem_row(None, "warning", "too_large",
                                  f"PDF has {n} pages; only the first {MAX_PDF_PAGES} were read"))
         n = MAX_PDF_PAGES
     pages: list[list[str]] = []
@@ -654,14 +652,14 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
     t0 = time.monotonic()
     for i in range(n):
         if time.monotonic() - t0 > _PDF_SECONDS:
-            problems.append(_problem(None, "warning", "too_large",
+            problems.append(problem_row(None, "warning", "too_large",
                                      f"text extraction stopped after {_PDF_SECONDS:.0f} s at page {i + 1} of {n}"))
             break
         try:
             page = reader.pages[i]
             text = page.extract_text() or ""
         except Exception as exc:
-            problems.append(_problem(None, "warning", "unreadable",
+            problems.append(problem_row(None, "warning", "unreadable",
                                      f"page {i + 1}: text could not be extracted: {type(exc).__name__}: {exc}"))
             text, page = "", None
         lines = [_SPACES.sub(" ", ln).strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
@@ -669,10 +667,10 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
             scanned.append(i + 1)
         pages.append(lines)
     if not any(s for pg in pages for s in pg):
-        return [], problems + [_problem(None, "error", "no_text_layer",
+        return [], problems + [problem_row(None, "error", "no_text_layer",
                                         "PDF has no text layer (scanned image?): OCR it first")]
     if scanned:
-        problems.append(_problem(None, "warning", "no_text_layer",
+        problems.append(problem_row(None, "warning", "no_text_layer",
                                  f"page(s) {', '.join(map(str, scanned))} have no text layer (scanned image?): "
                                  "their text is missing"))
     _strip_running(pages)
@@ -856,7 +854,7 @@ def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
         soup = BeautifulSoup(raw.decode("utf-8"), "html.parser")
     except UnicodeDecodeError:
         soup = BeautifulSoup(raw, "html.parser")  # the page's own charset declaration, else a guess
-        problems.append(_problem(None, "warning", "encoding",
+        problems.append(problem_row(None, "warning", "encoding",
                                  f"page is not UTF-8; decoded as {soup.original_encoding or 'a guessed encoding'}"))
     keep_inside = ("article", "main")
     for tag in soup.find_all(_DROP_TAGS):

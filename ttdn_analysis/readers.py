@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["RawDoc", "read_plan", "SUPPORTED_SUFFIXES", "MAX_BYTES", "MAX_TEXT_BYTES"]
+__all__ = ["RawDoc", "read_plan", "problem_row", "SUPPORTED_SUFFIXES", "MAX_BYTES", "MAX_TEXT_BYTES"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown")
 MAX_BYTES = 50 * 1024 * 1024  # any file: a plan is tens of kB (a PDF with images a few MB)
@@ -27,7 +27,8 @@ class RawDoc:
     problems: list[dict] = field(default_factory=list)
 
 
-def _problem(line: int | None, severity: str, kind: str, message: str) -> dict:
+def problem_row(line: int | None, severity: str, kind: str, message: str) -> dict:
+    """One ``problems`` row (without the file, which the loader adds)."""
     return {"line": line, "severity": severity, "kind": kind, "message": message}
 
 
@@ -40,15 +41,15 @@ def _decode(data: bytes) -> tuple[str | None, str, list[dict]]:
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if data.count(b"\x00") > len(data) // 20:
-        return None, "binary", [_problem(None, "error", "unreadable",
+        return None, "binary", [problem_row(None, "error", "unreadable",
                                          "file looks binary (NUL bytes), not a text plan")]
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
-        return None, "unknown", [_problem(None, "error", "unreadable",
+        return None, "unknown", [problem_row(None, "error", "unreadable",
                                           f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
                                           "and not Windows-1258; save the file as UTF-8")]
-    return text, "cp1258", [_problem(None, "warning", "encoding",
+    return text, "cp1258", [problem_row(None, "warning", "encoding",
                                      "not UTF-8; decoded as Windows-1258 (cp1258)")]
 
 
@@ -68,11 +69,11 @@ def read_plan(path: str | Path) -> RawDoc:
         size = path.stat().st_size
         limit = MAX_TEXT_BYTES if path.suffix.lower() in SUPPORTED_SUFFIXES else MAX_BYTES
         if size > limit:
-            return RawDoc(path, [], "", "none", [_problem(None, "error", "too_large",
+            return RawDoc(path, [], "", "none", [problem_row(None, "error", "too_large",
                           f"file is {size / 1e6:.1f} MB, above the {limit / 1e6:.0f} MB limit for a plan")])
         data = path.read_bytes()
     except OSError as exc:
-        return RawDoc(path, [], "", "none", [_problem(None, "error", "unreadable", f"cannot read file: {exc}")])
+        return RawDoc(path, [], "", "none", [problem_row(None, "error", "unreadable", f"cannot read file: {exc}")])
     sha = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -84,13 +85,13 @@ def read_plan(path: str | Path) -> RawDoc:
             try:
                 lines, probs = formats.read_lines(path, data)
             except Exception as exc:  # a hostile or broken file must not stop the corpus
-                return RawDoc(path, [], sha, "none", [_problem(None, "error", "unreadable",
+                return RawDoc(path, [], sha, "none", [problem_row(None, "error", "unreadable",
                               f"cannot parse {suffix} file: {type(exc).__name__}: {exc}")])
             return RawDoc(path, lines, sha, suffix.lstrip("."), probs)
-        return RawDoc(path, [], sha, "none", [_problem(None, "error", "unsupported_format",
+        return RawDoc(path, [], sha, "none", [problem_row(None, "error", "unsupported_format",
                       f"file type {suffix or '(none)'} is not supported; use .txt or .md")])
     if not data.strip():
-        return RawDoc(path, [], sha, "utf-8", [_problem(None, "error", "empty", "file is empty")])
+        return RawDoc(path, [], sha, "utf-8", [problem_row(None, "error", "empty", "file is empty")])
     text, enc, probs = _decode(data)
     if text is None:
         return RawDoc(path, [], sha, enc, probs)

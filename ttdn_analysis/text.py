@@ -9,6 +9,8 @@ __all__ = [
     "unify_tones",
     "to_old_tones",
     "match_key",
+    "ONE_TO_ONE",
+    "FOOTNOTE_CHARS",
     "strip_markup",
     "strip_footnote_markers",
     "has_syllable",
@@ -34,8 +36,11 @@ _OLD_TONE_RE = re.compile(
 _TONE_RE = re.compile(
     "(" + "|".join(sorted(map(re.escape, _TONE_MAP), key=len, reverse=True)) + r")(?![^\W\d_])"
 )
+FOOTNOTE_CHARS = frozenset("\u00b9\u00b2\u00b3" + "".join(chr(c) for c in range(0x2070, 0x207A)))
 _FOOTNOTE_RE = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+")
-_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ", "\u200b": ""})
+# One character for one: dash variants to "-", odd spaces to " " (so offsets in a key are offsets in the text).
+ONE_TO_ONE = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-",
+                            "\u2011": "-", "\u00a0": " ", "\u200b": " ", "\t": " "})
 
 
 def nfc(s: str) -> str:
@@ -71,7 +76,7 @@ def match_key(s: str) -> str:
     >>> match_key("  Uỷ ban  nhân dân – tỉnh ")
     'ủy ban nhân dân - tỉnh'
     """
-    s = unify_tones(nfc(s)).translate(_DASHES).lower()
+    s = unify_tones(nfc(s)).translate(ONE_TO_ONE).lower()
     return re.sub(r"\s+", " ", s).strip()
 
 
@@ -130,8 +135,6 @@ from functools import cached_property  # noqa: E402
 
 __all__ += ["Line", "clean_line", "prepare_lines", "MARKER_RE", "line_key"]
 
-_DASH_1TO1 = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ",
-                            "\u200b": " ", "\t": " "})
 
 
 def line_key(s: str) -> str:
@@ -142,8 +145,8 @@ def line_key(s: str) -> str:
     >>> line_key("Uỷ ban – Tỉnh")
     'ủy ban - tỉnh'
     """
-    out = unify_tones(s.translate(_DASH_1TO1)).lower()
-    return out if len(out) == len(s) else s.translate(_DASH_1TO1).lower()
+    out = unify_tones(s.translate(ONE_TO_ONE)).lower()
+    return out if len(out) == len(s) else s.translate(ONE_TO_ONE).lower()
 
 
 @dataclass

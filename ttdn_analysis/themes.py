@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .text import (MARKER_RE, line_key, match_key, nfc, strip_footnote_markers, syllable_pattern, to_old_tones,
+from .corpus import tasks_of
+from .text import (FOOTNOTE_CHARS, MARKER_RE, ONE_TO_ONE, line_key, match_key, nfc, strip_footnote_markers, syllable_pattern, to_old_tones,
                    unify_tones)
 
 __all__ = [
@@ -59,8 +60,6 @@ _FIELD_LINE_RE = re.compile(
 _SENT_END_RE = re.compile(r"[.!?…]+[\"”’)\]]*\s+")
 _ABBREV_RE = re.compile(r"(?<![^\W_])(?:tp|tx|tt|ths|ts|pgs|gs|bs|ks|nxb|st|v\.v)\.\s+$")
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_]+(?:_[^\W\d_]+)*\b"
-_ONE_TO_ONE = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-",
-                             "\u2011": "-", "\u00a0": " ", "\u200b": " ", "\t": " "})
 # Function words and plan boilerplate left out of topic models (pyvi tokens, new-style tones).
 _VI_STOP = frozenset("""
 và của các những cho trong với về được có là để theo tại trên từ đến này đó khi một hai ba nhằm thuộc vào bằng
@@ -286,7 +285,6 @@ def _as_codebook(codebook: Codebook | str | Path | None) -> Codebook:
 # ---------------------------------------------------------------------------------------------------------------
 # Matching: a match key whose offsets map back to the original text
 
-_FOOTNOTE_CHARS = frozenset("\u00b9\u00b2\u00b3" + "".join(chr(c) for c in range(0x2070, 0x207A)))
 _FIRSTS: dict[int, frozenset[str]] = {}
 _WORD_RE = re.compile(r"[^\W_]+")
 
@@ -306,11 +304,11 @@ class _Doc:
 
     def __init__(self, text: str) -> None:
         disp = nfc(text or "")
-        idx = [i for i, ch in enumerate(disp) if ch not in _FOOTNOTE_CHARS]
+        idx = [i for i, ch in enumerate(disp) if ch not in FOOTNOTE_CHARS]
         kept = "".join(disp[i] for i in idx)
         key = line_key(kept)
         if len(key) != len(kept):  # a character whose lower case is longer ("İ"): lower char by char
-            key = unify_tones("".join(c.lower() if len(c.lower()) == 1 else c for c in kept.translate(_ONE_TO_ONE)))
+            key = unify_tones("".join(c.lower() if len(c.lower()) == 1 else c for c in kept.translate(ONE_TO_ONE)))
         self.disp, self.idx, self.kept, self.key = disp, idx, kept, key
         self.sentences = _sentences(kept, key)
         self.words = frozenset(_WORD_RE.findall(key))
@@ -558,16 +556,6 @@ def _tables(obj: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "or a (tasks, task_themes) pair")
 
 
-def _tasks_of(obj: Any) -> pd.DataFrame:
-    if isinstance(obj, pd.DataFrame):
-        return obj
-    if hasattr(obj, "tasks"):
-        return obj.tasks
-    if isinstance(obj, Mapping):
-        return obj["tasks"]
-    raise TypeError("expected a tasks DataFrame or an object with .tasks")
-
-
 _MEASURES = ("task_share", "focus_share", "text_share", "tasks")
 
 
@@ -714,7 +702,7 @@ def kwic(
     """
     if not isinstance(theme_or_term, str) or not match_key(theme_or_term):
         raise ValueError("theme_or_term must be a non-empty string")
-    tasks = _tasks_of(corpus)
+    tasks = tasks_of(corpus)
     cb = _as_codebook(codebook)
     theme = cb[theme_or_term] if theme_or_term in cb else None
     rows: list[dict[str, Any]] = []
@@ -836,7 +824,7 @@ def keyness(
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    tasks = _tasks_of(corpus)
+    tasks = tasks_of(corpus)
     if "text" not in tasks.columns:
         raise KeyError("tasks has no text column")
     tmask = _select(tasks, target)
@@ -924,7 +912,7 @@ def topic_view(corpus: Any, n_topics: int = 6, seed: int = 42, top_terms: int = 
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    tasks = _tasks_of(corpus)
+    tasks = tasks_of(corpus)
     docs = _tokenize(_content_text(t) for t in tasks.get("text", pd.Series([""] * len(tasks))))
     n = len(docs)
     empty_tasks = pd.DataFrame(columns=["plan_id", "task_id", "path", "topic", "weight"])
