@@ -27,7 +27,7 @@ WORK = ROOT / "bench" / "corpus"
 def make_corpus(n: int) -> Path:
     """Write n synthetic plans (seed texts under other provinces and years) into bench/corpus/plans."""
     sys.path.insert(0, str(ROOT))
-    from ttdn_analysis.provinces import provinces
+    from ttdn_analysis.registry.provinces import provinces
 
     names = sorted(provinces()["name"].unique())
     seeds = sorted(p for p in SEEDS.iterdir() if p.suffix in (".txt", ".md"))

@@ -1,6 +1,6 @@
 import pytest
 
-from ttdn_analysis.agencies import resolve, scan_list
+from ttdn_analysis.registry.agencies import resolve, scan_list
 
 
 @pytest.mark.parametrize("raw, canonical", [
@@ -75,7 +75,7 @@ def test_unknown_in_a_field_is_reported_not_dropped():
 
 
 def test_registry_files_are_consistent():
-    from ttdn_analysis.agencies import aliases, registry
+    from ttdn_analysis.registry.agencies import aliases, registry
     reg = registry()
     assert reg.canonical.is_unique
     assert set(reg.type) <= {"state_department", "state_government", "party", "central_agency",
@@ -84,5 +84,5 @@ def test_registry_files_are_consistent():
     assert missing == set(), missing
     import pandas as pd
     from importlib import resources
-    lineage = pd.read_csv(resources.files("ttdn_analysis").joinpath("data", "lineage.csv"))
+    lineage = pd.read_csv(resources.files("ttdn_analysis.registry").joinpath("data", "lineage.csv"))
     assert set(lineage.old) - set(reg.canonical) == set()

@@ -6,18 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ttdn_analysis.citations import (
-    CITATION_COLUMNS,
-    KINDS,
-    citation_graph,
-    citations_from_lines,
-    find_citations,
-    instrument_table,
-    issuer_of,
-    load_issuers,
-    task_of_lines,
-)
-from ttdn_analysis.text import prepare_lines
+from ttdn_analysis.parse.citations import (CITATION_COLUMNS, KINDS, citations_from_lines, find_citations, issuer_of, load_issuers)
+from ttdn_analysis.analysis.instruments import citation_graph, instrument_table, task_of_lines
+from ttdn_analysis.parse.lines import prepare_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "data" / "plans"

@@ -5,16 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ttdn_analysis.compare import (
-    PASSAGE_COLUMNS,
-    coverage_without_boilerplate,
-    paragraphs,
-    reuse_matrix,
-    shared_passages,
-    shingles,
-    strip_shared,
-)
-from ttdn_analysis.themes import coverage
+from ttdn_analysis.analysis.reuse import (PASSAGE_COLUMNS, coverage_without_boilerplate, paragraphs, reuse_matrix, shared_passages, shingles, strip_shared)
+from ttdn_analysis.analysis.coverage import coverage
 
 SXD = "dak-lak-2024-so-xay-dung-ttdn"
 DL25 = "dak-lak-2025-ubnd-ttdn"

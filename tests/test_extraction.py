@@ -1,8 +1,8 @@
 """Outline, metadata and assignments on the seed plans (values checked by hand against the texts)."""
 import pytest
 
-from ttdn_analysis.outline import field_of, parse_outline, section_kind
-from ttdn_analysis.text import prepare_lines
+from ttdn_analysis.parse.outline import field_of, parse_outline, section_kind
+from ttdn_analysis.parse.lines import prepare_lines
 from conftest import plan_lines
 
 
@@ -118,7 +118,7 @@ def test_zero_unknown_agencies_on_the_seeds(corpus):
 
 def test_every_line_is_accounted_for(corpus, plans_dir):
     """Each non-blank line is in a task, in a known non-task part of the outline, or in problems."""
-    from ttdn_analysis.readers import read_plan
+    from ttdn_analysis.ingest.read import read_plan
     for f in sorted(plans_dir.glob("*.*")):
         if f.name == "manifest.csv":
             continue

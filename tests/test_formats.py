@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from ttdn_analysis import load_corpus
-from ttdn_analysis.formats import docx_lines, pdf_lines, read_lines
+from ttdn_analysis.ingest.docx import docx_lines
+from ttdn_analysis.ingest.pdf import pdf_lines
+from ttdn_analysis.ingest.read import read_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "data" / "plans"
@@ -483,7 +485,7 @@ def test_corrupt_docx_member_is_unreadable_not_an_exception():
 
 
 def test_pdf_wraps_inside_agency_fields_are_put_back():
-    from ttdn_analysis.text import prepare_lines
+    from ttdn_analysis.parse.lines import prepare_lines
     filler = ["Nội dung công tác thông tin đối ngoại được triển khai thường xuyên trên địa bàn tỉnh"] * 12
     lines = filler + [
         "- Đơn vị phối hợp: Bộ Chỉ huy Bộ đội Biên phòng tỉnh; Cục Hải quan tỉnh Gia Lai",

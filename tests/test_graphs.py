@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from networkx.algorithms import bipartite as nxb
 
-from ttdn_analysis import graphs as g
+from ttdn_analysis.analysis import networks as g
+from ttdn_analysis.io.graphs import edge_list, to_gexf, to_graphml, write_edge_list
+from ttdn_analysis.plotting import network_figure, spring_positions
 
 AGENCIES = {
     "Sở Ngoại vụ": "state_department",
@@ -274,11 +276,11 @@ def test_same_input_same_graph_layout_and_communities(assignments):
         assert list(g1.nodes(data=True)) == list(g2.nodes(data=True))
         assert edges_with_data(g1) == edges_with_data(g2)
     G = g.coassignment_graph(assignments)
-    assert g.spring_positions(G) == g.spring_positions(g.coassignment_graph(shuffled))
-    assert g.spring_positions(G, seed=1) != g.spring_positions(G, seed=2)
+    assert spring_positions(G) == spring_positions(g.coassignment_graph(shuffled))
+    assert spring_positions(G, seed=1) != spring_positions(G, seed=2)
     t1, t2 = g.centrality_table(G), g.centrality_table(g.coassignment_graph(assignments))
     pd.testing.assert_frame_equal(t1, t2)
-    f1, f2 = g.network_figure(G), g.network_figure(g.coassignment_graph(shuffled))
+    f1, f2 = network_figure(G), network_figure(g.coassignment_graph(shuffled))
     assert f1.to_json() == f2.to_json()
 
 
@@ -418,15 +420,13 @@ def test_slice_assignments(assignments):
 
 
 def test_harmonized_uses_lineage(monkeypatch):
-    def harmonize(df, on, column):
-        assert column == "agency" and on == 2025
+    def harmonize(df, on):
+        assert on == 2025
         df = df.copy()
-        df["successor"] = df[column].map({"Sở Thông tin và Truyền thông": "Sở Khoa học và Công nghệ"})
+        df["successor"] = df["agency"].map({"Sở Thông tin và Truyền thông": "Sở Khoa học và Công nghệ"})
         return df
 
-    fake = types.ModuleType("ttdn_analysis.lineage")
-    fake.harmonize = harmonize
-    monkeypatch.setitem(sys.modules, "ttdn_analysis.lineage", fake)
+    monkeypatch.setattr(g, "harmonize", harmonize)
     a = pd.DataFrame({"task_id": ["t1", "t1", "t1"],
                       "agency": ["Sở Thông tin và Truyền thông", "Sở Khoa học và Công nghệ", "Sở Ngoại vụ"],
                       "role": ["lead", "support", "support"]})
@@ -439,23 +439,14 @@ def test_harmonized_uses_lineage(monkeypatch):
     assert G.nodes["Sở Khoa học và Công nghệ"]["n_lead"] == 1
 
 
-def test_harmonized_without_lineage(monkeypatch):
-    fake = types.ModuleType("ttdn_analysis.lineage")  # module without harmonize
-    monkeypatch.setitem(sys.modules, "ttdn_analysis.lineage", fake)
-    a = pd.DataFrame({"task_id": [1], "agency": ["A"], "role": ["lead"]})
-    with pytest.warns(UserWarning, match="harmonize"):
-        out = g.harmonized(a, on=2025)
-    pd.testing.assert_frame_equal(out, a)
-
-
 # --------------------------------------------------------------------------- export
 
 
 def test_exports_round_trip(assignments, tmp_path):
     G = g.coassignment_graph(assignments, weight="newman", tasks=tasks_for(assignments))
-    gexf = g.to_gexf(G, tmp_path / "g.gexf")
-    graphml = g.to_graphml(G, tmp_path / "g.graphml")
-    csv = g.write_edge_list(G, tmp_path / "e.csv")
+    gexf = to_gexf(G, tmp_path / "g.gexf")
+    graphml = to_graphml(G, tmp_path / "g.graphml")
+    csv = write_edge_list(G, tmp_path / "e.csv")
     for reread in (nx.read_gexf(gexf), nx.read_graphml(graphml)):
         assert set(reread.nodes) == set(G.nodes)
         assert {frozenset(e) for e in reread.edges} == {frozenset(e) for e in G.edges}
@@ -466,7 +457,7 @@ def test_exports_round_trip(assignments, tmp_path):
         assert "; " in reread.nodes[n]["task_list"] or G.nodes[n]["n_tasks"] == 1
     e = pd.read_csv(csv)
     assert list(e.columns) == ["source", "target", "weight", "count"]
-    pd.testing.assert_frame_equal(e, g.edge_list(G), check_dtype=False)
+    pd.testing.assert_frame_equal(e, edge_list(G), check_dtype=False)
     assert len(e) == G.number_of_edges()
     assert (e["source"] < e["target"]).all()
     assert e["weight"].is_monotonic_decreasing
@@ -474,10 +465,10 @@ def test_exports_round_trip(assignments, tmp_path):
 
 def test_bipartite_export(assignments, tmp_path):
     B = g.bipartite_graph(assignments)
-    reread = nx.read_graphml(g.to_graphml(B, tmp_path / "b.graphml"))
+    reread = nx.read_graphml(to_graphml(B, tmp_path / "b.graphml"))
     assert any(n.startswith("task:") for n in reread.nodes)
     assert reread.number_of_edges() == B.number_of_edges()
-    assert nx.read_gexf(g.to_gexf(B, tmp_path / "b.gexf")).number_of_nodes() == B.number_of_nodes()
+    assert nx.read_gexf(to_gexf(B, tmp_path / "b.gexf")).number_of_nodes() == B.number_of_nodes()
 
 
 def test_edge_list_sorted():
@@ -485,7 +476,7 @@ def test_edge_list_sorted():
     G.add_edge("C", "A", weight=1, count=1)
     G.add_edge("B", "A", weight=2, count=2)
     G.add_edge("C", "B", weight=1, count=1)
-    assert g.edge_list(G).values.tolist() == [["A", "B", 2, 2], ["A", "C", 1, 1], ["B", "C", 1, 1]]
+    assert edge_list(G).values.tolist() == [["A", "B", 2, 2], ["A", "C", 1, 1], ["B", "C", 1, 1]]
 
 
 # --------------------------------------------------------------------------- figure
@@ -494,7 +485,7 @@ def test_edge_list_sorted():
 def test_network_figure(assignments):
     t = tasks_for(assignments)
     G = g.coassignment_graph(assignments, include_collectives=True, tasks=t)
-    fig = g.network_figure(G, title="Mạng <b>phối hợp</b>")
+    fig = network_figure(G, title="Mạng <b>phối hợp</b>")
     assert len(fig.data) > 2
     node_traces = [tr for tr in fig.data if tr.mode == "markers" and tr.showlegend]
     hovers = [h for tr in fig.data for h in (tr.hovertext or ())]
@@ -514,16 +505,16 @@ def test_network_figure(assignments):
     widths = [tr.line.width for tr in edge_traces]
     assert widths == sorted(widths)
     assert "<b>" not in fig.layout.title.text
-    en = g.network_figure(G, lang="en")
+    en = network_figure(G, lang="en")
     assert any("Tasks" in h for tr in en.data for h in (tr.hovertext or ()))
     assert "Media" in {tr.name for tr in en.data}
     with pytest.raises(ValueError):
-        g.network_figure(G, lang="fr")
+        network_figure(G, lang="fr")
 
 
 def test_network_figure_empty_and_directed(assignments):
-    assert len(g.network_figure(nx.Graph()).data) == 0
-    fig = g.network_figure(g.lead_support_graph(assignments), lang="en")
+    assert len(network_figure(nx.Graph()).data) == 0
+    fig = network_figure(g.lead_support_graph(assignments), lang="en")
     assert any(" → " in h for tr in fig.data for h in (tr.hovertext or ()))
 
 
@@ -534,7 +525,7 @@ def test_network_figure_escapes_agency_names():
                       "agency_type": ["media", "state_department", "state_department", "mystery"]})
     tasks = pd.DataFrame({"task_id": ["t1", "t2"], "path": ["I.1", "I.2"],
                           "title": ["<img src=x onerror=alert(1)>", "Quảng bá"]})
-    fig = g.network_figure(g.coassignment_graph(a, tasks=tasks), title="<script>t</script>")
+    fig = network_figure(g.coassignment_graph(a, tasks=tasks), title="<script>t</script>")
     hovers = [h for tr in fig.data for h in (tr.hovertext or ())]
     assert len(hovers) == 3 + 2  # three nodes, two edge midpoints
     assert not any("<script" in h or "<img" in h for h in hovers)
@@ -546,7 +537,7 @@ def test_network_figure_escapes_agency_names():
 
 
 def test_harmonized_with_real_lineage_if_present():
-    lineage = pytest.importorskip("ttdn_analysis.lineage")
+    lineage = pytest.importorskip("ttdn_analysis.registry.lineage")
     if not hasattr(lineage, "harmonize"):
         pytest.skip("lineage.harmonize not written yet")
     a = pd.DataFrame({"task_id": ["t1", "t1"], "agency": ["Sở Thông tin và Truyền thông", "Sở Ngoại vụ"],
@@ -565,6 +556,7 @@ def test_layout_and_communities_do_not_depend_on_the_hash_seed(tmp_path):
         "import json, sys\n"
         "import pandas as pd\n"
         "from ttdn_analysis import graphs\n"
+        "from ttdn_analysis.plotting import network_figure, spring_positions\n"
         "rows = [(t, a, 'lead' if i == 0 else 'support') for t, ags in [\n"
         "    ('t1', ['Sở Công Thương', 'Bộ Công Thương']), ('t2', ['Sở Ngoại vụ', 'Công an tỉnh', 'Báo tỉnh']),\n"
         "    ('t3', ['Công an tỉnh', 'Sở Ngoại vụ']), ('t4', ['Sở Tài chính', 'Sở Y tế']), ('t5', ['Báo tỉnh', 'Sở Nội vụ']),\n"
@@ -572,10 +564,10 @@ def test_layout_and_communities_do_not_depend_on_the_hash_seed(tmp_path):
         "    for i, a in enumerate(ags)]\n"
         "df = pd.DataFrame(rows, columns=['task_id', 'agency', 'role']).assign(plan_id='p', is_collective=False)\n"
         "g = graphs.coassignment_graph(df)\n"
-        "pos = graphs.spring_positions(g)\n"
+        "pos = spring_positions(g)\n"
         "ct = graphs.centrality_table(g)\n"
         "print(json.dumps([sorted((k, [round(x, 9) for x in v]) for k, v in pos.items()),\n"
-        "                  ct.to_dict('records'), graphs.network_figure(g).to_json()]))\n"
+        "                  ct.to_dict('records'), network_figure(g).to_json()]))\n"
     )
     outs = set()
     for seed in ("1", "2", "3", "4", "5", "6", "7", "8"):

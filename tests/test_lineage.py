@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ttdn_analysis.lineage import harmonize, lineage_table, successors
-from ttdn_analysis.provinces import canonical_province
+from ttdn_analysis.registry.lineage import harmonize, lineage_table, successors
+from ttdn_analysis.registry.provinces import canonical_province
 
 STTTT = "Sở Thông tin và Truyền thông"
 VHTTDL = "Sở Văn hóa, Thể thao và Du lịch"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ttdn_analysis.provinces import canonical_province, find_province, merged_province, provinces
+from ttdn_analysis.registry.provinces import canonical_province, find_province, merged_province, provinces
 
 
 def test_counts_before_and_after_merger():

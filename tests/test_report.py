@@ -10,7 +10,8 @@ import nbformat
 import pytest
 
 from ttdn_analysis.corpus import load_corpus
-from ttdn_analysis.report import NOTEBOOKS, build_reports, header_html, inject_parameters, select
+from ttdn_analysis.report.build import NOTEBOOKS, build_reports, header_html, inject_parameters
+
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "data" / "plans"
@@ -104,7 +105,7 @@ def test_offline(pages):
 def test_code_hidden(pages):
     for name, page in pages.items():
         assert "class=\"jp-InputArea" not in page, name
-        assert "report.load(" not in page, name
+        assert "load_corpus(" not in page, name
         assert "# Parameters" not in page, name
 
 
@@ -151,11 +152,11 @@ def test_inject_parameters_after_tagged_cell():
 
 def test_select_filters_every_table():
     corpus = load_corpus(PLANS)
-    part = select(corpus, provinces=["Đắk Lắk"], years=2024)
+    part = corpus.select(provinces=["Đắk Lắk"], years=2024)
     assert set(part.plans["province"]) == {"Đắk Lắk"} and set(part.plans["year"]) == {2024}
     for table in (part.tasks, part.assignments, part.task_themes):
         assert set(table["plan_id"]) <= set(part.plans["plan_id"])
-    assert select(corpus) is corpus
+    assert corpus.select() is corpus
 
 
 def test_missing_data_folder(tmp_path):

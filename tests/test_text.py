@@ -1,6 +1,7 @@
 from hypothesis import given, settings, strategies as st
 
-from ttdn_analysis.text import clean_line, line_key, match_key, prepare_lines, unify_tones
+from ttdn_analysis.parse.lines import clean_line, prepare_lines
+from ttdn_analysis.text import line_key, match_key, unify_tones
 from conftest import plan_lines
 
 

@@ -9,19 +9,12 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from ttdn_analysis.text import clean_line
-from ttdn_analysis.themes import (
-    CORE_THEMES,
-    TASK_THEME_COLUMNS,
-    Codebook,
-    coverage,
-    keyness,
-    kwic,
-    load_codebook,
-    tag_tasks,
-    topic_view,
-    validate,
-)
+from ttdn_analysis.parse.lines import clean_line
+from ttdn_analysis.registry.codebook import CORE_THEMES, Codebook, load_codebook
+from ttdn_analysis.analysis.tagging import TASK_THEME_COLUMNS, tag_tasks
+from ttdn_analysis.analysis.coverage import coverage, kwic
+from ttdn_analysis.analysis.textstats import keyness, topic_view
+from ttdn_analysis.analysis.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_002 = ROOT / "data" / "plans" / "dong-nai-2024-ubnd-ttdn.md"  # = seeds/002_3d21d89fb6211e3a.txt

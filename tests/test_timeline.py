@@ -4,7 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ttdn_analysis.timeline import TIME_COLUMNS, TIME_KINDS, gantt_figure, parse_timeframe, timeline_columns
+from ttdn_analysis.parse.timeframes import TIME_COLUMNS, TIME_KINDS, parse_timeframe
+from ttdn_analysis.plotting.timeline import gantt_figure
+from ttdn_analysis.analysis.timeline import timeline_columns
 
 
 def kind(raw, year=None):

@@ -1,6 +1,6 @@
 """``python -m ttdn_analysis`` runs the command line."""
 import sys
 
-from .cli import main
+from ttdn_analysis.cli import main
 
 sys.exit(main())

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from .corpus import TABLES, load_corpus
+from ttdn_analysis.corpus import load_corpus
 
 __all__ = ["main"]
 
@@ -28,40 +27,16 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from ttdn_analysis.io.tables import export_corpus
+
     corpus = load_corpus(args.data, cache=not args.no_cache)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    if len(corpus.assignments):  # the pooled co-assignment network for Gephi
-        from . import graphs
-        g = graphs.coassignment_graph(corpus.assignments, weight="count", tasks=corpus.tasks)
-        graphs.to_gexf(g, out / "coassignment.gexf")
-        graphs.to_graphml(g, out / "coassignment.graphml")
-        graphs.write_edge_list(g, out / "coassignment_edges.csv")
-        print(out / "coassignment.gexf")
-    tables = {t: getattr(corpus, t) for t in TABLES}
-    if args.format == "xlsx":
-        path = out / "ttdn_tables.xlsx"
-        with __import__("pandas").ExcelWriter(path) as xw:
-            for name, df in tables.items():
-                df2 = df.copy()
-                for col in df2.columns:
-                    if df2[col].map(lambda v: isinstance(v, (list, tuple))).any():
-                        df2[col] = df2[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-                df2.to_excel(xw, sheet_name=name, index=False)
-        print(path)
-        return 0
-    for name, df in tables.items():
-        path = out / f"{name}.{args.format}"
-        if args.format == "csv":
-            df.to_csv(path, index=False)
-        else:
-            df.to_parquet(path, index=False)
+    for path in export_corpus(corpus, args.out, args.format):
         print(path)
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import build_reports
+    from ttdn_analysis.report.build import build_reports
     paths = build_reports(args.data, args.out, lang=args.lang)
     for p in paths:
         print(p)

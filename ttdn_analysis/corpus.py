@@ -1,47 +1,26 @@
-"""Corpus: load plan files into plans / tasks / assignments / task_themes / problems tables, cached as Parquet."""
+"""Corpus: load plan files into plans / tasks / assignments / task_themes / problems / citations tables."""
 from __future__ import annotations
 
 import csv
 import hashlib
 import os
-import re
 import sys
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from collections.abc import Mapping
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
-from . import __version__
-from .assignments import PlanContext, agency_heading, extract_tasks
-from .citations import citations_from_lines
-from .metadata import parse_metadata
-from .outline import expand_tables, parse_outline
-from .readers import RawDoc, read_plan
-from .text import prepare_lines
-from .timeline import parse_timeframe
+from ttdn_analysis.analysis.tagging import tag_tasks, tagging_fingerprint
+from ttdn_analysis.cache import _cache_dir, _fingerprint, _read_tables, _write_tables
+from ttdn_analysis.ingest.formats import PLAN_SUFFIXES
+from ttdn_analysis.ingest.read import read_plan
+from ttdn_analysis.parse.plan import parse_plan
+from ttdn_analysis.schema import COLUMNS, PARSE_TABLES, TABLES, empty_table
 
-__all__ = ["Corpus", "load_corpus", "tasks_of", "parse_plan", "PLAN_SUFFIXES", "TABLES", "COLUMNS"]
-
-PLAN_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
-TABLES = ("plans", "tasks", "assignments", "task_themes", "problems", "citations")
-META = ["province", "year", "level", "source_file"]
-COLUMNS = {
-    "plans": ["plan_id", "source_file", "province", "year", "issuer", "level", "number", "date", "title",
-              "content_hash", "encoding", "n_lines"],
-    "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "time_kind",
-              "time_start", "time_end", "per_year", "section", "text_lines"] + META,
-    "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
-                    "line"] + META,
-    "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
-                    "sentence_share", "focus", "codebook_version"] + META,
-    "problems": ["source_file", "line", "severity", "kind", "message"],
-    "citations": ["plan_id", "task_id", "line", "kind", "ref", "issuer", "date", "raw", "issuer_level"] + META,
-}
-
+__all__ = ["Corpus", "tasks_of", "load_corpus"]
 
 @dataclass
 class Corpus:
@@ -52,8 +31,41 @@ class Corpus:
     assignments: pd.DataFrame
     task_themes: pd.DataFrame
     problems: pd.DataFrame
-    citations: pd.DataFrame = field(default_factory=lambda: _empty("citations"))
+    citations: pd.DataFrame = field(default_factory=lambda: empty_table("citations"))
     files: list[str] = field(default_factory=list)
+
+    def select(self, provinces: str | Iterable[str] | None = None,
+               years: int | Iterable[int] | None = None) -> Corpus:
+        """The part of the corpus whose plans are of the given provinces and years (``None`` keeps all).
+
+        Problems of the kept plans' files are kept; problems of files that gave no plan are kept only when no
+        filter is applied.
+
+        Examples
+        --------
+        >>> c = load_corpus([], cache=False)
+        >>> len(c.select(provinces="Gia Lai").plans)
+        0
+        """
+        provs, yrs = _as_list(provinces), _as_list(years)
+        if provs is None and yrs is None:
+            return self
+        plans = self.plans
+        mask = pd.Series(True, index=plans.index)
+        if provs is not None:
+            mask &= plans["province"].isin(provs)
+        if yrs is not None:
+            mask &= plans["year"].isin([int(y) for y in yrs])
+        plans = plans[mask].reset_index(drop=True)
+        ids, files = set(plans["plan_id"]), set(plans["source_file"])
+
+        def keep(df: pd.DataFrame) -> pd.DataFrame:
+            return df[df["plan_id"].isin(ids)].reset_index(drop=True)
+
+        problems = self.problems[self.problems["source_file"].isin(files)].reset_index(drop=True)
+        return Corpus(plans=plans, tasks=keep(self.tasks), assignments=keep(self.assignments),
+                      task_themes=keep(self.task_themes), problems=problems, citations=keep(self.citations),
+                      files=[f for f in self.files if f in files])
 
     def summary(self) -> pd.DataFrame:
         """One row per plan: province, year, level, tasks, assignments, distinct agencies, problems.
@@ -77,6 +89,14 @@ class Corpus:
                                            "agencies", "problems"])
 
 
+def _as_list(value: Any) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int)):
+        return [value]
+    return list(value)
+
+
 def tasks_of(obj: Any) -> pd.DataFrame:
     """The tasks table of a Corpus (or anything with ``.tasks``, a mapping with "tasks", or a tasks DataFrame).
 
@@ -93,14 +113,6 @@ def tasks_of(obj: Any) -> pd.DataFrame:
     return tasks
 
 
-def _empty(name: str) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS[name]})
-
-
-def _plan_id(path: Path) -> str:
-    return path.stem
-
-
 def _manifest(folder: Path) -> dict[str, dict[str, str]]:
     f = folder / "manifest.csv"
     if not f.is_file():
@@ -112,208 +124,42 @@ def _manifest(folder: Path) -> dict[str, dict[str, str]]:
         return {}
 
 
-def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str, list[dict]]:
-    """Parse one read file into table rows (no themes). Never raises for a bad plan: problems are rows.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "x.txt")
-    >>> _ = open(p, "w", encoding="utf-8").write("Không phải kế hoạch.")
-    >>> rows = parse_plan(read_plan(p))
-    >>> sorted(r["kind"] for r in rows["problems"])
-    ['no_province', 'no_tasks', 'no_year']
-    """
-    src = str(doc.path)
-    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-    for p in doc.problems:
-        rows["problems"].append({"source_file": src, **p})
-    if not doc.lines:
-        return rows
-    pid = _plan_id(doc.path)
-    lines = expand_tables(prepare_lines(doc.lines))
-    outline = parse_outline(lines, is_agency_heading=lambda t: bool(agency_heading(t)))
-    meta = parse_metadata(outline.header, outline.preamble, lines)
-    manifest = manifest or {}
-    for k in ("province", "issuer", "level", "number", "date", "title"):
-        if manifest.get(k):
-            setattr(meta, k, manifest[k])
-    if manifest.get("year"):
-        meta.year = int(manifest["year"])
-    rows["plans"].append({
-        "plan_id": pid, "source_file": src, "province": meta.province, "year": meta.year, "issuer": meta.issuer,
-        "level": meta.level, "number": meta.number, "date": meta.date, "title": meta.title,
-        "content_hash": doc.sha256, "encoding": doc.encoding, "n_lines": len(doc.lines),
-    })
-    for k in ("province", "year"):
-        if getattr(meta, k) is None:
-            rows["problems"].append({"source_file": src, "line": None, "severity": "warning", "kind": f"no_{k}",
-                                     "message": f"could not read the plan's {k} from its header"})
-    carry = {"province": meta.province, "year": meta.year, "level": meta.level, "source_file": src}
-    ctx = PlanContext(meta.level, meta.issuer_agency)
-    placed: set[int] = set()
-    seen_unknown: set[str] = set()
-    seen_paths: dict[str, int] = {}
-    for block in outline.tasks():
-        recs = extract_tasks(block, ctx)
-        if recs:  # the heading of an item split into bullet tasks is accounted for by them
-            placed.update(i for ln in block.lines for i in range(ln.start, ln.end + 1))
-        for rec in recs:
-            path = rec.path
-            if path in seen_paths:  # a lost heading can repeat a number: keep ids unique, say so
-                seen_paths[path] += 1
-                rows["problems"].append({"source_file": src, "line": rec.head.start, "severity": "warning",
-                                         "kind": "duplicate_path",
-                                         "message": f"outline number {path} occurs again; kept as {path}~{seen_paths[path]}"})
-                path = f"{path}~{seen_paths[path]}"
-            else:
-                seen_paths[path] = 1
-            tid = f"{pid}:{path}"
-            own = [ln for ln in rec.lines]
-            placed.update(i for ln in own for i in range(ln.start, ln.end + 1))
-            rows["tasks"].append({
-                "plan_id": pid, "task_id": tid, "path": path, "title": rec.title,
-                "text": "\n".join(ln.text for ln in own), "line_start": rec.head.start,
-                "line_end": max(ln.end for ln in own), "timeframe": rec.timeframe, "section": rec.section,
-                "text_lines": [ln.start for ln in own], **carry,
-            })
-            for role, hits in (("lead", rec.lead), ("support", rec.support)):
-                for h in hits:
-                    rows["assignments"].append({
-                        "plan_id": pid, "task_id": tid, "path": path, "agency": h.agency.canonical,
-                        "agency_raw": h.raw, "role": role, "is_collective": bool(h.agency.is_collective),
-                        "agency_type": h.agency.type, "line": rec.hit_lines.get(h.agency.canonical, rec.head.start),
-                        **carry,
-                    })
-            for h, line in rec.unknown:
-                if h.agency.canonical not in seen_unknown:
-                    seen_unknown.add(h.agency.canonical)
-                    rows["problems"].append({"source_file": src, "line": line, "severity": "warning",
-                                             "kind": "unknown_agency",
-                                             "message": f"agency not in the registry: {h.raw!r} (add an alias "
-                                                        "in ttdn_analysis/data/agency_aliases.csv)"})
-    for row in rows["tasks"]:
-        row.update(parse_timeframe(row["timeframe"], meta.year))
-    task_of = {i: t["task_id"] for t in rows["tasks"] for i in t["text_lines"]}
-    cit = citations_from_lines(pid, [(ln.start, ln.text) for ln in lines if not ln.skip], task_of)
-    rows["citations"] = [{**r, **carry} for r in cit.to_dict("records")]
-    rows["problems"] += _numbering_gaps(outline, src)
-    if not rows["tasks"]:
-        rows["problems"].append({"source_file": src, "line": None, "severity": "error", "kind": "no_tasks",
-                                 "message": "no task section or numbered tasks found: is this a plan?"})
-    # every line is accounted for: in a task, a known non-task part, or reported
-    known_parts = outline.header + outline.preamble + outline.closing + outline.skipped
-    for sec in outline.sections:
-        if sec.section not in ("tasks", "implementation", "other"):
-            known_parts += [ln for n in sec.walk() for ln in n.lines]
-        else:
-            known_parts += [ln for n in sec.walk() if n.children or n is sec for ln in n.lines]
-    for ln in known_parts:
-        placed.update(range(ln.start, ln.end + 1))
-    for ln in lines:
-        if ln.start not in placed:
-            rows["problems"].append({"source_file": src, "line": ln.start, "severity": "info",
-                                     "kind": "unplaced_line",
-                                     "message": f"lines {ln.start}-{ln.end} not in any task (an implementation "
-                                                f"item that names no agency?): {ln.text[:80]!r}"})
-    return rows
-
-
-def _numbering_gaps(outline, src: str) -> list[dict]:
-    """Warn where the top-level numbering of a section skips (headings lost in conversion or scraping)."""
-    out = []
-    romans = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-    prev = 0
-    for sec in outline.sections:
-        if sec.implicit or sec.head is None or sec.label not in romans:
-            continue
-        n = romans.index(sec.label) + 1
-        if n > prev + 1:
-            missing = ", ".join(romans[prev:n - 1])
-            out.append({"source_file": src, "line": sec.head.start, "severity": "warning", "kind": "numbering_gap",
-                        "message": f"section {sec.label} follows {romans[prev - 1] if prev else 'the header'}: "
-                                   f"section(s) {missing} missing (a heading lost, or a numbering slip in the plan)"})
-        prev = n
-    for sec in outline.sections:
-        expected = 1
-        for child in sec.children:
-            if child.kind != "num" or "." in child.label:
-                continue
-            n = int(child.label)
-            if n > expected and child.head is not None:
-                missing = f"{expected}" if n == expected + 1 else f"{expected}–{n - 1}"
-                where = (f"starts at item {n}" if expected == 1 else f"goes from item {expected - 1} to {n}")
-                kept = (f"item {expected - 1}" if expected > 1 else
-                        "the last item before it" if sec.implicit else "the section's introduction")
-                out.append({"source_file": src, "line": child.head.start, "severity": "warning",
-                            "kind": "numbering_gap",
-                            "message": f"section {sec.path} {where}: item(s) {missing} missing (a heading lost in "
-                                       f"conversion or scraping?); their text, if any, is read as part of {kept}"})
-            expected = n + 1
-    return out
-
-
-@lru_cache(maxsize=1)
-def _fingerprint() -> str:
-    """Hash of the package's code and data: a cache entry is valid only for the code that made it."""
-    h = hashlib.sha256(__version__.encode())
-    root = Path(__file__).parent
-    for p in sorted(list(root.glob("*.py")) + list(root.glob("data/*"))):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def _cache_dir() -> Path:
-    d = os.environ.get("TTDN_CACHE_DIR")
-    return Path(d) if d else Path.home() / ".cache" / "ttdn_analysis"
-
-
-def _read_tables(cdir: Path) -> dict[str, pd.DataFrame] | None:
-    """The tables cached in *cdir* (Parquet, never pickle), or None when absent or unreadable."""
-    if not all((cdir / f"{t}.parquet").is_file() for t in TABLES):
-        return None
-    try:
-        tables = {t: pd.read_parquet(cdir / f"{t}.parquet") for t in TABLES}
-    except Exception:
-        return None
-    if len(tables["tasks"]):  # Parquet gives arrays back; the contract is lists of ints
-        tables["tasks"]["text_lines"] = tables["tasks"]["text_lines"].map(lambda a: [int(x) for x in a])
-    return tables
-
-
-def _write_tables(cdir: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Cache tables as Parquet; a read-only or full disk only costs speed."""
-    try:
-        cdir.mkdir(parents=True, exist_ok=True)
-        for t, df in tables.items():
-            df.to_parquet(cdir / f"{t}.parquet", index=False)
-    except Exception:
-        pass
-
-
 def _plan_tables(path: Path, manifest: dict[str, str], cache: bool) -> dict[str, pd.DataFrame]:
+    """All tables of one plan: the parse (cached by content and parser) and its themes (cached by codebook)."""
     doc = read_plan(path)
     key = hashlib.sha256(f"{doc.sha256}|{path.resolve()}|{sorted(manifest.items())}|{_fingerprint()}".encode()
                          ).hexdigest()[:32]
     cdir = _cache_dir() / key
-    if cache and doc.sha256:
-        cached = _read_tables(cdir)
-        if cached is not None:
-            return cached
-    rows = parse_plan(doc, manifest)
-    try:
-        from .themes import tag_tasks
-        tasks_df = pd.DataFrame(rows["tasks"], columns=COLUMNS["tasks"])
-        themes = tag_tasks(tasks_df) if len(tasks_df) else _empty("task_themes")
-    except Exception as exc:  # theme tagging must not lose a plan
-        themes = _empty("task_themes")
-        rows["problems"].append({"source_file": str(path), "line": None, "severity": "error",
-                                 "kind": "themes_failed", "message": f"theme tagging failed: {exc}"})
-    tables = {t: pd.DataFrame(rows[t], columns=COLUMNS[t]) if t != "task_themes" else themes for t in TABLES}
-    if cache and doc.sha256:
-        _write_tables(cdir, tables)
+    tables = _read_tables(cdir, PARSE_TABLES) if cache and doc.sha256 else None
+    if tables is None:
+        rows = parse_plan(doc, manifest)
+        tables = {t: pd.DataFrame(rows[t], columns=COLUMNS[t]) for t in PARSE_TABLES}
+        if cache and doc.sha256:
+            _write_tables(cdir, tables)
+    tables["task_themes"] = _plan_themes(tables, f"{key}-{tagging_fingerprint()}", cache and bool(doc.sha256))
     return tables
+
+
+def _plan_themes(tables: dict[str, pd.DataFrame], key: str, cache: bool) -> pd.DataFrame:
+    """Theme tags of one plan's tasks, cached apart from the parse: editing the codebook re-tags only."""
+    tdir = _cache_dir() / "themes" / key
+    cached = _read_tables(tdir, ("task_themes",)) if cache else None
+    if cached is not None:
+        return cached["task_themes"]
+    tasks = tables["tasks"]
+    try:
+        themes = tag_tasks(tasks) if len(tasks) else empty_table("task_themes")
+    except Exception as exc:  # theme tagging must not lose a plan: a problem row says what happened
+        themes = empty_table("task_themes")
+        row = {"source_file": str(tables["plans"]["source_file"].iloc[0]) if len(tables["plans"]) else None,
+               "line": None, "severity": "error", "kind": "themes_failed",
+               "message": f"theme tagging failed: {type(exc).__name__}: {exc}"}
+        tables["problems"] = pd.concat([tables["problems"], pd.DataFrame([row], columns=COLUMNS["problems"])],
+                                       ignore_index=True)
+        return themes
+    if cache:
+        _write_tables(tdir, {"task_themes": themes})
+    return themes
 
 
 def _files(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike]) -> tuple[list[Path], list[dict]]:
@@ -354,8 +200,8 @@ def _parse_all(jobs: list[tuple[Path, dict[str, str], bool]], workers: int | Non
     """Parse plans, across processes when there are many (cached plans are cheap either way)."""
     n = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n > 1 and len(jobs) >= 40:
-        from concurrent.futures import ProcessPoolExecutor
         import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork" if os.name == "posix" else None)) as ex:
             return list(_progress_iter(ex.map(_safe_plan_tables, jobs, chunksize=8), len(jobs)))
     return [_safe_plan_tables(j) for j in _progress_iter(jobs, len(jobs))]
@@ -372,7 +218,7 @@ def _progress_iter(it, total: int):
 
 
 def _corpus_key(files: list[Path], manifests: dict[Path, dict]) -> str:
-    h = hashlib.sha256(_fingerprint().encode())
+    h = hashlib.sha256(f"{_fingerprint()}|{tagging_fingerprint()}".encode())
     for f in files:
         try:
             data = f.read_bytes()
@@ -404,7 +250,7 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
             manifests[f.parent] = _manifest(f.parent)
     ckey = _corpus_key(files, manifests) if cache else ""
     cdir = _cache_dir() / "corpus" / ckey
-    cached = _read_tables(cdir) if cache else None
+    cached = _read_tables(cdir, TABLES) if cache else None
     if cached is not None:
         return Corpus(**cached, files=[str(f) for f in files])
     jobs = [(f, manifests[f.parent].get(f.name, {}), cache) for f in files]
@@ -432,7 +278,7 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
         frames = [p for p in parts[t] if len(p)]
         with warnings.catch_warnings():  # all-NA columns (e.g. no number yet) are expected
             warnings.simplefilter("ignore", FutureWarning)
-            df = pd.concat(frames, ignore_index=True) if frames else _empty(t)
+            df = pd.concat(frames, ignore_index=True) if frames else empty_table(t)
         if t == "problems":
             df = df.sort_values(["source_file", "line"], na_position="first", kind="stable").reset_index(drop=True)
         out[t] = df

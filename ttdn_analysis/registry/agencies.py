@@ -1,29 +1,16 @@
-"""Agency registry: resolve raw agency strings to canonical, province-independent agencies (data in data/*.csv)."""
+"""Agency registry: raw agency strings to canonical, province-independent agencies (data in registry/data)."""
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
-from .text import line_key, nfc
+from ttdn_analysis.registry import lineage, read_rows
+from ttdn_analysis.text import line_key, nfc
 
-__all__ = [
-    "Agency",
-    "AgencyHit",
-    "registry",
-    "aliases",
-    "resolve",
-    "scan_list",
-    "match_at",
-    "drop_province",
-    "successors",
-    "harmonize",
-]
-
+__all__ = ["Agency", "AgencyHit", "registry", "aliases", "match_at", "vague_at", "scan_list", "drop_province", "resolve", "successors", "harmonize"]
 
 @dataclass(frozen=True)
 class Agency:
@@ -46,15 +33,10 @@ class AgencyHit:
     end: int
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with resources.files("ttdn_analysis").joinpath("data", name).open(encoding="utf-8") as fh:
-        return [dict(r) for r in csv.DictReader(fh)]
-
-
 @lru_cache(maxsize=1)
 def _registry_rows() -> dict[str, Agency]:
     out = {}
-    for r in _read_csv("agencies.csv"):
+    for r in read_rows("agencies.csv"):
         out[r["canonical"]] = Agency(r["canonical"], r["type"], r["level"], r["collective"].strip().lower() == "true")
     return out
 
@@ -68,7 +50,7 @@ def registry() -> pd.DataFrame:
     >>> reg.set_index("canonical").loc["Công an tỉnh", "type"]
     'armed_forces_police'
     """
-    return pd.DataFrame(_read_csv("agencies.csv")).assign(collective=lambda d: d["collective"].str.lower() == "true")
+    return pd.DataFrame(read_rows("agencies.csv")).assign(collective=lambda d: d["collective"].str.lower() == "true")
 
 
 def aliases() -> pd.DataFrame:
@@ -79,7 +61,7 @@ def aliases() -> pd.DataFrame:
     >>> "Sở TTTT" in set(aliases()["alias"])
     True
     """
-    return pd.DataFrame(_read_csv("agency_aliases.csv"))
+    return pd.DataFrame(read_rows("agency_aliases.csv"))
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +69,9 @@ def _province_alt() -> str:
     """Regex alternation of province names (match keys), longest first."""
     names: set[str] = set()
     try:
-        from .provinces import provinces  # written as data; may list aliases pipe-separated
+        from ttdn_analysis.registry.provinces import (
+            provinces,  # written as data; may list aliases pipe-separated
+        )
         df = provinces()
         for _, row in df.iterrows():
             names.add(line_key(nfc(str(row["name"]))))
@@ -122,6 +106,8 @@ def _flex(key: str) -> str:
 
 _QUALIFIER = (r"(?:\s*,\s*đoàn\s+thể|\s+đoàn\s+thể|\s+(?:có\s+)?liên\s+quan|\s+(?:của|thuộc|cấp|trong)\s+tỉnh"
               r"|\s+tỉnh|\s+(?:hoạt\s+động\s+)?trên\s+địa\s+bàn(?:\s+tỉnh)?|\s+địa\s+phương)*")
+
+
 _END = r"(?![^\W_])"
 
 
@@ -143,15 +129,15 @@ def _matchers() -> tuple[re.Pattern[str], list[str], re.Pattern[str]]:
     pairs: dict[str, str] = {}
     for canon in reg:
         pairs.setdefault(line_key(canon), canon)
-    for r in _read_csv("agency_aliases.csv"):
+    for r in read_rows("agency_aliases.csv"):
         pairs.setdefault(line_key(nfc(r["alias"])), r["canonical"])
-    for r in _read_csv("agency_self.csv"):
+    for r in read_rows("agency_self.csv"):
         pairs.setdefault(line_key(nfc(r["alias"])), r["canonical"])
     keys = sorted(pairs, key=lambda k: (-len(k), k))
     targets = [pairs[k] for k in keys]
     pattern = "|".join(
         f"(?P<g{i}>{_alias_regex(k, reg.get(pairs[k], Agency('')).is_collective)})" for i, k in enumerate(keys))
-    vague = sorted({line_key(nfc(r["phrase"])) for r in _read_csv("agency_vague.csv")}, key=len, reverse=True)
+    vague = sorted({line_key(nfc(r["phrase"])) for r in read_rows("agency_vague.csv")}, key=len, reverse=True)
     vague_re = re.compile("(?:" + "|".join(_flex(v) + _QUALIFIER for v in vague) + ")" + _END)
     return re.compile(pattern), targets, vague_re
 
@@ -193,6 +179,8 @@ def vague_at(key: str, pos: int) -> int | None:
 
 _PREFIX = re.compile(r"(?:\s|[,;.:]|(?:mời|đề nghị|giao|và|với|cùng|gồm|là)(?![^\W_])"
                      r"|các\s+(?:cơ\s+quan|đơn\s+vị)(?:,\s*đơn\s+vị)?\s+(?:trực\s+thuộc|thuộc|của)\s+(?=bộ\s))+")
+
+
 _SEP = re.compile(r"\s*(?:[,;]|và(?![^\W_])|&)\s*")
 
 
@@ -329,11 +317,9 @@ def successors(name: str, on: str = "2026-01-01", province: str | None = None) -
     >>> sorted(s["successor"] for s in successors("Sở Thông tin và Truyền thông", on="2026-01-01"))
     ['Sở Khoa học và Công nghệ', 'Sở Văn hóa, Thể thao và Du lịch']
     """
-    from . import lineage
     return lineage.successors(name, on=on, province=province)
 
 
 def harmonize(assignments: pd.DataFrame, on: str = "2026-01-01") -> pd.DataFrame:
     """Add a ``successor`` column so that networks of different years compare on one footing."""
-    from . import lineage
     return lineage.harmonize(assignments, on=on)

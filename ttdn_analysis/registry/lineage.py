@@ -1,19 +1,21 @@
-"""Agency lineage through the 2025 restructuring: successors of old agency names, with dates and confidence."""
+"""The 2025 restructuring crosswalk: which agencies an abolished or merged agency's functions went to."""
 from __future__ import annotations
 
 import datetime as _dt
 import re
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
-from ttdn_analysis.provinces import canonical_province
+from ttdn_analysis.registry import data_file
+from ttdn_analysis.registry.provinces import canonical_province
 from ttdn_analysis.text import match_key
 
 __all__ = ["lineage_table", "successors", "harmonize"]
 
 _COLUMNS = ["old", "successor", "function", "effective", "confirmed", "scope", "source", "note"]
+
+
 # A function that carries foreign-information work: TTĐN itself, press, or the foreign-information department.
 _TTDN_RE = re.compile(r"ttđn|thông tin đối ngoại|foreign information|press|báo chí", re.IGNORECASE)
 
@@ -28,7 +30,7 @@ def _date(on: object) -> str:
 @lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
     """The package table ``data/lineage.csv`` (cached; callers must copy before changing it)."""
-    with resources.files("ttdn_analysis").joinpath("data/lineage.csv").open("r", encoding="utf-8") as f:
+    with data_file("lineage.csv").open("r", encoding="utf-8") as f:
         df = pd.read_csv(f, dtype=str, keep_default_na=False)
     df = df[_COLUMNS].copy()
     df["confirmed"] = df["confirmed"].str.strip().str.lower().map({"true": True, "false": False})

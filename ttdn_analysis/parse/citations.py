@@ -1,4 +1,4 @@
-"""Citations of legal and policy documents in plan text: kind, normalised number/symbol, issuer, date, provenance."""
+"""Legal and policy references in plan text: kind, number/symbol, issuer, date, line."""
 from __future__ import annotations
 
 import csv
@@ -6,34 +6,24 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
-from .text import line_key, nfc
+from ttdn_analysis.registry import data_file
+from ttdn_analysis.text import line_key, nfc
 
-__all__ = [
-    "KINDS",
-    "CITATION_COLUMNS",
-    "load_issuers",
-    "issuer_of",
-    "find_citations",
-    "task_of_lines",
-    "citations_from_lines",
-    "instrument_table",
-    "citation_graph",
-]
+__all__ = ["KINDS", "CITATION_COLUMNS", "load_issuers", "issuer_of", "find_citations", "citations_from_lines"]
 
 KINDS = ("Nghị định", "Thông tư", "Kết luận", "Nghị quyết", "Quyết định", "Kế hoạch", "Công văn/Văn bản",
          "Chương trình", "Hướng dẫn", "Chỉ thị", "Đề án", "Luật")
-"""The document kinds a citation can have."""
+
 
 CITATION_COLUMNS = ("plan_id", "task_id", "line", "kind", "ref", "issuer", "date", "raw", "issuer_level")
-"""Columns of :func:`citations_from_lines` output."""
+
 
 _GENERIC = "Công văn/Văn bản"
+
 
 # Document-type codes of a symbol (the abbreviations of Nghị định 30/2020/NĐ-CP for state documents and of the
 # Party's document-format guidance), keyed by their upper-case, "Đ"-folded spelling -> (canonical code, kind).
@@ -57,7 +47,10 @@ _TYPE_CODES: dict[str, tuple[str, str]] = {
     "CV": ("CV", _GENERIC),
     "TTR": ("TTr", _GENERIC),
 }
+
+
 _JOINT_TYPES = {"CTPH", "TTLT", "NQLT", "CTr"}
+
 
 _KIND_WORDS = {
     "nghị định": "Nghị định", "thông tư": "Thông tư", "kết luận": "Kết luận", "nghị quyết": "Nghị quyết",
@@ -65,31 +58,41 @@ _KIND_WORDS = {
     "chương trình": "Chương trình", "hướng dẫn": "Hướng dẫn", "chỉ thị": "Chỉ thị", "đề án": "Đề án",
     "luật": "Luật",
 }
+
+
 # A kind word right before a symbol: "Kết luận số", "Chương trình phối hợp số", "Kế hoạch " (no "số"), matched on
 # the length-preserving key of the text before the symbol.
 _KIND_BEFORE = re.compile(
     r"(?<![^\W_])(?P<w>" + "|".join(sorted(_KIND_WORDS, key=len, reverse=True)) + r")"
     r"(?:\s+(?:liên tịch|phối hợp|hành động|liên ngành))?(?:\s+số)?\s*:?\s*\Z"
 )
+
+
 # One code of a symbol: upper-case first, then letters (ASCII or Đ/đ) and optional digits ("QH15"), not followed by
 # another letter or digit (so "Báo" is never a code).
 _TOK = r"[A-ZĐ][A-Za-zĐđ]*\d*(?![^\W_])"
+
+
 _SYMBOL = re.compile(
     r"(?<![\w/.\-])(?P<num>\d{1,5})(?:"
     r"\s?/\s?(?:(?P<year>(?:19|20)\d{2})\s?/\s?)?(?P<gov>" + _TOK + r"(?:-" + _TOK + r")*)"  # 72/2015/NĐ-CP
     r"|\s?[-–]\s?(?P<ptype>" + _TOK + r")\s?/\s?(?P<party>" + _TOK + r"(?:-" + _TOK + r")*)"  # 57-KL/TW
     r")"
 )
+
+
 _DATE_AFTER = re.compile(
     r"\A[\s,:|()*\-]*(?:[^\s;.]+\s+){0,3}?ngày\s+\**(?P<d>\d{1,2})(?:\s*[/.\-]\s*|\s+tháng\s+)(?P<m>\d{1,2})"
     r"(?:\s*[/.\-]\s*|\s+năm\s+)(?P<y>\d{4})(?!\d)"
 )
+
+
 _DATE_WINDOW = 70
 
 
 @lru_cache(maxsize=1)
 def _issuer_rows() -> tuple[tuple[str, str, str], ...]:
-    path = resources.files("ttdn_analysis") / "data" / "issuers.csv"
+    path = data_file("issuers.csv")
     with path.open(encoding="utf-8") as fh:
         return tuple((r["suffix"].strip(), r["issuer"].strip(), r["level"].strip()) for r in csv.DictReader(fh))
 
@@ -315,43 +318,6 @@ def find_citations(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def task_of_lines(tasks: pd.DataFrame, plan_id: Any = None) -> dict[int, str]:
-    """Source line → task_id for one plan: each line in a task's line_start..line_end goes to the innermost task.
-
-    Parameters
-    ----------
-    tasks : DataFrame
-        plan_id, task_id, line_start, line_end (the corpus ``tasks`` table).
-    plan_id : optional
-        The plan; default all rows of ``tasks`` (which should then be one plan).
-
-    Returns
-    -------
-    dict
-        Physical line number → task_id. Lines outside every task are absent.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"plan_id": ["p", "p"], "task_id": ["p:1", "p:1.a"], "line_start": [3, 5],
-    ...                   "line_end": [9, 6]})
-    >>> task_of_lines(t)
-    {3: 'p:1', 4: 'p:1', 5: 'p:1.a', 6: 'p:1.a', 7: 'p:1', 8: 'p:1', 9: 'p:1'}
-    """
-    sel = tasks if plan_id is None else tasks[tasks["plan_id"] == plan_id]
-    spans = []
-    for tid, a, b in zip(sel["task_id"], sel["line_start"], sel["line_end"]):
-        if pd.isna(a):
-            continue
-        a = int(a)
-        b = a if pd.isna(b) else int(b)
-        spans.append((a, -b, str(tid), b))
-    out: dict[int, str] = {}
-    for a, _, tid, b in sorted(spans):  # inner tasks start later (or end earlier) and overwrite their parents
-        for ln in range(a, b + 1):
-            out[ln] = tid
-    return dict(sorted(out.items()))
-
-
 def citations_from_lines(plan_id: Any, lines: Iterable[tuple[int, str]],
                          task_of_line: Mapping[int, Any] | None = None) -> pd.DataFrame:
     """Every citation in the numbered lines of one plan.
@@ -394,110 +360,3 @@ def citations_from_lines(plan_id: Any, lines: Iterable[tuple[int, str]],
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CITATION_COLUMNS})
     return pd.DataFrame(rows, columns=list(CITATION_COLUMNS))
-
-
-def _levels(citations: pd.DataFrame) -> pd.Series:
-    if "issuer_level" in citations.columns:
-        return citations["issuer_level"]
-    return citations["ref"].map(lambda r: issuer_of(str(r))[1])
-
-
-def instrument_table(citations: pd.DataFrame, plans: pd.DataFrame, level: str | None = "central") -> pd.DataFrame:
-    """Which instruments each province's plans cite, by year: mention counts.
-
-    Parameters
-    ----------
-    citations : DataFrame
-        plan_id, ref and issuer_level (or refs whose level :func:`issuer_of` can tell), e.g. from
-        :func:`citations_from_lines`.
-    plans : DataFrame
-        plan_id, province, year (the corpus ``plans`` table).
-    level : {"central", "province", None}
-        Keep references whose issuer_level is this (default the national instruments); None keeps all.
-
-    Returns
-    -------
-    DataFrame
-        Index (province, year) of every plan, sorted; one column per reference, ordered by total mentions
-        (descending) then reference; values are mention counts (0 when not cited).
-
-    Examples
-    --------
-    >>> plans = pd.DataFrame({"plan_id": ["a", "b"], "province": ["Gia Lai", "Đồng Nai"], "year": [2025, 2024]})
-    >>> cit = pd.DataFrame({"plan_id": ["a", "a", "b", "b"],
-    ...                     "ref": ["57-KL/TW", "47/NQ-CP", "57-KL/TW", "160/KH-UBND"]})
-    >>> instrument_table(cit, plans)  # doctest: +NORMALIZE_WHITESPACE
-    ref            57-KL/TW  47/NQ-CP
-    province year
-    Gia Lai  2025         1         1
-    Đồng Nai 2024         1         0
-    """
-    keys = plans[["plan_id", "province", "year"]].drop_duplicates("plan_id")
-    index = pd.MultiIndex.from_frame(keys[["province", "year"]].drop_duplicates()
-                                     .sort_values(["province", "year"], kind="stable"))
-    cit = citations if level is None else citations[_levels(citations) == level]
-    merged = cit[["plan_id", "ref"]].merge(keys, on="plan_id", how="inner")
-    if merged.empty:
-        out = pd.DataFrame(index=index)
-    else:
-        out = merged.groupby(["province", "year", "ref"], sort=True).size().unstack("ref", fill_value=0)
-        totals = out.sum(axis=0)
-        order = sorted(out.columns, key=lambda r: (-int(totals[r]), str(r)))
-        out = out.reindex(index=index, columns=order, fill_value=0).astype("int64")
-    out.columns.name = "ref"
-    return out
-
-
-def citation_graph(citations: pd.DataFrame) -> nx.DiGraph:
-    """Plan → document graph of citations; edge weight = number of mentions.
-
-    Parameters
-    ----------
-    citations : DataFrame
-        plan_id, ref; kind, issuer, issuer_level, date and line are used when present.
-
-    Returns
-    -------
-    networkx.DiGraph
-        Plan nodes (``type="plan"``) and document nodes (``type="document"`` with doc_kind, issuer, issuer_level,
-        date — the first known of each), edges plan → ref with weight and lines (sorted source lines). Nodes and
-        edges are added in sorted order.
-
-    Examples
-    --------
-    >>> cit = pd.DataFrame({"plan_id": ["a", "a", "b"], "ref": ["57-KL/TW"] * 3, "kind": ["Kết luận"] * 3,
-    ...                     "line": [10, 28, 5]})
-    >>> g = citation_graph(cit)
-    >>> sorted(g.edges(data="weight"))
-    [('a', '57-KL/TW', 2), ('b', '57-KL/TW', 1)]
-    >>> g.nodes["57-KL/TW"]["issuer"], g.in_degree("57-KL/TW")
-    ('Bộ Chính trị / Trung ương Đảng', 2)
-    """
-    g = nx.DiGraph(kind="citations")
-    if citations.empty:
-        return g
-    cols = set(citations.columns)
-    docs: dict[str, dict[str, Any]] = {}
-    edges: dict[tuple[str, str], list[int]] = {}
-    counts: dict[tuple[str, str], int] = {}
-    for rec in citations.to_dict("records"):
-        ref = str(rec["ref"])
-        pid = str(rec["plan_id"])
-        attrs = docs.setdefault(ref, {})
-        issuer, level = ((rec.get("issuer"), rec.get("issuer_level")) if {"issuer", "issuer_level"} <= cols
-                         else issuer_of(ref))
-        for name, value in (("doc_kind", rec.get("kind")), ("issuer", issuer), ("issuer_level", level),
-                            ("date", rec.get("date"))):
-            if name not in attrs and value is not None and not (isinstance(value, float) and pd.isna(value)):
-                attrs[name] = value
-        counts[(pid, ref)] = counts.get((pid, ref), 0) + 1
-        line = rec.get("line")
-        if line is not None and not pd.isna(line):
-            edges.setdefault((pid, ref), []).append(int(line))
-    for pid in sorted({p for p, _ in counts}):
-        g.add_node(pid, type="plan")
-    for ref in sorted(docs):
-        g.add_node(ref, type="document", **docs[ref])
-    for (pid, ref) in sorted(counts):
-        g.add_edge(pid, ref, weight=counts[(pid, ref)], lines=sorted(set(edges.get((pid, ref), []))))
-    return g

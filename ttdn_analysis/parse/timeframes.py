@@ -1,25 +1,21 @@
-"""Timeframes of tasks: raw "Thời gian thực hiện" strings → kind, start/end dates and frequency; Gantt figure."""
+"""Timeframes: the raw 'Thời gian' text of a task to a kind, start, end and frequency per year."""
 from __future__ import annotations
 
 import calendar
 import datetime as _dt
-import html
 import re
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from .text import match_key, unify_tones
+from ttdn_analysis.text import match_key, unify_tones
 
-__all__ = ["TIME_KINDS", "TIME_COLUMNS", "parse_timeframe", "timeline_columns", "gantt_figure"]
+__all__ = ["TIME_KINDS", "TIME_COLUMNS", "parse_timeframe"]
 
 TIME_KINDS = ("ongoing", "year", "quarter", "period", "deadline", "frequency", "on_guidance")
-"""The values of ``time_kind`` (besides None for an absent or unread timeframe)."""
+
 
 TIME_COLUMNS = ("time_kind", "time_start", "time_end", "per_year")
-"""Columns :func:`timeline_columns` adds to a tasks frame."""
-
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -28,37 +24,80 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
 _PERIOD_PER_YEAR = {"năm": 1.0, unify_tones("quý"): 4.0, "tháng": 12.0, "tuần": 52.0, "ngày": 365.0}
+
+
 _NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "mười": 10, "mười hai": 12}
+
+
 _NUM = r"(?<![^\W_])(\d{1,3}|một|hai|ba|bốn|sáu|mười hai|mười)"
+
+
 _YEAR = r"((?:19|20)\d{2})"
+
 
 # "01 số/quý", "6 số/năm", "01 chương trình/quý", "2 lần mỗi năm", "01 bản tin/tháng"
 _FREQ_COUNT = _rx(_NUM + r"\s+(?:[^\W\d_]+\s+){0,2}?[^\W\d_]+\s*(?:/|trên|mỗi|một)\s*(năm|quý|tháng|tuần|ngày)"
                          r"(?![^\W_])")
+
+
 # "6 tháng/lần", "06 tháng một lần", "định kỳ 6 tháng"
 _FREQ_EVERY = _rx(r"(?:định kỳ\s+)?" + _NUM + r"\s+(tháng|tuần|năm)\s*(?:/\s*lần|một lần|1 lần)"
                          r"|định kỳ\s+" + _NUM + r"\s+(tháng|tuần)(?![^\W_])")
+
+
 _FREQ_WORD = _rx(r"(?<![^\W_])(?:hàng|hằng|định kỳ hàng|định kỳ hằng|mỗi)\s+(năm|quý|tháng|tuần|ngày)(?![^\W_])")
+
+
 _GUIDANCE = _rx(r"^(?:khi|sau khi|ngay khi)\s+(?:có|nhận được)\b|^theo\s+(?:hướng dẫn|chỉ đạo|yêu cầu|đề nghị|"
                        r"văn bản|kế hoạch của|thông báo)|^khi\s|^đột xuất|^theo tiến độ")
+
+
 _DATE = r"(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})(?:\s*(?:/|-|\.|\s+năm\s+)\s*" + _YEAR + r")?"
+
+
 _DEADLINE_DATE = _rx(r"(?:trước|chậm nhất|hạn chót|hạn|hoàn thành trước|muộn nhất)(?:\s+(?:vào|là|đến))?"
                             r"\s+ngày\s+\**" + _DATE)
+
+
 _DEADLINE_UNIT = _rx(r"(?:trước|chậm nhất|hoàn thành trước)\s+(?:(quý)\s+([ivx]+|\d)|(tháng)\s+(\d{1,2})|"
                             r"(năm)\s+" + _YEAR + r")(?:\s*(?:/|năm)\s*" + _YEAR + r")?")
+
+
 _QNUM = r"(?:[ivx]+|[1-4])(?![^\W_])"
+
+
 _QUARTER = _rx(r"(?<![^\W_])quý\s+(" + _QNUM + r"(?:\s*(?:,|-|–|và|đến|\+)\s*(?:quý\s+)?" + _QNUM + r")*)"
                       r"(?:\s*(?:/|năm|-)\s*" + _YEAR + r")?")
+
+
 _HALF = _rx(r"(6|sáu)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+" + _YEAR + r")?")
+
+
 _MONTHS = _rx(r"(?<![^\W_])(?:từ\s+)?tháng\s+(\d{1,2})(?:\s*(?:/|năm)\s*" + _YEAR + r")?"
                      r"(?:\s*(?:-|–|đến|tới)\s*(?:tháng\s+)?(\d{1,2}))?(?:\s*(?:/|năm)\s*" + _YEAR + r")?")
+
+
 _DAY_SPAN = _rx(r"(?:từ\s+)?ngày\s+" + _DATE + r"(?:\s*(?:-|–|đến|tới)\s*(?:ngày\s+)?" + _DATE + r")?")
+
+
 _YEAR_SPAN = _rx(r"(?<!\d)" + _YEAR + r"\s*(?:-|–|đến|tới)\s*(?:năm\s+)?" + _YEAR + r"(?!\d)")
+
+
 _UNTIL = _rx(r"(?:đến|tới)\s+(?:hết\s+)?(?:năm\s+)?" + _YEAR + r"(?!\d)")
+
+
 _ONGOING = _rx(r"thường xuyên|liên tục|hằng ngày|hàng ngày|suốt năm|quanh năm")
+
+
 _A_YEAR = _rx(r"(?<!\d)" + _YEAR + r"(?!\d)")
+
+
 _YEAR_ONLY = _rx(r"(?:(?:trong|cả|suốt|trong cả)\s+)?(?:năm\s+)?" + _YEAR + r"(?:\s+và các năm tiếp theo)?")
+
+
 _YEAR_WORDS = _rx(r"^(?:trong\s+|cả\s+|suốt\s+)?năm(?:\s+nay)?$|^trong năm$|^cả năm$")
 
 
@@ -242,133 +281,3 @@ def parse_timeframe(raw: str | None, plan_year: int | None = None) -> dict[str, 
         a, b = _year_span(py)
         return _result("year", a, b, per_year)
     return _result(None, per_year=per_year)
-
-
-def timeline_columns(tasks: pd.DataFrame) -> pd.DataFrame:
-    """The tasks frame with time_kind, time_start, time_end and per_year parsed from its timeframe column.
-
-    Parameters
-    ----------
-    tasks : DataFrame
-        With ``timeframe`` and, for the plan year, ``year`` (the corpus ``tasks`` table).
-
-    Returns
-    -------
-    DataFrame
-        A copy of ``tasks`` with :data:`TIME_COLUMNS` added (replaced if present); dates are ISO strings.
-
-    See Also
-    --------
-    parse_timeframe : the rules.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"task_id": ["a", "b", "c"], "year": [2025, 2025, 2024],
-    ...                   "timeframe": ["Quý I/2025", "Thường xuyên", None]})
-    >>> timeline_columns(t)[["task_id", "time_kind", "time_start", "time_end"]]
-      task_id time_kind  time_start    time_end
-    0       a   quarter  2025-01-01  2025-03-31
-    1       b   ongoing  2025-01-01  2025-12-31
-    2       c      None        None        None
-    """
-    out = tasks.copy()
-    tf = out["timeframe"] if "timeframe" in out.columns else pd.Series([None] * len(out), index=out.index)
-    yr = out["year"] if "year" in out.columns else pd.Series([None] * len(out), index=out.index)
-    parsed = [parse_timeframe(None if r is None or pd.isna(r) else str(r),
-                              None if y is None or pd.isna(y) else int(y)) for r, y in zip(tf, yr)]
-    for col in TIME_COLUMNS:
-        values = [p[col] for p in parsed]
-        out[col] = pd.Series(values, index=out.index, dtype="float64" if col == "per_year" else "object")
-    return out
-
-
-_KIND_COLOURS = {
-    "ongoing": "#0072B2", "year": "#56B4E9", "quarter": "#009E73", "period": "#E69F00",
-    "deadline": "#D55E00", "frequency": "#CC79A7", "on_guidance": "#999999",
-}
-_LABELS = {
-    "vi": {"title": "Tiến độ nhiệm vụ — {plan}", "task": "Nhiệm vụ", "time": "Thời gian", "raw": "Thời gian ghi",
-           "per_year": "Số lần/năm", "undated": "{n} nhiệm vụ không có mốc thời gian",
-           "kinds": {"ongoing": "Thường xuyên", "year": "Trong năm", "quarter": "Theo quý", "period": "Giai đoạn",
-                     "deadline": "Hạn chót", "frequency": "Định kỳ", "on_guidance": "Khi có hướng dẫn"}},
-    "en": {"title": "Task timeline — {plan}", "task": "Task", "time": "Time", "raw": "Timeframe as printed",
-           "per_year": "Times per year", "undated": "{n} tasks without dates",
-           "kinds": {"ongoing": "Ongoing", "year": "Within the year", "quarter": "Quarter", "period": "Period",
-                     "deadline": "Deadline", "frequency": "Recurring", "on_guidance": "On guidance"}},
-}
-
-
-def gantt_figure(tasks: pd.DataFrame, plan_id: Any, lang: str = "vi") -> go.Figure:
-    """Gantt chart of one plan's tasks: one horizontal bar per task with a start and an end.
-
-    Parameters
-    ----------
-    tasks : DataFrame
-        The corpus ``tasks`` table (plan_id, task_id, path, title, timeframe, year, line_start); the time columns
-        of :func:`timeline_columns` are computed when absent.
-    plan_id : str
-        The plan to draw.
-    lang : {"vi", "en"}
-        Language of titles, legend and hovers.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        One bar trace per time kind (fixed colours, in :data:`TIME_KINDS` order), tasks top to bottom in source
-        order; hovers show the task path and title (HTML-escaped), the printed timeframe and the dates. Ongoing and
-        frequency tasks span the plan year; tasks without dates are counted in the subtitle.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"plan_id": ["p", "p", "p"], "task_id": ["p:1", "p:2", "p:3"], "path": ["1", "2", "3"],
-    ...                   "title": ["Tập huấn <b>TTĐN</b>", "Bản tin", "Sơ kết"], "line_start": [1, 5, 9],
-    ...                   "year": [2025] * 3, "timeframe": ["Quý II/2025", "01 số/quý", "Khi có hướng dẫn"]})
-    >>> fig = gantt_figure(t, "p", lang="en")
-    >>> [tr.name for tr in fig.data]
-    ['Quarter', 'Recurring']
-    >>> "&lt;b&gt;TTĐN&lt;/b&gt;" in fig.data[0].hovertext[0]
-    True
-    """
-    if lang not in _LABELS:
-        raise ValueError(f"lang must be one of {sorted(_LABELS)}, got {lang!r}")
-    ui = _LABELS[lang]
-    sel = tasks[tasks["plan_id"] == plan_id]
-    if not set(TIME_COLUMNS) <= set(sel.columns):
-        sel = timeline_columns(sel)
-    order = [c for c in ("line_start", "task_id") if c in sel.columns]
-    sel = sel.sort_values(order, kind="stable") if order else sel
-    dated = sel[sel["time_start"].notna() & sel["time_end"].notna()]
-    labels = [html.escape(str(p if p is not None and not pd.isna(p) else t))
-              for p, t in zip(dated.get("path", dated["task_id"]), dated["task_id"])]
-    fig = go.Figure()
-    for kind in TIME_KINDS:
-        rows = [(lab, r) for lab, r in zip(labels, dated.to_dict("records")) if r["time_kind"] == kind]
-        if not rows:
-            continue
-        starts = [pd.Timestamp(r["time_start"]) for _, r in rows]
-        ends = [pd.Timestamp(r["time_end"]) + pd.Timedelta(days=1) for _, r in rows]  # inclusive end date
-        hover = []
-        for lab, r in rows:
-            parts = [f"<b>{lab}</b> {html.escape(str(r.get('title') or ''))}",
-                     f"{ui['raw']}: {html.escape(str(r.get('timeframe') or ''))}",
-                     f"{ui['time']}: {r['time_start']} → {r['time_end']}"]
-            if r.get("per_year") is not None and not pd.isna(r.get("per_year")):
-                parts.append(f"{ui['per_year']}: {r['per_year']:g}")
-            hover.append("<br>".join(parts))
-        fig.add_trace(go.Bar(
-            name=ui["kinds"][kind], orientation="h", y=[lab for lab, _ in rows],
-            base=[s.isoformat() for s in starts],
-            x=[(e - s).total_seconds() * 1000 for s, e in zip(starts, ends)],
-            marker_color=_KIND_COLOURS[kind], hovertext=hover, hoverinfo="text",
-        ))
-    undated = len(sel) - len(dated)
-    title = html.escape(ui["title"].format(plan=plan_id))
-    if undated:
-        title += f"<br><sup>{html.escape(ui['undated'].format(n=undated))}</sup>"
-    fig.update_layout(
-        title=title, barmode="overlay", template="plotly_white", height=max(300, 28 * len(labels) + 160),
-        xaxis={"type": "date", "title": ui["time"]},
-        yaxis={"title": ui["task"], "categoryorder": "array", "categoryarray": labels, "autorange": "reversed"},
-        legend={"traceorder": "normal"},
-    )
-    return fig

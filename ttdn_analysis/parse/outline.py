@@ -1,25 +1,16 @@
-"""Outline: logical lines to a section tree (I./1./1.1./a)/bullets), section kinds, and candidate tasks."""
+"""Outline: logical lines to a section tree (I./1./1.1./a)/bullets), section kinds, candidate tasks."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .text import MARKER_RE, Line, line_key
+from ttdn_analysis.parse.lines import MARKER_RE, Line
+from ttdn_analysis.text import line_key
 
-__all__ = [
-    "Node",
-    "Outline",
-    "TaskBlock",
-    "parse_outline",
-    "section_kind",
-    "field_of",
-    "strip_marker",
-    "FIELD_RE",
-    "TIME_RE",
-    "expand_tables",
-]
+__all__ = ["FIELD_RE", "TIME_RE", "section_kind", "strip_marker", "field_of", "Node", "TaskBlock", "Outline", "parse_outline"]
 
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
 
 FIELD_RE = re.compile(
     r"^(?:(?:đơn\s+vị|cơ\s+quan|cơ\s+quan,\s*đơn\s+vị|bộ\s+phận)\s+)"
@@ -27,9 +18,14 @@ FIELD_RE = re.compile(
     r"(?:\s+cung\s+cấp\s+thông\s+tin)?|tham\s+gia|tham\s+mưu)\s*:\s*(?P<val>.*)$"
     r"|^(?P<role2>chủ\s+trì(?:\s+thực\s+hiện)?|phối\s+hợp(?:\s+thực\s+hiện)?)\s*:\s*(?P<val2>.*)$"
 )
+
+
 TIME_RE = re.compile(r"^(?:thời\s+gian|thời\s+hạn|tiến\s+độ)(?:\s+thực\s+hiện|\s+hoàn\s+thành|\s+triển\s+khai)?"
                      r"\s*:\s*(?P<val>.*)$")
+
+
 _LABEL_RE = re.compile(r"^(?:nội\s+dung|kết\s+quả|sản\s+phẩm|kinh\s+phí)(?:\s+\w+){0,2}\s*:")
+
 
 _KINDS = [
     ("recipients", r"nơi nhận"),
@@ -185,7 +181,11 @@ def _title(text: str, limit: int = 120) -> str:
 
 
 _APPENDIX = re.compile(r"^phụ\s+lục(?:\s+(?:số\s+)?[0-9ivx]+)?\s*[:.\-–]?(?:\s|$)")
+
+
 _CLOSING = re.compile(r"^(nơi nhận|trên đây là|tm\.|kt\.|t/m|giám đốc$|chủ tịch$|phó chủ tịch$)")
+
+
 _HEADER_END = re.compile(r"^(căn cứ|thực hiện|để|nhằm|chủ tịch ủy ban|ủy ban nhân dân tỉnh .*ban hành)")
 
 
@@ -209,7 +209,7 @@ def parse_outline(lines: list[Line], is_agency_heading=None) -> Outline:
 
     Examples
     --------
-    >>> from ttdn_analysis.text import prepare_lines
+    >>> from ttdn_analysis.parse.lines import prepare_lines
     >>> o = parse_outline(prepare_lines(["KẾ HOẠCH", "I. MỤC ĐÍCH", "1. Mục đích", "- x",
     ...                                  "II. NHIỆM VỤ", "1. Việc A", "a) Việc A1", "b) Việc A2", "2. Việc B"]))
     >>> [t.path for t in o.tasks()]
@@ -313,84 +313,3 @@ def parse_outline(lines: list[Line], is_agency_heading=None) -> Outline:
             continue
         (stack[-1] if stack else sec).lines.append(ln)
     return Outline(header, preamble, sections, closing, skipped)
-
-
-_COLS = [
-    ("num", r"^(s?tt|số\s+tt|số\s+thứ\s+tự)$"),
-    ("time", r"thời\s+gian|tiến\s+độ|thời\s+hạn"),
-    ("support", r"phối\s+hợp"),
-    ("lead", r"chủ\s+trì|thực\s+hiện|đơn\s+vị\s+thực|cơ\s+quan\s+thực"),
-    ("content", r"nội\s+dung|nhiệm\s+vụ|hoạt\s+động|công\s+việc|tên"),
-]
-
-
-def _cells(text: str) -> list[str]:
-    return [c.strip() for c in text.split(" | ")]
-
-
-def _header_columns(text: str) -> dict[str, int] | None:
-    cells = _cells(text)
-    if len(cells) < 3:
-        return None
-    cols: dict[str, int] = {}
-    for i, c in enumerate(cells):
-        k = line_key(c)
-        for name, pat in _COLS:
-            if name not in cols and re.search(pat, k):
-                cols[name] = i
-                break
-    return cols if "lead" in cols and "content" in cols else None
-
-
-def expand_tables(lines: list[Line]) -> list[Line]:
-    """Rewrite rows of a task table ("TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian") as an item
-    line followed by field lines, so tables and lists give the same tasks. Line numbers are kept.
-
-    Examples
-    --------
-    >>> from ttdn_analysis.text import prepare_lines
-    >>> ls = expand_tables(prepare_lines(["| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |",
-    ...                                   "| 1 | Tập huấn | Sở Ngoại vụ | Công an tỉnh | Quý I |"]))
-    >>> [(l.text, l.start) for l in ls[1:]]  # doctest: +NORMALIZE_WHITESPACE
-    [('1. Tập huấn', 2), ('- Đơn vị chủ trì: Sở Ngoại vụ', 2), ('- Đơn vị phối hợp: Công an tỉnh', 2),
-     ('- Thời gian thực hiện: Quý I', 2)]
-    """
-    out: list[Line] = []
-    cols: dict[str, int] | None = None
-    width = 0
-    for ln in lines:
-        if ln.skip or " | " not in ln.text:
-            if not ln.skip and cols is not None and ln.text.strip():
-                cols = None if MARKER_RE.match(ln.text) and not MARKER_RE.match(ln.text).group("bullet") else cols
-            out.append(ln)
-            continue
-        hdr = _header_columns(ln.text)
-        if hdr:
-            cols, width = hdr, len(_cells(ln.text))
-            out.append(ln)
-            continue
-        cells = _cells(ln.text)
-        if cols is None or abs(len(cells) - width) > 1:
-            out.append(ln)
-            continue
-        cells += [""] * (width - len(cells))
-
-        def cell(name: str) -> str:
-            i = cols.get(name)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        num, content = cell("num"), cell("content")
-        mk = Line
-        if re.fullmatch(r"[IVX]{1,5}\.?", num):
-            out.append(mk(f"{num.rstrip('.')}. {content}", ln.start, ln.end))
-        elif re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*\.?", num):
-            out.append(mk(f"{num.rstrip('.')}. {content}", ln.start, ln.end))
-        elif re.fullmatch(r"[a-zđ][.)]?", num):
-            out.append(mk(f"{num[0]}) {content}", ln.start, ln.end))
-        elif content:
-            out.append(mk(content, ln.start, ln.end))
-        for name, label in (("lead", "Đơn vị chủ trì"), ("support", "Đơn vị phối hợp"),
-                            ("time", "Thời gian thực hiện")):
-            if cell(name):
-                out.append(mk(f"- {label}: {cell(name)}", ln.start, ln.end))
-    return out

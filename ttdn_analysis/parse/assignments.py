@@ -1,15 +1,15 @@
-"""Assignments: candidate task blocks to tasks × agencies × role (field lines, agency blocks, in-text partners)."""
+"""Assignments: candidate task blocks to tasks × agencies × role."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .agencies import Agency, AgencyHit, match_at, scan_list
-from .outline import TaskBlock, field_of, strip_marker
-from .text import Line, line_key
+from ttdn_analysis.parse.lines import Line
+from ttdn_analysis.parse.outline import TaskBlock, field_of, strip_marker
+from ttdn_analysis.registry.agencies import Agency, AgencyHit, match_at, scan_list
+from ttdn_analysis.text import line_key
 
-__all__ = ["PlanContext", "TaskRecord", "extract_tasks", "agency_heading", "timeframe_in_text"]
-
+__all__ = ["PlanContext", "TaskRecord", "timeframe_in_text", "agency_heading", "extract_tasks"]
 
 @dataclass
 class PlanContext:
@@ -34,8 +34,14 @@ class TaskRecord:
 
 
 _PHOI_HOP = re.compile(r"(?<![^\W_])phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
+
+
 _DIRECTIVE = re.compile(r"(?<![^\W_])(chỉ đạo|hướng dẫn|yêu cầu|đề nghị|đôn đốc)(?![^\W_])")
+
+
 _REQUEST = re.compile(r"^(?:đề\s+nghị|mời|giao|yêu\s+cầu)\s+", re.IGNORECASE)
+
+
 _DEADLINE = re.compile(r"(?:hoàn thành |chậm nhất (?:vào )?|trước )ngày\s+\d{1,2}/\d{1,2}(?:/\d{2,4})?", re.IGNORECASE)
 
 
@@ -281,8 +287,8 @@ def extract_tasks(block: TaskBlock, ctx: PlanContext) -> list[TaskRecord]:
 
     Examples
     --------
-    >>> from ttdn_analysis.text import prepare_lines
-    >>> from ttdn_analysis.outline import parse_outline
+    >>> from ttdn_analysis.parse.lines import prepare_lines
+    >>> from ttdn_analysis.parse.outline import parse_outline
     >>> lines = prepare_lines(["II. NHIỆM VỤ", "1. Truyền thông về quyền con người",
     ...     "Cung cấp thông tin cho báo chí về công tác nhân quyền.",
     ...     "- Đơn vị chủ trì: Ban Tuyên giáo Tỉnh ủy, Sở Thông tin và Truyền thông",

@@ -1,4 +1,4 @@
-"""Text reuse between plans: near-verbatim shared paragraphs, a plan × plan reuse matrix, coverage without them."""
+"""Text reuse between plans: shared passages (boilerplate) and a plan × plan reuse matrix."""
 from __future__ import annotations
 
 import re
@@ -11,25 +11,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .corpus import tasks_of
-from .text import MARKER_RE, match_key, strip_footnote_markers
+from ttdn_analysis.analysis.coverage import coverage
+from ttdn_analysis.analysis.tagging import tag_tasks
+from ttdn_analysis.corpus import tasks_of
+from ttdn_analysis.parse.lines import MARKER_RE
+from ttdn_analysis.text import match_key, strip_footnote_markers
 
-__all__ = [
-    "SHINGLE_SIZE",
-    "PASSAGE_COLUMNS",
-    "shingles",
-    "paragraphs",
-    "reuse_matrix",
-    "shared_passages",
-    "strip_shared",
-    "coverage_without_boilerplate",
-]
+__all__ = ["SHINGLE_SIZE", "PASSAGE_COLUMNS", "shingles", "paragraphs", "reuse_matrix", "shared_passages", "strip_shared", "coverage_without_boilerplate"]
 
 SHINGLE_SIZE = 5
-"""Words per shingle."""
+
 
 PASSAGE_COLUMNS = ("plan_a", "task_a", "line_a", "plan_b", "task_b", "line_b", "score", "text")
-"""Columns of :func:`shared_passages` output."""
+
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -409,11 +403,9 @@ def coverage_without_boilerplate(
     Gia Lai  2025          0.0
     Đồng Nai 2024          1.0
     """
-    from . import themes as _themes
-
     stripped = strip_shared(corpus, threshold, min_chars)
-    tagged = _themes.tag_tasks(stripped, codebook)
-    out = _themes.coverage(SimpleNamespace(tasks=stripped, task_themes=tagged), by=by, measure=measure,
+    tagged = tag_tasks(stripped, codebook)
+    out = coverage(SimpleNamespace(tasks=stripped, task_themes=tagged), by=by, measure=measure,
                            themes=themes, codebook=codebook)
     out.attrs.update(threshold=threshold, min_chars=min_chars, removed=stripped.attrs.get("removed", 0),
                      removed_chars=stripped.attrs.get("removed_chars", 0))

@@ -1,36 +1,21 @@
-"""Reports: run the notebooks on a folder of plans and export each as one self-contained, offline HTML file."""
+"""Reports: run the notebooks with parameters and export self-contained HTML."""
 from __future__ import annotations
 
 import argparse
 import copy
-import hashlib
-import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from ttdn_analysis.corpus import Corpus, _as_list, load_corpus
+from ttdn_analysis.plotting.labels import LABELS, labels
+from ttdn_analysis.plotting.notebook import esc
 
-from .corpus import Corpus, load_corpus
-from .plots import LABELS, esc, labels
-
-__all__ = [
-    "NOTEBOOKS",
-    "load",
-    "select",
-    "gold_plan",
-    "codebook_version",
-    "inject_parameters",
-    "header_html",
-    "execute_notebook",
-    "export_html",
-    "build_reports",
-    "main",
-]
+__all__ = ["NOTEBOOKS", "PARAMETERS_TAG", "INJECTED_TAG", "HIDE_TAG", "codebook_version", "inject_parameters", "execute_notebook", "header_html", "export_html", "build_reports", "refresh_notebooks", "main"]
 
 #: The report notebooks (file stems, in order) and the label key of each report's title.
 NOTEBOOKS: dict[str, str] = {
@@ -40,13 +25,20 @@ NOTEBOOKS: dict[str, str] = {
     "04_leadership_brief": "report_04",
 }
 
+
 #: Cell tags: the notebook's default parameters, the values injected by :func:`inject_parameters`, and cells
 #: that run (and may be checked by nbval) but are left out of the HTML report.
 PARAMETERS_TAG = "parameters"
+
+
 INJECTED_TAG = "injected-parameters"
+
+
 HIDE_TAG = "report-hide"
 
-_DEFAULT_NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+
+_DEFAULT_NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+
 
 # The lab template without its three CDN scripts (require.js, MathJax, mermaid): the reports need none of them,
 # plotly.js is embedded by the notebooks' renderer. The header block goes first in <main>.
@@ -74,99 +66,13 @@ _TEMPLATE = """\
 """
 
 
-# --------------------------------------------------------------------------- helpers used by the notebooks
-
-
-def _as_list(value: Any) -> list | None:
-    if value is None:
-        return None
-    if isinstance(value, (str, int)):
-        return [value]
-    return list(value)
-
-
-def select(corpus: Corpus, provinces: str | Iterable[str] | None = None,
-           years: int | Iterable[int] | None = None) -> Corpus:
-    """The part of *corpus* whose plans are of the given provinces and years (``None`` keeps all).
-
-    Problems of the kept plans' files are kept; problems of files that gave no plan are kept only when no
-    filter is applied.
-
-    Examples
-    --------
-    >>> c = load_corpus([], cache=False)
-    >>> len(select(c, provinces="Gia Lai").plans)
-    0
-    """
-    provs, yrs = _as_list(provinces), _as_list(years)
-    if provs is None and yrs is None:
-        return corpus
-    plans = corpus.plans
-    mask = pd.Series(True, index=plans.index)
-    if provs is not None:
-        mask &= plans["province"].isin(provs)
-    if yrs is not None:
-        mask &= plans["year"].isin([int(y) for y in yrs])
-    plans = plans[mask].reset_index(drop=True)
-    ids, files = set(plans["plan_id"]), set(plans["source_file"])
-
-    def keep(df: pd.DataFrame) -> pd.DataFrame:
-        return df[df["plan_id"].isin(ids)].reset_index(drop=True)
-
-    problems = corpus.problems[corpus.problems["source_file"].isin(files)].reset_index(drop=True)
-    return Corpus(plans, keep(corpus.tasks), keep(corpus.assignments), keep(corpus.task_themes), problems,
-                  [f for f in corpus.files if f in files])
-
-
-def load(data_dir: str | os.PathLike, provinces: str | Iterable[str] | None = None,
-         years: int | Iterable[int] | None = None, cache: bool = True) -> Corpus:
-    """:func:`ttdn_analysis.load_corpus` followed by :func:`select`: what every report notebook starts with."""
-    return select(load_corpus(data_dir, cache=cache), provinces, years)
-
-
-def gold_plan(corpus: Corpus, gold_path: str | os.PathLike) -> str | None:
-    """plan_id of the corpus plan that a hand-coded reference file (gold JSON) describes, or None.
-
-    The plan is found by content: the gold's ``doc`` file, when it sits in a ``seeds`` folder beside the
-    gold folder, is hashed and matched against ``plans.content_hash``; otherwise by file name, and last by the
-    header metadata (province, year and number, when the gold gives them).
-    """
-    gold_path = Path(gold_path)
-    gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    doc = str(gold.get("doc", gold_path.stem))
-    plans = corpus.plans
-    if plans.empty:
-        return None
-    for cand in (gold_path.parent / doc, gold_path.parent.parent / "seeds" / doc):
-        if cand.is_file():
-            digest = hashlib.sha256(cand.read_bytes()).hexdigest()
-            hit = plans[plans["content_hash"] == digest]
-            if len(hit):
-                return str(hit["plan_id"].iloc[0])
-    names = plans["source_file"].map(lambda s: Path(str(s)).name)
-    hit = plans[(names == Path(doc).name) | (plans["plan_id"] == Path(doc).stem)]
-    if len(hit):
-        return str(hit["plan_id"].iloc[0])
-    keys = [k for k in ("province", "year", "number") if gold.get(k) not in (None, "")]
-    if len(keys) == 3:
-        mask = pd.Series(True, index=plans.index)
-        for k in keys:
-            mask &= plans[k].astype(str) == str(gold[k])
-        if mask.sum() == 1:
-            return str(plans.loc[mask, "plan_id"].iloc[0])
-    return None
-
-
 def codebook_version() -> str:
     """Version of the theme codebook, or ``"n/a"`` when the themes module is unavailable."""
     try:
-        from .themes import load_codebook
+        from ttdn_analysis.registry.codebook import load_codebook
         return str(load_codebook().version)
     except Exception:
         return "n/a"
-
-
-# --------------------------------------------------------------------------- notebook execution and export
 
 
 def inject_parameters(nb: Any, params: Mapping[str, Any]) -> Any:
@@ -379,7 +285,7 @@ def build_reports(data_dir: str | os.PathLike, out_dir: str | os.PathLike, lang:
         raise FileNotFoundError(f"report notebooks missing: {', '.join(missing)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    corpus = load(data_dir, provinces, years)
+    corpus = load_corpus(data_dir).select(provinces, years)
     version = codebook_version()
     generated = _today()
     params = {"data_dir": str(data_dir), "lang": lang, "provinces": _as_list(provinces), "years": _as_list(years)}

@@ -1,133 +1,34 @@
-"""Agency networks from plan assignments: bipartite, co-assignment and lead→support graphs, metrics, export, figures."""
+"""Agency networks: bipartite, co-assignment and lead → support graphs, their metrics and comparison."""
 from __future__ import annotations
 
-import html
-import importlib
 import math
 import numbers
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from itertools import combinations
-from pathlib import Path
 from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from scipy import stats
 
-__all__ = [
-    "AGENCY_TYPE_COLOURS",
-    "AGENCY_TYPE_LABELS",
-    "REQUIRED_ASSIGNMENT_COLUMNS",
-    "REQUIRED_TASK_COLUMNS",
-    "bipartite_graph",
-    "coassignment_graph",
-    "lead_support_graph",
-    "slice_assignments",
-    "harmonized",
-    "centrality_table",
-    "graph_summary",
-    "compare_graphs",
-    "central_absent",
-    "to_gexf",
-    "to_graphml",
-    "edge_list",
-    "write_edge_list",
-    "spring_positions",
-    "network_figure",
-]
+from ttdn_analysis.registry.agencies import harmonize
+
+__all__ = ["REQUIRED_ASSIGNMENT_COLUMNS", "REQUIRED_TASK_COLUMNS", "bipartite_graph", "coassignment_graph", "lead_support_graph", "slice_assignments", "harmonized", "centrality_table", "graph_summary", "compare_graphs", "central_absent"]
 
 #: Columns every ``assignments`` frame must carry; the others of the loader contract are optional here.
 REQUIRED_ASSIGNMENT_COLUMNS: tuple[str, ...] = ("task_id", "agency", "role")
+
+
 #: Columns a ``tasks`` frame must carry to label agencies' task lists.
 REQUIRED_TASK_COLUMNS: tuple[str, ...] = ("task_id", "path", "title")
 
+
 _ROLES = ("lead", "support")
+
+
 _WEIGHTS = ("count", "newman", "jaccard")
-
-#: Fixed colour for each agency type (colour-blind-safe Okabe–Ito hues first); unlisted types are grey.
-AGENCY_TYPE_COLOURS: dict[str, str] = {
-    "state_department": "#0072B2",
-    "party": "#D55E00",
-    "media": "#009E73",
-    "armed_forces_police": "#56B4E9",
-    "mass_organisation": "#E69F00",
-    "central": "#CC79A7",
-    "central_agency": "#CC79A7",
-    "state_government": "#332288",
-    "district": "#F0E442",
-    "collective": "#999999",
-    "unknown": "#BBBBBB",
-}
-
-#: Display names of agency types, Vietnamese (``"vi"``) and English (``"en"``).
-AGENCY_TYPE_LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "state_department": "Sở, ban, ngành",
-        "party": "Cơ quan Đảng",
-        "media": "Cơ quan báo chí",
-        "armed_forces_police": "Lực lượng vũ trang, công an",
-        "mass_organisation": "Mặt trận, đoàn thể",
-        "central": "Cơ quan Trung ương",
-        "central_agency": "Cơ quan Trung ương",
-        "state_government": "Ủy ban nhân dân",
-        "district": "Cấp huyện, xã",
-        "collective": "Nhóm cơ quan (tập thể)",
-        "unknown": "Chưa phân loại",
-    },
-    "en": {
-        "state_department": "State department",
-        "party": "Party body",
-        "media": "Media",
-        "armed_forces_police": "Armed forces & police",
-        "mass_organisation": "Mass organisation",
-        "central": "Central agency",
-        "central_agency": "Central agency",
-        "state_government": "People's Committee",
-        "district": "District / commune",
-        "collective": "Collective (group of agencies)",
-        "unknown": "Unclassified",
-    },
-}
-
-_UI_LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "type": "Loại",
-        "n_tasks": "Số nhiệm vụ",
-        "n_lead": "Chủ trì",
-        "n_support": "Phối hợp",
-        "weighted_degree": "Bậc có trọng số",
-        "collective": "Nhóm cơ quan (tập thể)",
-        "tasks": "Nhiệm vụ",
-        "more": "… và {n} nhiệm vụ khác",
-        "legend": "Loại cơ quan",
-        "weight": "Trọng số",
-        "count": "Số nhiệm vụ chung",
-        "empty": "Không có dữ liệu",
-    },
-    "en": {
-        "type": "Type",
-        "n_tasks": "Tasks",
-        "n_lead": "Lead",
-        "n_support": "Support",
-        "weighted_degree": "Weighted degree",
-        "collective": "Collective (group of agencies)",
-        "tasks": "Tasks",
-        "more": "… and {n} more tasks",
-        "legend": "Agency type",
-        "weight": "Weight",
-        "count": "Shared tasks",
-        "empty": "No data",
-    },
-}
-
-_FALLBACK_COLOUR = "#BBBBBB"
-
-
-# --------------------------------------------------------------------------- helpers
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -317,9 +218,6 @@ def _eigenvector_by_component(graph: nx.Graph) -> dict[Any, float]:
         x = x / np.linalg.norm(x)
         out.update({n: float(v) for n, v in zip(nodes, x)})
     return out
-
-
-# --------------------------------------------------------------------------- graphs
 
 
 def bipartite_graph(assignments: pd.DataFrame, include_collectives: bool = False) -> nx.Graph:
@@ -522,9 +420,6 @@ def lead_support_graph(assignments: pd.DataFrame, include_collectives: bool = Fa
     return D
 
 
-# --------------------------------------------------------------------------- slicing
-
-
 def _value_mask(series: pd.Series, value: Any) -> np.ndarray:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         return (series == value).to_numpy(dtype=bool)
@@ -597,7 +492,7 @@ def harmonized(assignments: pd.DataFrame, on: Any) -> pd.DataFrame:
     pandas.DataFrame
         A copy whose ``agency`` holds the successor (the original name where there is none), with
         the former name kept in ``agency_original``. If ``ttdn_analysis.lineage`` or its
-        ``harmonize`` is unavailable, an unchanged copy is returned and a :class:`UserWarning` issued.
+        ``harmonize`` adds no successor for an agency, its name is kept.
 
     Examples
     --------
@@ -608,7 +503,7 @@ def harmonized(assignments: pd.DataFrame, on: Any) -> pd.DataFrame:
 
     Notes
     -----
-    The lineage module is imported lazily so that graphs work without it. After harmonisation two
+    After harmonisation two
     predecessors of one successor on the same task collapse into a single assignment in the graph
     builders (lead wins).
 
@@ -617,21 +512,7 @@ def harmonized(assignments: pd.DataFrame, on: Any) -> pd.DataFrame:
     coassignment_graph, compare_graphs
     """
     _check_columns(assignments, ("agency",), "assignments")
-    try:
-        lineage = importlib.import_module("ttdn_analysis.lineage")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("ttdn_analysis.lineage",):
-            raise
-        lineage = None
-    harmonize = getattr(lineage, "harmonize", None)
-    if harmonize is None:
-        warnings.warn(
-            "ttdn_analysis.lineage.harmonize is not available; agencies left unchanged",
-            UserWarning,
-            stacklevel=2,
-        )
-        return assignments.copy()
-    out = harmonize(assignments.copy(), on=on, column="agency")
+    out = harmonize(assignments.copy(), on=on)
     if not isinstance(out, pd.DataFrame) or "successor" not in out.columns:
         raise ValueError("lineage.harmonize must return a DataFrame with a 'successor' column")
     out = out.copy()
@@ -641,9 +522,6 @@ def harmonized(assignments: pd.DataFrame, on: Any) -> pd.DataFrame:
         out["agency_original"] = out["agency"]
     out["agency"] = successor.where(~keep, out["agency"])
     return out.drop(columns="successor")
-
-
-# --------------------------------------------------------------------------- metrics
 
 
 def centrality_table(graph: nx.Graph, seed: int = 42) -> pd.DataFrame:
@@ -917,433 +795,3 @@ def central_absent(graphs: Mapping[str, nx.Graph], top: int = 10) -> pd.DataFram
                 })
     columns = ["agency", "central_in", "rank", "weighted_degree", "agency_type", "absent_from"]
     return pd.DataFrame(rows, columns=columns)
-
-
-# --------------------------------------------------------------------------- export
-
-
-def _node_id(node: Any) -> Any:
-    if isinstance(node, tuple):
-        return ":".join(str(p) for p in node)
-    return node
-
-
-def _export_value(value: Any) -> Any:
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=_sort_key) if isinstance(value, (set, frozenset)) else value
-        return "; ".join(str(v) for v in items)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}={v}" for k, v in value.items())
-    return _native(value)
-
-
-def _export_ready(graph: nx.Graph) -> nx.Graph:
-    """Copy whose attributes the GEXF/GraphML writers accept: lists joined by "; ", None dropped, tuple ids as text."""
-    H = graph.__class__()
-    for k, v in graph.graph.items():
-        v = _export_value(v)
-        if v is not None:
-            H.graph[k] = v
-    mapping = {n: _node_id(n) for n in graph.nodes}
-    if len(set(mapping.values())) != len(mapping):
-        raise ValueError("node identifiers collide after converting tuple nodes to text")
-    for n, d in sorted(graph.nodes(data=True), key=lambda nd: _sort_key(nd[0])):
-        attrs = {k: _export_value(v) for k, v in d.items()}
-        H.add_node(mapping[n], **{k: v for k, v in attrs.items() if v is not None})
-    for u, v, d in sorted(graph.edges(data=True), key=lambda e: (_sort_key(e[0]), _sort_key(e[1]))):
-        attrs = {k: _export_value(x) for k, x in d.items()}
-        H.add_edge(mapping[u], mapping[v], **{k: x for k, x in attrs.items() if x is not None})
-    return H
-
-
-def to_gexf(graph: nx.Graph, path: str | Path) -> Path:
-    """Write ``graph`` as GEXF (Gephi) after making attributes writable.
-
-    Parameters
-    ----------
-    graph : networkx.Graph
-        Any graph from this module.
-    path : str or pathlib.Path
-        Output file.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Examples
-    --------
-    >>> import pandas as pd, tempfile, os, networkx as nx
-    >>> a = pd.DataFrame({"task_id": ["t1", "t1"], "agency": ["A", "B"], "role": ["lead", "support"]})
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = to_gexf(coassignment_graph(a), os.path.join(d, "g.gexf"))
-    ...     nx.read_gexf(p).edges["A", "B"]["tasks"]
-    't1'
-
-    Notes
-    -----
-    List attributes (``tasks``, ``task_list``) become ``"; "``-joined strings, missing values are
-    omitted and tuple nodes (``("task", id)``) become ``"task:id"``.
-
-    See Also
-    --------
-    to_graphml, write_edge_list
-    """
-    path = Path(path)
-    nx.write_gexf(_export_ready(graph), path)
-    return path
-
-
-def to_graphml(graph: nx.Graph, path: str | Path) -> Path:
-    """Write ``graph`` as GraphML after making attributes writable.
-
-    Parameters
-    ----------
-    graph : networkx.Graph
-        Any graph from this module.
-    path : str or pathlib.Path
-        Output file.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Examples
-    --------
-    >>> import pandas as pd, tempfile, os, networkx as nx
-    >>> a = pd.DataFrame({"task_id": ["t1", "t1"], "agency": ["A", "B"], "role": ["lead", "support"]})
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = to_graphml(coassignment_graph(a), os.path.join(d, "g.graphml"))
-    ...     nx.read_graphml(p).nodes["A"]["n_lead"]
-    1
-
-    Notes
-    -----
-    Same attribute conversion as :func:`to_gexf`.
-
-    See Also
-    --------
-    to_gexf, write_edge_list
-    """
-    path = Path(path)
-    nx.write_graphml(_export_ready(graph), path)
-    return path
-
-
-def edge_list(graph: nx.Graph) -> pd.DataFrame:
-    """Edges as a table: ``source``, ``target``, ``weight``, ``count``.
-
-    Parameters
-    ----------
-    graph : networkx.Graph
-        Any graph; missing ``weight`` is 1 and missing ``count`` is NaN.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Sorted by weight descending, then source and target. For undirected graphs ``source`` is
-        the smaller name of the pair.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> a = pd.DataFrame({"task_id": [1, 1, 2, 2, 2], "agency": ["B", "A", "A", "B", "C"],
-    ...                   "role": "support"})
-    >>> edge_list(coassignment_graph(a)).values.tolist()
-    [['A', 'B', 2, 2], ['A', 'C', 1, 1], ['B', 'C', 1, 1]]
-
-    See Also
-    --------
-    write_edge_list
-    """
-    rows = []
-    for u, v, d in graph.edges(data=True):
-        if not graph.is_directed() and _sort_key(v) < _sort_key(u):
-            u, v = v, u
-        rows.append({
-            "source": u,
-            "target": v,
-            "weight": _native(d.get("weight", 1)),
-            "count": _native(d.get("count", np.nan)),
-        })
-    rows.sort(key=lambda r: (-float(r["weight"]), _sort_key(r["source"]), _sort_key(r["target"])))
-    return pd.DataFrame(rows, columns=["source", "target", "weight", "count"])
-
-
-def write_edge_list(graph: nx.Graph, path: str | Path) -> Path:
-    """Write :func:`edge_list` as UTF-8 CSV.
-
-    Parameters
-    ----------
-    graph : networkx.Graph
-        Any graph.
-    path : str or pathlib.Path
-        Output file.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Examples
-    --------
-    >>> import pandas as pd, tempfile, os
-    >>> a = pd.DataFrame({"task_id": ["t1", "t1"], "agency": ["Sở A", "Sở B"], "role": "support"})
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = write_edge_list(coassignment_graph(a), os.path.join(d, "e.csv"))
-    ...     pd.read_csv(p).values.tolist()
-    [['Sở A', 'Sở B', 1, 1]]
-
-    See Also
-    --------
-    edge_list, to_gexf, to_graphml
-    """
-    path = Path(path)
-    edge_list(graph).to_csv(path, index=False, encoding="utf-8")
-    return path
-
-
-# --------------------------------------------------------------------------- figure
-
-
-def spring_positions(graph: nx.Graph, seed: int = 42) -> dict[Any, tuple[float, float]]:
-    """Deterministic force-directed layout (Fruchterman–Reingold, weighted) of ``graph``.
-
-    Parameters
-    ----------
-    graph : networkx.Graph
-        Any graph; nodes are re-inserted in sorted order first so the result does not depend on
-        how the graph was built.
-    seed : int, default 42
-        Seed of the initial positions.
-
-    Returns
-    -------
-    dict
-        node → ``(x, y)``.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> g = nx.Graph([("A", "B"), ("B", "C")])
-    >>> spring_positions(g) == spring_positions(nx.Graph([("C", "B"), ("B", "A")]))
-    True
-
-    References
-    ----------
-    .. [1] T. M. J. Fruchterman, E. M. Reingold, "Graph drawing by force-directed placement",
-       Software: Practice and Experience 21(11), 1129–1164 (1991).
-
-    See Also
-    --------
-    network_figure
-    """
-    H = _sorted_copy(graph)
-    if H.number_of_nodes() == 0:
-        return {}
-    # Each connected group of agencies is laid out on its own (log-damped weights so heavy pairs do not collapse
-    # into a knot): the largest in the middle, the smaller groups on a row beneath it, then agencies with no
-    # partner on a last row; so a few stray pairs cannot shrink the main network to a dot.
-    comps = sorted((sorted(c, key=str) for c in nx.connected_components(H.to_undirected()) if len(c) > 1),
-                   key=lambda c: (-len(c), str(c[0])))
-    isolates = sorted((n for n in H.nodes if H.degree(n) == 0), key=str)
-    out: dict[Any, tuple[float, float]] = {}
-    row_x = -1.0
-    for i, comp in enumerate(comps):
-        C = _sorted_copy(H.subgraph(comp))  # a subgraph view iterates its node *set*: re-sort
-        for _, _, d in C.edges(data=True):
-            d["_layout_w"] = math.log1p(abs(float(d.get("weight", 1.0) or 0.0)))
-        pos = nx.spring_layout(C, seed=seed, weight="_layout_w", k=2.0 / math.sqrt(len(comp)), iterations=300)
-        if i == 0:
-            out.update({n: (float(p[0]), float(p[1])) for n, p in pos.items()})
-            continue
-        scale = 0.12 + 0.06 * math.sqrt(len(comp))
-        for n, p in pos.items():
-            out[n] = (row_x + scale + float(p[0]) * scale, -1.45 + float(p[1]) * scale)
-        row_x += 2 * scale + 0.15
-    for i, n in enumerate(isolates):
-        x = -1.0 + 2.0 * (i + 0.5) / len(isolates) if len(isolates) > 1 else 0.0
-        out[n] = (x, -1.9 if out else 0.0)
-    return out
-
-
-def _weight_bins(weights: list[float], n_bins: int = 4) -> list[tuple[float, float]]:
-    lo, hi = min(weights), max(weights)
-    if math.isclose(lo, hi):
-        return [(lo, hi)]
-    edges = np.linspace(lo, hi, n_bins + 1)
-    return [(float(edges[i]), float(edges[i + 1])) for i in range(n_bins)]
-
-
-def _bin_index(w: float, bins: list[tuple[float, float]]) -> int:
-    for i, (_, hi) in enumerate(bins):
-        if w <= hi or i == len(bins) - 1:
-            return i
-    return len(bins) - 1
-
-
-def _hover(node: Any, data: Mapping[str, Any], wdeg: float, lang: str, max_tasks: int) -> str:
-    ui = _UI_LABELS[lang]
-    type_labels = AGENCY_TYPE_LABELS[lang]
-    agency_type = str(data.get("agency_type", "unknown"))
-    lines = [f"<b>{html.escape(str(_node_id(node)))}</b>"]
-    lines.append(f"{ui['type']}: {html.escape(type_labels.get(agency_type, agency_type))}")
-    if data.get("is_collective"):
-        lines.append(html.escape(ui["collective"]))
-    counts = [f"{ui[k]}: {data[k]}" for k in ("n_tasks", "n_lead", "n_support") if k in data]
-    if counts:
-        lines.append(html.escape(" · ".join(counts)))
-    lines.append(f"{html.escape(ui['weighted_degree'])}: {wdeg:g}")
-    task_list = data.get("task_list")
-    if isinstance(task_list, str):
-        task_list = [t for t in task_list.split("; ") if t]
-    if task_list:
-        lines.append(f"{html.escape(ui['tasks'])}:")
-        for item in list(task_list)[:max_tasks]:
-            text = str(item)
-            if len(text) > 120:
-                text = text[:119] + "…"
-            lines.append("• " + html.escape(text))
-        if len(task_list) > max_tasks:
-            lines.append(html.escape(ui["more"].format(n=len(task_list) - max_tasks)))
-    return "<br>".join(lines)
-
-
-def network_figure(
-    graph: nx.Graph,
-    title: str = "",
-    seed: int = 42,
-    lang: Literal["vi", "en"] = "vi",
-    *,
-    max_hover_tasks: int = 15,
-) -> go.Figure:
-    """Interactive plotly drawing of an agency graph.
-
-    Parameters
-    ----------
-    graph : networkx.Graph
-        Usually from :func:`coassignment_graph` (with ``tasks=`` for task lists in the hover).
-    title : str, default ""
-        Figure title (escaped).
-    seed : int, default 42
-        Layout seed (:func:`spring_positions`).
-    lang : {"vi", "en"}, default "vi"
-        Language of legend, type names and hover labels.
-    max_hover_tasks : int, default 15
-        Tasks listed in a node's hover before "… and N more".
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        Edge traces (one per weight-width bin, plus invisible midpoints carrying edge hovers) and one
-        node trace per agency type (the legend). Node size grows with the square root of weighted
-        degree; colour from :data:`AGENCY_TYPE_COLOURS`; collectives drawn as diamonds with a thick
-        dark-grey outline.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> a = pd.DataFrame({"task_id": ["t1", "t1"], "agency": ["A", "<script>x</script>"],
-    ...                   "role": "support", "agency_type": ["party", "media"]})
-    >>> fig = network_figure(coassignment_graph(a), lang="en")
-    >>> [t.name for t in fig.data if t.mode == "markers" and t.showlegend]
-    ['Party body', 'Media']
-    >>> any("<script>" in h for t in fig.data for h in (t.hovertext or ()))
-    False
-
-    Notes
-    -----
-    All text taken from plans (agency names, task paths and titles) and the title pass through
-    :func:`html.escape`, since plotly renders hover text as HTML. Plotly markers cannot have dashed
-    outlines, so collectives are set apart by symbol and outline colour/width.
-
-    See Also
-    --------
-    spring_positions, coassignment_graph
-    """
-    if lang not in _UI_LABELS:
-        raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
-    ui = _UI_LABELS[lang]
-    type_labels = AGENCY_TYPE_LABELS[lang]
-    G = _sorted_copy(graph)
-    pos = spring_positions(G, seed=seed)
-    fig = go.Figure()
-    fig.update_layout(
-        title=html.escape(title) if title else None,
-        showlegend=True,
-        legend_title_text=ui["legend"],
-        hovermode="closest",
-        template="plotly_white",
-        xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x"},
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
-    )
-    if G.number_of_nodes() == 0:
-        fig.add_annotation(text=ui["empty"], showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        return fig
-
-    edges = [(u, v, float(d.get("weight", 1.0)), d) for u, v, d in G.edges(data=True)]
-    arrow = " → " if G.is_directed() else " — "
-    if edges:
-        bins = _weight_bins([w for _, _, w, _ in edges])
-        widths = np.linspace(0.8, 6.0, len(bins)) if len(bins) > 1 else [1.5]
-        grouped: dict[int, list[tuple[Any, Any, float, dict]]] = defaultdict(list)
-        for e in edges:
-            grouped[_bin_index(e[2], bins)].append(e)
-        for i in sorted(grouped):
-            xs: list[float | None] = []
-            ys: list[float | None] = []
-            for u, v, _, _ in grouped[i]:
-                xs += [pos[u][0], pos[v][0], None]
-                ys += [pos[u][1], pos[v][1], None]
-            lo, hi = bins[i]
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                name=f"{ui['weight']} {lo:.3g}–{hi:.3g}",
-                line={"width": float(widths[i]), "color": "rgba(110,110,110,0.45)"},
-            ))
-        mid_text = []
-        for u, v, w, d in edges:
-            text = f"{html.escape(str(_node_id(u)))}{arrow}{html.escape(str(_node_id(v)))}<br>{ui['weight']}: {w:.3g}"
-            if "count" in d:
-                text += f"<br>{html.escape(ui['count'])}: {d['count']}"
-            mid_text.append(text)
-        fig.add_trace(go.Scatter(
-            x=[(pos[u][0] + pos[v][0]) / 2 for u, v, _, _ in edges],
-            y=[(pos[u][1] + pos[v][1]) / 2 for u, v, _, _ in edges],
-            mode="markers", showlegend=False, name=ui["weight"],
-            marker={"size": 6, "opacity": 0}, hoverinfo="text", hovertext=mid_text,
-        ))
-
-    wdeg = _weighted_degree(G)
-    max_w = max(wdeg.values()) if wdeg else 0.0
-    order = {t: i for i, t in enumerate(AGENCY_TYPE_COLOURS)}
-    by_type: dict[str, list[Any]] = defaultdict(list)
-    for n, d in G.nodes(data=True):
-        by_type[str(d.get("agency_type", "unknown"))].append(n)
-    for agency_type in sorted(by_type, key=lambda t: (order.get(t, len(order)), t)):
-        nodes = by_type[agency_type]
-        collective = [bool(G.nodes[n].get("is_collective", False)) for n in nodes]
-        sizes = [10.0 + 30.0 * math.sqrt(wdeg[n] / max_w) if max_w > 0 else 14.0 for n in nodes]
-        fig.add_trace(go.Scatter(
-            x=[pos[n][0] for n in nodes],
-            y=[pos[n][1] for n in nodes],
-            mode="markers",
-            name=html.escape(type_labels.get(agency_type, agency_type)),
-            legendgroup=agency_type,
-            showlegend=True,
-            hoverinfo="text",
-            hovertext=[_hover(n, G.nodes[n], wdeg[n], lang, max_hover_tasks) for n in nodes],
-            marker={
-                "size": sizes,
-                "color": AGENCY_TYPE_COLOURS.get(agency_type, _FALLBACK_COLOUR),
-                "symbol": ["diamond" if c else "circle" for c in collective],
-                "line": {
-                    "color": ["#444444" if c else "#FFFFFF" for c in collective],
-                    "width": [3.0 if c else 1.0 for c in collective],
-                },
-                "opacity": 0.9,
-            },
-        ))
-    return fig

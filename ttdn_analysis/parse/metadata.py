@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import Line, line_key
+from ttdn_analysis.parse.lines import Line
+from ttdn_analysis.text import line_key
 
 __all__ = ["PlanMeta", "parse_metadata"]
-
 
 @dataclass
 class PlanMeta:
@@ -23,16 +23,24 @@ class PlanMeta:
 
 _NUMBER = re.compile(r"(?:^|\|\s*|\s)số(?:\s+hiệu)?\s*[:|]?\s*(\d*)\s*/\s*([A-ZĐ][A-ZĐ0-9\-]*(?:-[A-ZĐ0-9]+)*)",
                      re.IGNORECASE)
+
+
 _DATE_VN = re.compile(r"ngày\s+(\d{1,2})?\s*tháng\s+(\d{1,2})?\s*năm\s+(\d{4})", re.IGNORECASE)
+
+
 _DATE_NUM = re.compile(r"ngày\s+(?:ban\s+hành|ký)\s*[:|]?\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
+
+
 _YEAR_FOR = re.compile(r"(?:năm|giai đoạn)\s+(20\d\d)(?!\s*[-–]\s*20\d\d)", re.IGNORECASE)
+
+
 _DEPT = re.compile(r"^(?:ubnd (?:tỉnh|thành phố) .*?\s{2,})?(sở [^\s].*?|ban [^\s].*?)(?:\s{2,}|\s*\||$)",
                    re.IGNORECASE)
 
 
 def _province(lines: list[Line]) -> str | None:
     try:
-        from .provinces import find_province
+        from ttdn_analysis.registry.provinces import find_province
     except Exception:  # pragma: no cover - province table missing
         return None
     for ln in lines:  # the place-and-date line is the most reliable
@@ -78,7 +86,7 @@ def _title(lines: list[Line]) -> str | None:
 def _unit_word(province: str) -> str:
     """'thành phố' for a centrally-run city, else 'tỉnh'."""
     try:
-        from .provinces import provinces
+        from ttdn_analysis.registry.provinces import provinces
         df = provinces()
         kinds = set(df.loc[df["name"] == province, "kind"])
         if kinds and all("thành phố" in str(k) for k in kinds):
@@ -101,7 +109,7 @@ def parse_metadata(header: list[Line], preamble: list[Line], all_lines: list[Lin
 
     Examples
     --------
-    >>> from ttdn_analysis.text import prepare_lines
+    >>> from ttdn_analysis.parse.lines import prepare_lines
     >>> ls = prepare_lines(["Số: 262 /KH-UBND", "Đồng Nai, ngày 08 tháng 11 năm 2023", "**KẾ HOẠCH**",
     ...                     "**Hoạt động thông tin đối ngoại tỉnh Đồng Nai năm 2024**", "Căn cứ ..."])
     >>> m = parse_metadata(ls[:4], ls[4:], ls)
@@ -152,7 +160,7 @@ def parse_metadata(header: list[Line], preamble: list[Line], all_lines: list[Lin
                 break
     if issuer_agency:
         try:
-            from .agencies import resolve
+            from ttdn_analysis.registry.agencies import resolve
             ag = resolve(issuer_agency)
             if ag is not None:
                 issuer_agency = ag.canonical

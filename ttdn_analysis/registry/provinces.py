@@ -1,27 +1,37 @@
-"""Vietnam's provinces before and after the 2025 merger: name lookup, text matching and merged units."""
+"""Provinces before and after the 2025 merger (Resolution 202/2025/QH15): names, aliases, successors."""
 from __future__ import annotations
 
 import datetime as _dt
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
+from ttdn_analysis.registry import data_file
 from ttdn_analysis.text import match_key, nfc, unify_tones
 
 __all__ = ["provinces", "canonical_province", "find_province", "merged_province", "merge_provinces"]
 
 _COLUMNS = ["name", "kind", "aliases", "valid_from", "valid_to", "merged_into", "source", "note"]
+
+
 # Administrative prefixes that may precede a province name ("Tỉnh Đắk Lắk", "TP. Hồ Chí Minh", "Thành phố Huế").
 _PREFIX_RE = re.compile(r"^(?:(?:tỉnh|thành phố|thủ đô|tinh|thanh pho|thu do)\s+|(?:tp|t\.p)\.?\s*)")
+
+
 # Bare names that are also common words or a person's name ("hòa bình" = peace, "Chủ tịch Hồ Chí Minh"):
 # in running text they count only next to an administrative cue (see ``find_province``).
 _NEEDS_CUE = {"hòa bình", "hoa binh", "hồ chí minh", "ho chi minh", "hcm"}
+
+
 # Phrases that contain a province name but do not name the province.
 _NOT_A_PROVINCE = ["thái bình dương", "điện biên phủ", "hải dương học"]
+
+
 _CUE_BEFORE_RE = re.compile(r"(?:^|[|\n\r\t:;(]|\b(?:tỉnh|thành phố|thủ đô|tp\.?|t\.p\.?|ubnd))\s*$", re.IGNORECASE)
+
+
 _CUE_AFTER_RE = re.compile(r"^\s*,\s*ngày\b", re.IGNORECASE)
 
 
@@ -47,7 +57,7 @@ def _date(on: object) -> str:
 @lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
     """The package table ``data/provinces.csv`` (cached; callers must copy before changing it)."""
-    with resources.files("ttdn_analysis").joinpath("data/provinces.csv").open("r", encoding="utf-8") as f:
+    with data_file("provinces.csv").open("r", encoding="utf-8") as f:
         df = pd.read_csv(f, dtype=str, keep_default_na=False)
     return df[_COLUMNS]
 

@@ -1,0 +1,334 @@
+"""Theme tagging of tasks with evidence (terms, snippet, line) and focus."""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import ttdn_analysis.registry.codebook as _codebook_module
+from ttdn_analysis.parse.lines import MARKER_RE
+from ttdn_analysis.registry import data_file
+from ttdn_analysis.registry.codebook import Codebook, Theme, _as_codebook
+from ttdn_analysis.text import (
+    FOOTNOTE_CHARS,
+    ONE_TO_ONE,
+    line_key,
+    match_key,
+    nfc,
+    strip_footnote_markers,
+    syllable_pattern,
+    unify_tones,
+)
+
+__all__ = ["themes_in", "tagging_fingerprint", "TASK_THEME_COLUMNS", "tag_tasks"]
+
+TASK_THEME_COLUMNS = (
+    "plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
+    "sentence_share", "focus", "codebook_version",
+)
+
+
+_CARRIED = ("province", "year", "level", "source_file")
+
+
+# Assignment field lines ("- Đơn vị chủ trì: …", "+ Thời gian thực hiện: …", "b) Cơ quan phối hợp: …"):
+# metadata of a task, not content sentences. Matched on a line's match key.
+_FIELD_LINE_RE = re.compile(
+    r"^\s*(?:[-+•*]\s*)*(?:[a-zđ]\)\s*)?"
+    r"(?:(?:đơn vị|cơ quan)(?:\s+[^\s:]+){1,5}|thời gian(?:\s+[^\s:]+){0,3}|(?:nguồn\s+)?kinh phí(?:\s+[^\s:]+){0,3})"
+    r"\s*:"
+)
+
+
+_SENT_END_RE = re.compile(r"[.!?…]+[\"”’)\]]*\s+")
+
+
+_ABBREV_RE = re.compile(r"(?<![^\W_])(?:tp|tx|tt|ths|ts|pgs|gs|bs|ks|nxb|st|v\.v)\.\s+$")
+
+
+_FIRSTS: dict[int, frozenset[str]] = {}
+
+
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def _first_words(theme: "Theme") -> frozenset[str]:
+    """First word of each of a theme's terms and instruments: a text without any of them cannot match."""
+    if id(theme) not in _FIRSTS:
+        labels = [lab for lab, _ in theme._term_res + theme._instrument_res + theme._context_res]
+        _FIRSTS[id(theme)] = frozenset(w[0] for w in (_WORD_RE.findall(lab) for lab in labels) if w)
+    return _FIRSTS[id(theme)]
+
+
+class _Doc:
+    """A text prepared for matching: display text (NFC), its match key without footnote markers, sentences."""
+
+    __slots__ = ("disp", "idx", "kept", "key", "sentences", "words")
+
+    def __init__(self, text: str) -> None:
+        disp = nfc(text or "")
+        idx = [i for i, ch in enumerate(disp) if ch not in FOOTNOTE_CHARS]
+        kept = "".join(disp[i] for i in idx)
+        key = line_key(kept)
+        if len(key) != len(kept):  # a character whose lower case is longer ("İ"): lower char by char
+            key = unify_tones("".join(c.lower() if len(c.lower()) == 1 else c for c in kept.translate(ONE_TO_ONE)))
+        self.disp, self.idx, self.kept, self.key = disp, idx, kept, key
+        self.sentences = _sentences(kept, key)
+        self.words = frozenset(_WORD_RE.findall(key))
+
+    def span(self, s: int, e: int) -> tuple[int, int]:
+        """Key span -> display span."""
+        return self.idx[s], self.idx[e - 1] + 1
+
+    def sentence_of(self, pos: int) -> int:
+        for i, (s, e, _) in enumerate(self.sentences):
+            if s <= pos < e:
+                return i
+        return -1
+
+
+def _sentences(kept: str, key: str) -> list[tuple[int, int, bool]]:
+    """Sentence spans (start, end, is_field_line) over *kept*: lines split at sentence-final punctuation."""
+    out: list[tuple[int, int, bool]] = []
+    pos = 0
+    for line in kept.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        is_field = bool(_FIELD_LINE_RE.match(key[start:end]))
+        cut = start
+        for m in _SENT_END_RE.finditer(kept, start, end):
+            nxt = kept[m.end():m.end() + 1]
+            head = kept[cut:m.end()]
+            marker = MARKER_RE.match(head)
+            if marker and marker.end() == len(head) or _ABBREV_RE.search(key[cut:m.end()]):
+                continue  # "4. Sản xuất …", "TP. Hồ Chí Minh": not a sentence end
+            if m.end() < end and (nxt.isupper() or nxt.isdigit() or nxt in "(“\"-+"):
+                if kept[cut:m.end()].strip():
+                    out.append((cut, m.end(), is_field))
+                cut = m.end()
+        if kept[cut:end].strip():
+            out.append((cut, end, is_field))
+    return out
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int  # key offsets
+    end: int
+    label: str  # the codebook term or instrument (match key)
+
+
+def _theme_hits(theme: Theme, doc: _Doc) -> list[_Hit]:
+    """Accepted hits of *theme* in *doc*: excludes dropped, overlaps resolved to the longest, context checked."""
+    key = doc.key
+    if doc.words.isdisjoint(_first_words(theme)):
+        return []
+    cands: list[_Hit] = []
+    for label, pat in theme._term_res + theme._instrument_res:
+        first = _WORD_RE.search(label)
+        if first is not None and first.group(0) not in doc.words:
+            continue  # the term's first word is not in the text: it cannot match
+        cands.extend(_Hit(m.start(), m.end(), label) for m in pat.finditer(key))
+    if theme._context_res:
+        ok_sentences = {doc.sentence_of(m.start()) for p in theme._require_res for m in p.finditer(key)}
+        for label, pat in theme._context_res:
+            cands.extend(_Hit(m.start(), m.end(), label) for m in pat.finditer(key)
+                         if doc.sentence_of(m.start()) in ok_sentences)
+    if not cands:
+        return []
+    blocked = [m.span() for p in theme._exclude_res for m in p.finditer(key)]
+    cands = [h for h in cands if not any(h.start < e and s < h.end for s, e in blocked)]
+    accepted: list[_Hit] = []
+    for h in sorted(cands, key=lambda h: (h.start - h.end, h.start, h.label)):
+        if not any(h.start < a.end and a.start < h.end for a in accepted):
+            accepted.append(h)
+    return sorted(accepted, key=lambda h: (h.start, h.end))
+
+
+def _term_hits(term: str, doc: _Doc) -> list[_Hit]:
+    pat = syllable_pattern(term)
+    return [_Hit(m.start(), m.end(), match_key(term)) for m in pat.finditer(doc.key)]
+
+
+def _context(doc: _Doc, hit: _Hit, window: int) -> tuple[str, str, str]:
+    """(left, match, right) in the display text, newlines shown as spaces."""
+    s, e = doc.span(hit.start, hit.end)
+    flat = doc.disp.replace("\n", " ")
+    return flat[max(0, s - window):s], flat[s:e], flat[e:e + window]
+
+
+def _snippet(doc: _Doc, hit: _Hit, window: int = 60) -> str:
+    s, e = doc.span(hit.start, hit.end)
+    left, match, right = _context(doc, hit, window)
+    pre = "…" if s - window > 0 else ""
+    post = "…" if e + window < len(doc.disp) else ""
+    return (pre + left).lstrip() + match + (right + post).rstrip()
+
+
+def _line_of(doc: _Doc, hit: _Hit, text_lines: Any, line_start: Any) -> int | None:
+    n = doc.disp.count("\n", 0, doc.span(hit.start, hit.end)[0])
+    if isinstance(text_lines, (list, tuple, np.ndarray)) and n < len(text_lines):
+        try:
+            return int(text_lines[n])
+        except (TypeError, ValueError):
+            pass
+    if line_start is not None and not _isna(line_start):
+        return int(line_start)
+    return None
+
+
+def _isna(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _original(doc: _Doc, hit: _Hit) -> str:
+    s, e = doc.span(hit.start, hit.end)
+    return re.sub(r"\s+", " ", strip_footnote_markers(doc.disp[s:e])).strip()
+
+
+def _empty_task_themes(carried: Sequence[str]) -> pd.DataFrame:
+    cols = list(TASK_THEME_COLUMNS) + list(carried)
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    return df.astype({"core": bool, "hits": "int64", "line": "Int64", "in_title": bool,
+                      "sentence_share": float})
+
+
+def themes_in(text: str, codebook: Codebook | str | Path | None = None) -> set[str]:
+    """Keys of the themes *text* mentions.
+
+    Examples
+    --------
+    >>> sorted(themes_in("Tuyên truyền chủ quyền biển, đảo và biên giới quốc gia"))
+    ['border', 'sea_islands']
+    """
+    doc = _Doc(text)
+    return {t.key for t in _as_codebook(codebook).themes if _theme_hits(t, doc)}
+
+
+def tagging_fingerprint() -> str:
+    """Hash of what tagging depends on: the shipped codebook and the tagging code (the key of the tag cache).
+
+    Examples
+    --------
+    >>> len(tagging_fingerprint())
+    16
+    """
+    h = hashlib.sha256(data_file("themes.toml").read_bytes())
+    for mod in (Path(__file__), Path(_codebook_module.__file__)):
+        h.update(mod.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None) -> pd.DataFrame:
+    """Tag each task with the themes its own text mentions.
+
+    Matching is on match keys (one Unicode form, one tone-mark style, lower case, one dash style) and on syllable
+    boundaries, so "biển" never matches inside "biểu" or "biến" and "hoà bình" equals "hòa bình". A term hit inside
+    one of the theme's ``exclude`` phrases does not count ("biển báo", "chủ quyền"); overlapping hits of one theme
+    count once, as the longest phrase.
+
+    Parameters
+    ----------
+    tasks : DataFrame
+        Columns plan_id, task_id, path, title, text (the task's own text, logical lines joined by "\\n"),
+        text_lines (source line of each line of ``text``), line_start; province, year, level and source_file are
+        copied through when present.
+    codebook : Codebook, path or None
+        Defaults to the packaged codebook.
+
+    Returns
+    -------
+    DataFrame
+        One row per (task, theme mentioned), sorted by plan_id, input task order, theme key, with columns
+        plan_id, task_id, path, theme, core, terms (unique matched phrases in the text's spelling, "; "-joined),
+        hits, snippet (first hit with about 60 characters each side, original text), line (source line of the
+        first hit), in_title, sentence_share (share of the task's content sentences mentioning the theme;
+        assignment lines such as "Đơn vị chủ trì: …" are not content sentences), focus ("central" when in the
+        title or in at least half of the sentences, else "mentioned"), codebook_version, then the carried columns.
+
+    Notes
+    -----
+    The reference coding (GOLD_SPEC.md) records mentions; ``focus`` is a richer, tool-only reading of how central a
+    theme is. Sentences are the lines of ``text`` split at sentence-final punctuation followed by a capital or a
+    digit; a list marker ("4.", "a)") or an abbreviation ("TP.") does not end a sentence. Footnote markers are
+    ignored for matching ("Biển Đông⁷" is "Biển Đông") but kept in the snippet.
+
+    See Also
+    --------
+    load_codebook : the themes, terms, instruments and exclusions.
+    coverage : theme shares per province and year.
+    kwic : every hit of a theme with its context.
+
+    Examples
+    --------
+    >>> tasks = pd.DataFrame({
+    ...     "plan_id": ["p1"], "task_id": ["II.6"], "path": ["II.6"],
+    ...     "title": ["Truyền thông về biên giới, biển đảo"],
+    ...     "text": ["Truyền thông về biên giới, biển đảo\\nThông tin về Biển Đông, hai quần đảo Hoàng Sa "
+    ...              "và Trường Sa.\\n- Đơn vị chủ trì: Báo Đồng Nai"],
+    ...     "text_lines": [[174, 176, 180]], "line_start": [174]})
+    >>> out = tag_tasks(tasks)
+    >>> print(out[["task_id", "theme", "terms", "hits", "line", "focus"]].to_string(index=False))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    task_id       theme                                              terms  hits  line   focus
+       II.6      border                                          biên giới     1   174 central
+       II.6 sea_islands Biển Đông; biển đảo; Hoàng Sa; quần đảo; Trường Sa     5   174 central
+    >>> tag_tasks(tasks.assign(text="Lắp đặt biển báo giao thông; ứng phó biến đổi khí hậu.", title="x")).empty
+    True
+    """
+    cb = _as_codebook(codebook)
+    missing = {"plan_id", "task_id", "text"} - set(tasks.columns)
+    if missing:
+        raise KeyError(f"tasks lacks columns {sorted(missing)}")
+    carried = [c for c in _CARRIED if c in tasks.columns]
+    rows: list[dict[str, Any]] = []
+    for order, rec in enumerate(tasks.to_dict("records")):
+        text = rec.get("text")
+        text = "" if text is None or _isna(text) else str(text)
+        doc = _Doc(text)
+        title = rec.get("title")
+        title_doc = _Doc("" if title is None or _isna(title) else str(title))
+        content = [(s, e) for s, e, is_field in doc.sentences if not is_field]
+        for theme in cb.themes:
+            hits = _theme_hits(theme, doc)
+            in_title = bool(_theme_hits(theme, title_doc))
+            if not hits and not in_title:
+                continue
+            terms: dict[str, str] = {}
+            for h in hits:
+                orig = _original(doc, h)
+                terms.setdefault(match_key(orig), orig)
+            with_hit = sum(1 for s, e in content if any(s <= h.start < e for h in hits))
+            share = round(with_hit / len(content), 3) if content else 0.0
+            first = hits[0] if hits else None
+            row = {
+                "plan_id": rec.get("plan_id"), "task_id": rec.get("task_id"), "path": rec.get("path"),
+                "theme": theme.key, "core": theme.core,
+                "terms": "; ".join(terms[k] for k in sorted(terms)),
+                "hits": len(hits),
+                "snippet": _snippet(doc, first) if first else "",
+                "line": _line_of(doc, first, rec.get("text_lines"), rec.get("line_start")) if first else None,
+                "in_title": in_title, "sentence_share": share,
+                "focus": "central" if in_title or share >= 0.5 else "mentioned",
+                "codebook_version": cb.version,
+                "_order": order,
+            }
+            row.update({c: rec.get(c) for c in carried})
+            rows.append(row)
+    if not rows:
+        return _empty_task_themes(carried)
+    out = pd.DataFrame(rows)
+    out = out.sort_values(["plan_id", "_order", "theme"], kind="stable").drop(columns="_order")
+    out = out[list(TASK_THEME_COLUMNS) + carried].reset_index(drop=True)
+    return out.astype({"core": bool, "hits": "int64", "line": "Int64", "in_title": bool, "sentence_share": float})

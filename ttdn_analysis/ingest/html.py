@@ -1,0 +1,201 @@
+"""HTML reader: the main article of a web page as lines, site chrome dropped."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ttdn_analysis.ingest.docx import _format_number, _int
+from ttdn_analysis.schema import problem_row
+
+__all__ = ["html_lines"]
+
+_DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "iframe", "svg", "template",
+              "button", "select", "textarea", "input", "head", "object", "embed", "canvas", "map"]
+
+
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "main",
+               "blockquote", "dl", "dt", "dd", "figure", "figcaption", "address", "center", "hr", "body", "html",
+               "caption", "tbody", "thead", "tfoot", "header", "footer", "details", "summary", "fieldset",
+               "legend", "form"}
+
+
+_MAIN_TOKENS = ("content", "article", "noidung", "toanvan")
+
+
+_WS = re.compile(r"[\s\u200b\ufeff]+")
+
+
+_HAS_MARKER = re.compile(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[-–•*+])\s")
+
+
+def _norm(s: str) -> str:
+    return _WS.sub(" ", s).strip()
+
+
+def _is_hidden(tag) -> bool:
+    style = (tag.get("style") or "").replace(" ", "").lower()
+    return ("display:none" in style or "visibility:hidden" in style or tag.has_attr("hidden")
+            or tag.get("aria-hidden") == "true")
+
+
+def _text_len(el) -> int:
+    return len(_norm(el.get_text(" ")))
+
+
+def _pick_main(soup):
+    """The element holding the document: article/main/content-like element, else the <p>-richest container."""
+    body = soup.body or soup
+    cands = list(body.find_all(["article", "main"]))
+    for el in body.find_all(True):
+        ident = " ".join([el.get("id") or ""] + list(el.get("class") or [])).lower()
+        if ident and any(t in ident for t in _MAIN_TOKENS):
+            cands.append(el)
+    p_score: Counter = Counter()
+    for p in body.find_all("p"):
+        if p.parent is not None:
+            p_score[id(p.parent)] += len(_norm(p.get_text(" ")))
+    p_best = None
+    if p_score:
+        best_id = p_score.most_common(1)[0][0]
+        p_best = next(p.parent for p in body.find_all("p") if p.parent is not None and id(p.parent) == best_id)
+    best = None
+    if cands:
+        sized = [(c, _text_len(c)) for c in cands]
+        top = max(s for _, s in sized)
+        if top:
+            close = [c for c, s in sized if s >= 0.8 * top]
+            # the tightest wrapper that still holds (nearly) all the text
+            best = max(close, key=lambda c: len(list(c.parents)))
+    if best is not None and (p_best is None or p_best is best or _text_len(best) >= 0.5 * _text_len(p_best)):
+        return best
+    return p_best if p_best is not None else body
+
+
+def _ol_marker(ol, n: int) -> str:
+    kind = ol.get("type") or "1"
+    if kind == "a":
+        return _format_number(n, "lowerLetter") + ")"
+    if kind == "A":
+        return _format_number(n, "upperLetter") + ")"
+    if kind in ("i", "I"):
+        return _format_number(n, "lowerRoman" if kind == "i" else "upperRoman") + "."
+    return f"{n}."
+
+
+class _HtmlEmitter:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.buf: list[str] = []
+        self.marker = ""
+
+    def flush(self) -> None:
+        text = _norm("".join(self.buf))
+        self.buf = []
+        if text:
+            if self.marker and not _HAS_MARKER.match(text):
+                text = f"{self.marker} {text}"
+            self.marker = ""
+            self.lines.append(text)
+
+    def walk(self, el) -> None:
+        from bs4 import NavigableString, Tag
+        from bs4.element import PreformattedString
+        for child in el.children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, PreformattedString):  # comments, doctype, CDATA
+                    self.buf.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name == "br":
+                self.flush()
+            elif name == "table":
+                self.flush()
+                self.table(child)
+            elif name == "pre":
+                self.flush()
+                self.lines.extend(s for s in (_norm(x) for x in child.get_text().split("\n")) if s)
+            elif name in ("ul", "ol"):
+                self.flush()
+                self.list(child)
+            elif name == "li":  # a stray <li>
+                self.flush()
+                self.marker = "-"
+                self.walk(child)
+                self.flush()
+            elif name in _BLOCK_TAGS:
+                self.flush()
+                self.walk(child)
+                self.flush()
+            else:
+                self.walk(child)
+
+    def list(self, lst) -> None:
+        style = (lst.get("style") or "").replace(" ", "").lower()
+        plain = "list-style:none" in style or "list-style-type:none" in style
+        n = _int(lst.get("start"), 1) - 1
+        for li in lst.find_all("li", recursive=False):
+            n = _int(li.get("value"), n + 1)
+            if not plain and "list-style-type:none" not in (li.get("style") or "").replace(" ", "").lower():
+                self.marker = _ol_marker(lst, n) if lst.name == "ol" else "-"
+            self.walk(li)
+            self.flush()
+        rest = [c for c in lst.children if getattr(c, "name", None) not in ("li", None)]
+        for c in rest:  # stray content directly inside <ul>
+            self.walk(c)
+            self.flush()
+
+    def table(self, tbl) -> None:
+        rows = [tr for tr in tbl.find_all("tr") if tr.find_parent("table") is tbl]
+        for tr in rows:
+            cells = [c for c in tr.find_all(["td", "th"], recursive=False) if _norm(c.get_text(" "))]
+            if len(cells) == 1:  # layout table: one filled cell holds ordinary blocks
+                self.walk(cells[0])
+                self.flush()
+            elif cells:
+                self.lines.append(" | ".join(_norm(c.get_text(" ")) for c in cells))
+
+
+def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
+    """Lines of the main text of an HTML page: one per block (p, h1-h6, li, div text, table row), chrome dropped.
+
+    Examples
+    --------
+    >>> page = ("<html><nav>Trang chủ</nav><article><h2>II. NHIỆM VỤ</h2><p>1. Việc A<br>"
+    ...         "- Đơn vị chủ trì: Sở Ngoại vụ</p></article><footer>&copy; 2024</footer></html>").encode()
+    >>> html_lines(page)[0]
+    ['II. NHIỆM VỤ', '1. Việc A', '- Đơn vị chủ trì: Sở Ngoại vụ']
+    """
+    from bs4 import BeautifulSoup
+
+    problems: list[dict] = []
+    raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        soup = BeautifulSoup(raw.decode("utf-8"), "html.parser")
+    except UnicodeDecodeError:
+        soup = BeautifulSoup(raw, "html.parser")  # the page's own charset declaration, else a guess
+        problems.append(problem_row(None, "warning", "encoding",
+                                 f"page is not UTF-8; decoded as {soup.original_encoding or 'a guessed encoding'}"))
+    keep_inside = ("article", "main")
+    for tag in soup.find_all(_DROP_TAGS):
+        if tag.decomposed:
+            continue
+        if tag.name == "header" and tag.find_parent(keep_inside) is not None:
+            continue  # an article's own header holds its title
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if not tag.decomposed and _is_hidden(tag):
+            tag.decompose()
+    body_len = _text_len(soup.body or soup)
+    for form in soup.find_all("form"):  # ASP.NET pages wrap everything in one <form>: keep that one
+        if not form.decomposed and _text_len(form) < 0.5 * body_len:
+            form.decompose()
+    main = _pick_main(soup)
+    em = _HtmlEmitter()
+    if main.name in ("table",):
+        em.table(main)
+    else:
+        em.walk(main)
+    em.flush()
+    return em.lines, problems

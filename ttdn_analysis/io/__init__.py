@@ -1,0 +1,1 @@
+"""Exports: tables (CSV, Parquet, Excel) and networks (GEXF, GraphML, edge lists)."""

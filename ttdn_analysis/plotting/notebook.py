@@ -1,0 +1,143 @@
+"""Notebook display helpers: escaped text, numbers, headings, HTML tables, the offline plotly renderer."""
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.io as pio
+from plotly.io._base_renderers import NotebookRenderer
+
+__all__ = ["RENDERER", "esc", "number", "percent", "heading", "markdown", "html_table", "OfflineNotebookRenderer", "setup_plotly"]
+
+#: Name under which :func:`setup_plotly` registers :class:`OfflineNotebookRenderer`.
+RENDERER = "ttdn_offline"
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def esc(value: Any) -> str:
+    """HTML-escaped text of *value* ("" for missing values).
+
+    Examples
+    --------
+    >>> esc("<script>alert(1)</script>")
+    '&lt;script&gt;alert(1)&lt;/script&gt;'
+    """
+    return "" if _missing(value) else html.escape(str(value))
+
+
+def number(value: float, lang: str = "vi", digits: int = 2) -> str:
+    """*value* with *digits* decimals, decimal comma in Vietnamese.
+
+    Examples
+    --------
+    >>> number(0.256, "vi"), number(0.256, "en"), number(3, "vi", 0)
+    ('0,26', '0.26', '3')
+    """
+    text = f"{float(value):.{digits}f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def percent(value: float, lang: str = "vi") -> str:
+    """*value* (a share) as a whole percentage.
+
+    Examples
+    --------
+    >>> percent(0.256), percent(1.0, "en")
+    ('26%', '100%')
+    """
+    return f"{float(value) * 100:.0f}%"
+
+
+def heading(text: str, level: int = 2):
+    """An HTML heading (text escaped) for ``IPython.display.display``."""
+    from IPython.display import HTML
+    return HTML(f"<h{level}>{esc(text)}</h{level}>")
+
+
+def markdown(template: str, **values: Any):
+    """Markdown from a trusted *template* with every value HTML-escaped before it is filled in.
+
+    Examples
+    --------
+    >>> markdown("**{a}**", a="<b>x</b>").data
+    '**&lt;b&gt;x&lt;/b&gt;**'
+    """
+    from IPython.display import Markdown
+    return Markdown(template.format(**{k: esc(v) for k, v in values.items()}))
+
+
+def html_table(df: pd.DataFrame, columns: Mapping[str, str] | None = None, max_rows: int | None = None,
+               float_format: str = "{:.3f}"):
+    """A DataFrame as an escaped HTML table (``to_html(escape=True)``), columns optionally renamed.
+
+    Examples
+    --------
+    >>> t = html_table(pd.DataFrame({"a": ["<img src=x onerror=alert(1)>"]}))
+    >>> "<img" in t.data, "&lt;img" in t.data
+    (False, True)
+    >>> "None" in html_table(pd.DataFrame({"a": [None, "x"]})).data
+    False
+    """
+    from IPython.display import HTML
+    d = df if max_rows is None else df.head(max_rows)
+    if columns:
+        d = d[[c for c in columns if c in d.columns]].rename(columns=dict(columns))
+    d = d.copy()
+    for c in d.columns:
+        if d[c].dtype == object or str(d[c].dtype).startswith(("Int", "string")):
+            d[c] = d[c].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
+                            else ("" if _missing(v) else v)).astype(object)
+    body = d.to_html(escape=True, index=False, border=0, na_rep="", classes="ttdn-table",
+                     float_format=lambda x: float_format.format(x))
+    return HTML(body)
+
+
+class OfflineNotebookRenderer(NotebookRenderer):
+    """plotly's ``"notebook"`` renderer without any network use and with stable element ids.
+
+    Like ``"notebook"``, activating it displays plotly.js once (embedded, not from a CDN); each figure is then a
+    small ``<div>`` and script. Unlike it, figures load no MathJax from a CDN and their ``<div>`` ids are
+    ``ttdn-fig-<n>-<hash of the figure>`` instead of random UUIDs, so the same notebook gives the same HTML.
+    """
+
+    def __init__(self, height: int = 520) -> None:
+        super().__init__(connected=False)
+        self.height = height
+        self._counter = itertools.count(1)
+
+    def to_mimebundle(self, fig_dict: dict) -> dict[str, str]:
+        from plotly.io import to_html
+
+        digest = hashlib.sha256(json.dumps(fig_dict, sort_keys=True, default=str).encode()).hexdigest()[:10]
+        div_id = f"ttdn-fig-{next(self._counter)}-{digest}"
+        out = to_html(fig_dict, config=self.config, include_plotlyjs=False, include_mathjax=False,
+                      full_html=False, default_width="100%", default_height=self.height, validate=False,
+                      div_id=div_id)
+        return {"text/html": out}
+
+
+def setup_plotly() -> str:
+    """Register :class:`OfflineNotebookRenderer` as ``"ttdn_offline"`` and return that name.
+
+    Use as ``pio.renderers.default = plots.setup_plotly()``: the assignment activates the renderer, which
+    embeds plotly.js in the output of that cell (once per notebook).
+
+    Examples
+    --------
+    >>> setup_plotly()
+    'ttdn_offline'
+    """
+    if RENDERER not in pio.renderers:
+        pio.renderers[RENDERER] = OfflineNotebookRenderer()
+    return RENDERER

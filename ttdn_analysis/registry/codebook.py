@@ -1,0 +1,233 @@
+"""The theme codebook: versioned themes with terms, instruments and exclusions (registry/data/themes.toml)."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ttdn_analysis.registry import data_file
+from ttdn_analysis.text import (
+    match_key,
+    syllable_pattern,
+)
+
+__all__ = ["CORE_THEMES", "Theme", "Codebook", "load_codebook"]
+
+CORE_THEMES = ("border", "sea_islands", "human_rights")
+
+
+_VERSION_RE = re.compile(r"^\d{4}\.(0[1-9]|1[0-2])\.\d+$")
+
+
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+_THEME_FIELDS = {
+    "key", "label_vi", "label_en", "core", "terms", "instruments", "exclude", "sources",
+    "context_terms", "context_requires",
+}
+
+
+def _instrument_pattern(ref: str) -> re.Pattern[str]:
+    """Regex for a document reference, tolerant of spacing, dash style and "Đ"/"D" ("1191/QĐTTg", "36 - NQ/TW")."""
+    parts = re.split(r"([\W_]+)", match_key(ref))
+    out: list[str] = []
+    for i, tok in enumerate(parts):
+        if i % 2 == 0:
+            out.append("".join("[đdð]" if c in "đð" else re.escape(c) for c in tok))
+        else:
+            out.append(r"\s*/\s*" if "/" in tok else r"[\s\-._]*")
+    return re.compile(r"(?<![^\W_])" + "".join(out) + r"(?![^\W_])")
+
+
+def _tuple_of_str(value: Any, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError(f"{what} must be a list of strings")
+    if not all(isinstance(v, str) and match_key(v) for v in value):
+        raise ValueError(f"{what} must hold non-empty strings")
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of the codebook.
+
+    Attributes
+    ----------
+    key, label_vi, label_en : str
+        Identifier and labels.
+    core : bool
+        True for the themes of the hand-coded reference (border, sea_islands, human_rights).
+    terms : tuple of str
+        Phrases in natural spelling, matched as match keys on syllable boundaries.
+    instruments : tuple of str
+        Document references that define the theme ("1191/QĐ-TTg"), matched tolerantly.
+    exclude : tuple of str
+        Phrases in which a term match does not count ("biển báo", "chủ quyền").
+    sources : str
+        Where the definition comes from.
+    context_terms, context_requires : tuple of str
+        Terms that count only in a sentence that also contains one of ``context_requires``.
+    """
+
+    key: str
+    label_vi: str
+    label_en: str
+    core: bool
+    terms: tuple[str, ...]
+    instruments: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    sources: str = ""
+    context_terms: tuple[str, ...] = ()
+    context_requires: tuple[str, ...] = ()
+    _term_res: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False, repr=False, compare=False)
+    _instrument_res: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False, repr=False, compare=False)
+    _exclude_res: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    _context_res: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False, repr=False, compare=False)
+    _require_res: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "_term_res", tuple((match_key(t), syllable_pattern(t)) for t in self.terms))
+        setattr_(self, "_instrument_res", tuple((match_key(t), _instrument_pattern(t)) for t in self.instruments))
+        setattr_(self, "_exclude_res", tuple(syllable_pattern(t) for t in self.exclude))
+        setattr_(self, "_context_res", tuple((match_key(t), syllable_pattern(t)) for t in self.context_terms))
+        setattr_(self, "_require_res", tuple(syllable_pattern(t) for t in self.context_requires))
+
+
+@dataclass
+class Codebook:
+    """A versioned list of themes (see ``ttdn_analysis/registry/data/themes.toml``).
+
+    Examples
+    --------
+    >>> cb = load_codebook()
+    >>> cb.core_keys
+    ['border', 'sea_islands', 'human_rights']
+    >>> cb["border"].label_en
+    'Land border'
+    """
+
+    version: str
+    themes: list[Theme]
+    path: str | None = None
+
+    @property
+    def keys(self) -> list[str]:
+        """Theme keys in codebook order."""
+        return [t.key for t in self.themes]
+
+    @property
+    def core_keys(self) -> list[str]:
+        """Keys of the core themes in codebook order."""
+        return [t.key for t in self.themes if t.core]
+
+    def __getitem__(self, key: str) -> Theme:
+        for t in self.themes:
+            if t.key == key:
+                return t
+        raise KeyError(f"no theme {key!r} in codebook {self.version}; themes: {', '.join(self.keys)}")
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys
+
+
+def _parse_codebook(data: dict[str, Any], origin: str) -> Codebook:
+    version = data.get("version")
+    if not isinstance(version, str) or not _VERSION_RE.match(version):
+        raise ValueError(f"{origin}: 'version' must look like YYYY.MM.N, got {version!r}")
+    extra = set(data) - {"version", "theme"}
+    if extra:
+        raise ValueError(f"{origin}: unknown top-level keys {sorted(extra)}")
+    raw = data.get("theme")
+    if not isinstance(raw, list) or not raw:
+        raise ValueError(f"{origin}: no [[theme]] tables")
+    themes: list[Theme] = []
+    for i, tab in enumerate(raw, start=1):
+        where = f"{origin}: theme #{i}"
+        unknown = set(tab) - _THEME_FIELDS
+        if unknown:
+            raise ValueError(f"{where}: unknown fields {sorted(unknown)}")
+        key = tab.get("key")
+        if not isinstance(key, str) or not _KEY_RE.match(key):
+            raise ValueError(f"{where}: 'key' must be a lower-case identifier, got {key!r}")
+        where = f"{origin}: theme {key!r}"
+        for name in ("label_vi", "label_en"):
+            if not isinstance(tab.get(name), str) or not tab[name].strip():
+                raise ValueError(f"{where}: '{name}' must be a non-empty string")
+        if not isinstance(tab.get("core"), bool):
+            raise ValueError(f"{where}: 'core' must be true or false")
+        sources = tab.get("sources", "")
+        if not isinstance(sources, str):
+            raise ValueError(f"{where}: 'sources' must be a string")
+        theme = Theme(
+            key=key, label_vi=tab["label_vi"].strip(), label_en=tab["label_en"].strip(), core=tab["core"],
+            terms=_tuple_of_str(tab.get("terms"), f"{where}: 'terms'"),
+            instruments=_tuple_of_str(tab.get("instruments"), f"{where}: 'instruments'"),
+            exclude=_tuple_of_str(tab.get("exclude"), f"{where}: 'exclude'"),
+            sources=sources.strip(),
+            context_terms=_tuple_of_str(tab.get("context_terms"), f"{where}: 'context_terms'"),
+            context_requires=_tuple_of_str(tab.get("context_requires"), f"{where}: 'context_requires'"),
+        )
+        if not theme.terms and not theme.instruments:
+            raise ValueError(f"{where}: needs at least one term or instrument")
+        if bool(theme.context_terms) != bool(theme.context_requires):
+            raise ValueError(f"{where}: 'context_terms' and 'context_requires' go together")
+        themes.append(theme)
+    keys = [t.key for t in themes]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup:
+        raise ValueError(f"{origin}: duplicate theme keys {dup}")
+    return Codebook(version=version, themes=themes, path=origin)
+
+
+@lru_cache(maxsize=1)
+def _default_codebook() -> Codebook:
+    ref = data_file("themes.toml")
+    return _parse_codebook(tomllib.loads(ref.read_text(encoding="utf-8")), "ttdn_analysis/registry/data/themes.toml")
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load a theme codebook from TOML (by default the one shipped in ``ttdn_analysis/registry/data/themes.toml``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A codebook file with ``version = "YYYY.MM.N"`` and one ``[[theme]]`` table per theme.
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    ValueError
+        If the file is malformed (bad version, unknown fields, duplicate keys, a theme without terms).
+
+    Examples
+    --------
+    >>> cb = load_codebook()
+    >>> cb.keys[:3]
+    ['border', 'sea_islands', 'human_rights']
+    >>> "1079/QĐ-TTg" in cb["human_rights"].instruments
+    True
+    """
+    if path is None:
+        return _default_codebook()
+    p = Path(path)
+    with p.open("rb") as fh:
+        data = tomllib.load(fh)
+    return _parse_codebook(data, str(p))
+
+
+def _as_codebook(codebook: Codebook | str | Path | None) -> Codebook:
+    if codebook is None or isinstance(codebook, (str, Path)):
+        return load_codebook(codebook)
+    if isinstance(codebook, Codebook):
+        return codebook
+    raise TypeError(f"codebook must be a Codebook, a path or None, not {type(codebook).__name__}")

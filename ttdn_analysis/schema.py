@@ -1,0 +1,82 @@
+"""The corpus schema in one place: the tables, their columns, and the catalogue of problem kinds."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["TABLES", "PARSE_TABLES", "META", "COLUMNS", "ProblemKind", "PROBLEM_KINDS", "problem_row",
+           "empty_table"]
+
+#: The tables of a corpus, in the order they are written and shown.
+TABLES = ("plans", "tasks", "assignments", "task_themes", "problems", "citations")
+#: The tables a plan's parse gives (theme tagging is a later step with a cache of its own).
+PARSE_TABLES = tuple(t for t in TABLES if t != "task_themes")
+#: Plan metadata carried on every row of the row-level tables, so that they group without joins.
+META = ["province", "year", "level", "source_file"]
+
+COLUMNS: dict[str, list[str]] = {
+    "plans": ["plan_id", "source_file", "province", "year", "issuer", "level", "number", "date", "title",
+              "content_hash", "encoding", "n_lines"],
+    "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "time_kind",
+              "time_start", "time_end", "per_year", "section", "text_lines"] + META,
+    "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
+                    "line"] + META,
+    "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
+                    "sentence_share", "focus", "codebook_version"] + META,
+    "problems": ["source_file", "line", "severity", "kind", "message"],
+    "citations": ["plan_id", "task_id", "line", "kind", "ref", "issuer", "date", "raw", "issuer_level"] + META,
+}
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """One kind of ``problems`` row: its usual severity and what it means for the researcher."""
+
+    kind: str
+    severity: str  # "error" (the file or plan could not be used), "warning" (a result may be wrong), "info"
+    meaning: str
+
+
+#: Every kind of problem the loader reports (README's list is tested against this catalogue).
+PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: k for k in [
+    ProblemKind("unreadable", "error", "the file could not be read (missing, corrupt, or not text)"),
+    ProblemKind("empty", "error", "the file holds no text"),
+    ProblemKind("encoding", "warning", "not UTF-8: decoded as Windows-1258, or a legacy font encoding"),
+    ProblemKind("too_large", "error", "the file, or the text extracted from it, is above the size limit"),
+    ProblemKind("unsupported_format", "warning", "not a plan file type; skipped"),
+    ProblemKind("wrong_format", "error", "the content is not what the file name says"),
+    ProblemKind("no_text_layer", "error", "a scanned PDF without text: OCR it first"),
+    ProblemKind("duplicate", "warning", "same content as another file; loaded once"),
+    ProblemKind("parse_failed", "error", "the parser failed on this file (a bug): the other plans still load"),
+    ProblemKind("themes_failed", "error", "theme tagging failed for this plan: its tasks carry no themes"),
+    ProblemKind("no_tasks", "error", "no task section or numbered tasks found"),
+    ProblemKind("no_province", "warning", "the plan's province could not be read from its header"),
+    ProblemKind("no_year", "warning", "the year the plan is for could not be read"),
+    ProblemKind("unknown_agency", "warning", "an agency the registry does not know (kept, with its printed name)"),
+    ProblemKind("numbering_gap", "warning", "the outline numbering skips: headings lost in conversion or scraping"),
+    ProblemKind("duplicate_path", "warning", "an outline number occurs twice; the second copy gets a suffix"),
+    ProblemKind("unplaced_line", "info", "a line in no task and in no known non-task part of the plan"),
+]}
+
+
+def problem_row(line: int | None, severity: str, kind: str, message: str) -> dict:
+    """One ``problems`` row (without the file, which the loader adds).
+
+    Examples
+    --------
+    >>> problem_row(3, "warning", "no_year", "no year in the title")["kind"]
+    'no_year'
+    """
+    return {"line": line, "severity": severity, "kind": kind, "message": message}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty table *name* with its columns.
+
+    Examples
+    --------
+    >>> list(empty_table("problems").columns)
+    ['source_file', 'line', 'severity', 'kind', 'message']
+    """
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS[name]})
