@@ -19,9 +19,9 @@ COLUMNS: dict[str, list[str]] = {
     "plans": ["plan_id", "source_file", "province", "year", "issuer", "level", "number", "date", "title",
               "content_hash", "encoding", "n_lines"],
     "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "time_kind",
-              "time_start", "time_end", "per_year", "section", "text_lines"] + META,
+              "time_start", "time_end", "per_year", "section", "text_lines", "numbering_gap"] + META,
     "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
-                    "line"] + META,
+                    "line", "numbering_gap"] + META,
     "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
                     "sentence_share", "focus", "codebook_version"] + META,
     "problems": ["source_file", "line", "severity", "kind", "message"],
@@ -57,6 +57,11 @@ PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: k for k in [
     ProblemKind("numbering_gap", "warning", "the outline numbering skips: headings lost in conversion or scraping"),
     ProblemKind("duplicate_path", "warning", "an outline number occurs twice; the second copy gets a suffix"),
     ProblemKind("unplaced_line", "info", "a line in no task and in no known non-task part of the plan"),
+    ProblemKind("no_number", "warning", "the document number ('Số: …/KH-UBND') was not found or is left blank"),
+    ProblemKind("no_date", "warning", "the signing date was not found or is incomplete ('ngày … tháng … năm …')"),
+    ProblemKind("no_lead", "warning", "a task with no lead agency: it adds nothing to lead counts or networks"),
+    ProblemKind("unparsed_assignment", "warning", "a role cue ('chủ trì', 'phối hợp') whose agency could not be read"),
+    ProblemKind("unread_table", "warning", "a table, or task-like text, that was not read as tasks"),
 ]}
 
 

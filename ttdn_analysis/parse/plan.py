@@ -19,7 +19,7 @@ def _plan_id(path: Path) -> str:
     return path.stem
 
 
-def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str, list[dict]]:
+def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str | None = None) -> dict[str, list[dict]]:
     """Parse one read file into table rows (no themes). Never raises for a bad plan: problems are rows.
 
     Examples
@@ -38,7 +38,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
         rows["problems"].append({"source_file": src, **p})
     if not doc.lines:
         return rows
-    pid = _plan_id(doc.path)
+    pid = plan_id or _plan_id(doc.path)
     lines = expand_tables(prepare_lines(doc.lines))
     outline = parse_outline(lines, is_agency_heading=lambda t: bool(agency_heading(t)))
     meta = parse_metadata(outline.header, outline.preamble, lines)
@@ -83,7 +83,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
                 "plan_id": pid, "task_id": tid, "path": path, "title": rec.title,
                 "text": "\n".join(ln.text for ln in own), "line_start": rec.head.start,
                 "line_end": max(ln.end for ln in own), "timeframe": rec.timeframe, "section": rec.section,
-                "text_lines": [ln.start for ln in own], **carry,
+                "text_lines": [ln.start for ln in own], "numbering_gap": False, **carry,
             })
             for role, hits in (("lead", rec.lead), ("support", rec.support)):
                 for h in hits:
@@ -91,6 +91,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None) -> dict[str,
                         "plan_id": pid, "task_id": tid, "path": path, "agency": h.agency.canonical,
                         "agency_raw": h.raw, "role": role, "is_collective": bool(h.agency.is_collective),
                         "agency_type": h.agency.type, "line": rec.hit_lines.get(h.agency.canonical, rec.head.start),
+                        "numbering_gap": False,
                         **carry,
                     })
             for h, line in rec.unknown:
