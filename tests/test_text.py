@@ -1,7 +1,7 @@
 from hypothesis import given, settings, strategies as st
 
 from ttdn_analysis.parse.lines import clean_line, prepare_lines
-from ttdn_analysis.text import line_key, match_key, unify_tones
+from ttdn_analysis.text import line_key, match_key, to_old_tones, unify_tones
 from conftest import plan_lines
 
 
@@ -62,3 +62,14 @@ def test_repeated_field_lines_are_not_duplicates():
 @given(st.text())
 def test_match_key_is_idempotent(s):
     assert match_key(match_key(s)) == match_key(s)
+
+
+def test_qu_is_a_consonant_cluster_its_tone_stays_on_y():
+    # issue 13 item 6: "quý" became "qúy" and "Quỹ" became "Qũy", so the stop word "quý" could never match
+    assert unify_tones("quý, Quỹ, QUÝ, quỳ, quỷ, quỵ") == "quý, Quỹ, QUÝ, quỳ, quỷ, quỵ"
+    assert match_key("Quỹ phát triển") == "quỹ phát triển"
+    assert line_key("Quý I/2025") == "quý i/2025"
+    # the old-style pairs after other consonants still move
+    assert unify_tones("thuỷ, Thuý, luỹ, tuỳ") == "thủy, Thúy, lũy, tùy"
+    assert to_old_tones("quý, thủy") == "quý, thuỷ"
+

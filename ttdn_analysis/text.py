@@ -23,17 +23,19 @@ for _a, _b in _TONE_PAIRS.items():
     _TONE_MAP[_a.upper()] = _b.upper()
 
 
-# Only when the pair ends the syllable: "hoàng" keeps its tone on "à" in both conventions.
+# Only when the pair ends the syllable: "hoàng" keeps its tone on "à" in both conventions. And never after "q":
+# "qu" is a consonant cluster, so in "quý", "Quỹ", "quỳ" the "y" is the only vowel and carries the tone in both
+# conventions.
 _OLD_TONE_MAP = {v: k for k, v in _TONE_MAP.items()}
 
 
 _OLD_TONE_RE = re.compile(
-    "(" + "|".join(sorted(map(re.escape, _OLD_TONE_MAP), key=len, reverse=True)) + r")(?![^\W\d_])"
+    r"(?<![qQ])(" + "|".join(sorted(map(re.escape, _OLD_TONE_MAP), key=len, reverse=True)) + r")(?![^\W\d_])"
 )
 
 
 _TONE_RE = re.compile(
-    "(" + "|".join(sorted(map(re.escape, _TONE_MAP), key=len, reverse=True)) + r")(?![^\W\d_])"
+    r"(?<![qQ])(" + "|".join(sorted(map(re.escape, _TONE_MAP), key=len, reverse=True)) + r")(?![^\W\d_])"
 )
 
 
@@ -62,6 +64,11 @@ def unify_tones(s: str) -> str:
 
     >>> unify_tones("Uỷ ban, hoà bình, văn hoá, Hoàng Sa")
     'Ủy ban, hòa bình, văn hóa, Hoàng Sa'
+
+    "qu" is a consonant cluster: the tone of "quý", "Quỹ" stays on the "y".
+
+    >>> unify_tones("Quý I, Quỹ hỗ trợ, QUỲ")
+    'Quý I, Quỹ hỗ trợ, QUỲ'
     """
     return _TONE_RE.sub(lambda m: _TONE_MAP[m.group(1)], s)
 
