@@ -26,7 +26,7 @@ class Line:
 
 # A list marker at the start of a line: roman, numbered (1., 2.3.), lettered (a), đ)), bullets.
 MARKER_RE = re.compile(
-    r"^\s*(?:(?P<roman>[IVX]{1,5})\.\s+"
+    r"^\s*(?:(?P<roman>[IVXLC]{1,7})\.\s+"
     r"|(?P<num>\d{1,2}(?:\.\d{1,2})*)(?:\.|\)|\.\))\s+"
     r"|(?P<letter>[a-zđ])\)\s+"
     r"|(?P<bullet>(?:[-–•*+\uf0b7\uf02d▪●○◦■□➢✓]\s*)+))"

@@ -1,16 +1,23 @@
-"""Outline: logical lines to a section tree (I./1./1.1./a)/bullets), section kinds, candidate tasks."""
+"""Outline: the plan body's lines to a section tree, section kinds, and the candidate tasks.
+
+Sections are roman headings of any size (I., …, XIV.); items are numbers (1., 1.1., 2.1.1.), letters (a), đ)), words
+with a number ("Nhiệm vụ 1:", "Nội dung 2:") and task-table rows; bullets belong to their item. A plan without
+roman sections (a department's letter) is one implicit section whose items have top-level ids ("1", "3.a", "4.2").
+Appendices after the signature are sections with paths "PL…".
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ttdn_analysis.parse.lines import MARKER_RE, Line
+from ttdn_analysis.parse.numbering import ITEM_WORD_RE, roman_value, to_roman
+from ttdn_analysis.parse.tables import TableRow
 from ttdn_analysis.text import line_key
 
-__all__ = ["FIELD_RE", "TIME_RE", "section_kind", "strip_marker", "field_of", "Node", "TaskBlock", "Outline", "parse_outline"]
-
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-
+__all__ = ["FIELD_RE", "TIME_RE", "TASK_SECTIONS", "section_kind", "strip_marker", "field_of", "item_of", "Node", "TaskBlock",
+           "Outline", "parse_outline"]
 
 FIELD_RE = re.compile(
     r"^(?:(?:đơn\s+vị|cơ\s+quan|cơ\s+quan,\s*đơn\s+vị|bộ\s+phận)\s+)"
@@ -93,25 +100,27 @@ def field_of(text: str) -> tuple[str, str] | None:
 
 
 def _is_label(text: str) -> bool:
+    if ITEM_WORD_RE.match(line_key(text)):
+        return False
     _, rest = strip_marker(text)
     return bool(field_of(text)) or bool(_LABEL_RE.match(line_key(rest)))
 
 
 @dataclass
 class Node:
-    """An outline item: a roman section, a numbered or lettered item."""
+    """An outline item: a roman section, a numbered or lettered item, or a table's group row."""
 
-    kind: str  # "section", "num", "letter", "preamble", "closing", "header"
+    kind: str  # "section", "num", "letter", "group"
     label: str
     path: str
     head: Line | None
     title: str
     section: str = "other"
     lines: list[Line] = field(default_factory=list)  # own lines, heading first when there is one
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     implicit: bool = False
 
-    def walk(self):
+    def walk(self) -> Iterator[Node]:
         yield self
         for c in self.children:
             yield from c.walk()
@@ -127,12 +136,16 @@ class TaskBlock:
     lines: list[Line]
     section: str
     node: Node
-    parent_intro: list[Line] = field(default_factory=list)
+
+
+#: Section kinds whose leaf items can be tasks.
+TASK_SECTIONS = ("tasks", "implementation", "other")
 
 
 @dataclass
 class Outline:
-    header: list[Line]
+    """The plan body as a tree: preamble lines, sections (with items), closing remarks, skipped lines."""
+
     preamble: list[Line]
     sections: list[Node]
     closing: list[Line]
@@ -142,7 +155,7 @@ class Outline:
         """Leaf items of task-bearing sections (and sections with no items that carry text)."""
         out: list[TaskBlock] = []
         for sec in self.sections:
-            if sec.section not in ("tasks", "implementation", "other"):
+            if sec.section not in TASK_SECTIONS:
                 continue
             if not sec.children:
                 body = sec.lines[1:] if sec.head is not None else sec.lines
@@ -150,48 +163,23 @@ class Outline:
                     out.append(TaskBlock(sec.path, sec.head, _title(sec.title), sec.lines, sec.section, sec))
                 continue
             for node in sec.walk():
-                if node is sec or node.children:
+                if node is sec or node.children or node.kind == "group" or node.section not in TASK_SECTIONS:
                     continue
-                parents = _parents(sec, node)
-                intro = [ln for p in parents if p is not sec for ln in p.lines]
-                out.append(TaskBlock(node.path, node.head, _title(node.title), node.lines, sec.section, node,
-                                     intro))
+                assert node.head is not None
+                out.append(TaskBlock(node.path, node.head, _title(node.title), node.lines, node.section, node))
         return out
-
-
-def _parents(root: Node, target: Node) -> list[Node]:
-    def rec(n: Node, acc: list[Node]) -> list[Node] | None:
-        if n is target:
-            return acc
-        for c in n.children:
-            r = rec(c, acc + [n])
-            if r is not None:
-                return r
-        return None
-
-    return rec(root, []) or []
 
 
 def _title(text: str, limit: int = 120) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut
-
-
-_APPENDIX = re.compile(r"^phụ\s+lục(?:\s+(?:số\s+)?[0-9ivx]+)?\s*[:.\-–]?(?:\s|$)")
-
-
-_CLOSING = re.compile(r"^(nơi nhận|trên đây là|tm\.|kt\.|t/m|giám đốc$|chủ tịch$|phó chủ tịch$)")
-
-
-_HEADER_END = re.compile(r"^(căn cứ|thực hiện|để|nhằm|chủ tịch ủy ban|ủy ban nhân dân tỉnh .*ban hành)")
+    return text[:limit].rsplit(" ", 1)[0]
 
 
 def _is_roman_heading(text: str) -> tuple[str, str] | None:
     m = MARKER_RE.match(text)
-    if not m or not m.group("roman") or m.group("roman") not in _ROMAN:
+    if not m or not m.group("roman") or roman_value(m.group("roman")) is None:
         return None
     rest = text[m.end():].strip()
     letters = [c for c in rest if c.isalpha()]
@@ -201,115 +189,172 @@ def _is_roman_heading(text: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_outline(lines: list[Line], is_agency_heading=None) -> Outline:
-    """Build the outline of a plan from its logical lines.
+def item_of(text: str) -> tuple[str, str, str] | None:
+    """(kind, label, rest) of an item line: ("num", "2.1", …), ("letter", "a", …), or None.
 
-    *is_agency_heading* (optional callable on a heading's text) lets a numbering restart under a lost section
-    heading (a scraped page) open an implicit implementation section.
+    "Nhiệm vụ 3:" and "Nội dung 3." are numbered items with the number 3.
+
+    Examples
+    --------
+    >>> item_of("2.1. Tuyên truyền"), item_of("đ) Tập huấn"), item_of("Nhiệm vụ 3: Thông tin về biển, đảo")
+    (('num', '2.1', 'Tuyên truyền'), ('letter', 'đ', 'Tập huấn'), ('num', '3', 'Thông tin về biển, đảo'))
+    >>> item_of("- Thời gian: quý I") is None
+    True
+    """
+    m = ITEM_WORD_RE.match(line_key(text))
+    if m:
+        return "num", m.group(1), text[m.end():].strip()
+    m = MARKER_RE.match(text)
+    if not m:
+        return None
+    if m.group("num"):
+        return "num", m.group("num"), text[m.end():].strip()
+    if m.group("letter"):
+        return "letter", m.group("letter"), text[m.end():].strip()
+    return None
+
+
+def _join(parent: str, label: str) -> str:
+    return f"{parent}.{label}" if parent else label
+
+
+_CLOSING_REMARK = re.compile(r"^(?:trên đây là|trong quá trình (?:triển khai|thực hiện|tổ chức))|\./\.\s*$|/\.$")
+
+
+def parse_outline(lines: list[Line], is_agency_heading: Callable[[str], bool] | None = None,
+                  appendices: Sequence[list[Line]] = ()) -> Outline:
+    """Build the outline of a plan body (and its appendices) from logical lines.
+
+    *lines* is the plan's body as :func:`ttdn_analysis.parse.document.segment` cuts it (preamble, sections,
+    items); the header and the closing are not part of it. *is_agency_heading* (optional callable on a heading's
+    text) lets a numbering restart under a lost section heading (a scraped page) open an implicit implementation
+    section. A paragraph that closes the document ("Trên đây là …", a sentence ending "./.") and what follows it
+    are the closing remarks, not part of the last item.
 
     Examples
     --------
     >>> from ttdn_analysis.parse.lines import prepare_lines
-    >>> o = parse_outline(prepare_lines(["KẾ HOẠCH", "I. MỤC ĐÍCH", "1. Mục đích", "- x",
+    >>> o = parse_outline(prepare_lines(["I. MỤC ĐÍCH", "1. Mục đích", "- x",
     ...                                  "II. NHIỆM VỤ", "1. Việc A", "a) Việc A1", "b) Việc A2", "2. Việc B"]))
     >>> [t.path for t in o.tasks()]
     ['II.1.a', 'II.1.b', 'II.2']
+    >>> o = parse_outline(prepare_lines(["Kính gửi các phòng.", "Nội dung 1: Việc A", "Nội dung 2: Việc B",
+    ...                                  "a) Việc B1", "b) Việc B2"]))
+    >>> [t.path for t in o.tasks()]
+    ['1', '2.a', '2.b']
     """
-    header: list[Line] = []
     preamble: list[Line] = []
     closing: list[Line] = []
     skipped: list[Line] = []
     sections: list[Node] = []
-    state = "header"
     sec: Node | None = None
     stack: list[Node] = []  # numbered/lettered items open in the current section
     last_top = 0
+    prefix = ""  # "PL" inside an appendix
+    table_parent: Node | None = None  # the node that holds the task table being read
+    table_group: Node | None = None
+    has_roman = any(_is_roman_heading(ln.text) for ln in lines if not ln.skip)
 
-    appendix = ""  # "PL" once an appendix ("Phụ lục") begins: its paths are PL.I.1, PL.1 …
-
-    def open_section(label: str, title: str, head: Line | None, implicit: bool = False) -> Node:
+    def open_section(label: str, title: str, head: Line | None, kind: str | None = None,
+                     implicit: bool = False) -> Node:
         nonlocal sec, stack, last_top
-        path = f"{appendix}.{label}" if appendix and label != appendix else label
-        node = Node("section", label, path, head, title, section_kind(title) if title else "other",
+        path = _join(prefix, label) if label != prefix else label
+        node = Node("section", label, path, head, title, kind or (section_kind(title) if title else "other"),
                     [head] if head else [], implicit=implicit)
         sections.append(node)
         sec, stack, last_top = node, [], 0
         return node
 
     def next_roman() -> str:
-        if not sections:
-            return "I"
-        try:
-            return _ROMAN[_ROMAN.index(sections[-1].label) + 1]
-        except (ValueError, IndexError):
-            return sections[-1].label + "+"
+        value = roman_value(sections[-1].label) if sections else 0
+        return to_roman(value + 1) if value is not None else sections[-1].label + "+"
 
-    for ln in lines:
-        if ln.skip:
-            skipped.append(ln)
-            continue
+    def feed(ln: Line) -> None:
+        nonlocal sec, last_top, table_parent, table_group
         text = ln.text
-        key = line_key(text)
-        if _APPENDIX.match(key) and (sections or state == "closing"):
-            # an appendix after the signature often holds the task table itself
-            appendix = "PL"
-            state = "body"
-            open_section("PL", text, ln)
-            sec.section = "tasks"
-            continue
-        if state == "closing":
-            closing.append(ln)
-            continue
-        if _CLOSING.match(key) and (sections or state != "header"):
-            state = "closing"
-            closing.append(ln)
-            continue
+        if isinstance(ln, TableRow):
+            if table_parent is None:
+                table_parent = stack[-1] if stack else sec
+                table_group = None
+            if sec is None:
+                open_section("", "", None, "tasks", implicit=True)
+                table_parent = sec
+            assert table_parent is not None
+            parent = table_group if (table_group is not None and not ln.group) else table_parent
+            node = Node("group" if ln.group else "num", ln.label, _join(parent.path, ln.label), ln,
+                        text.split(". ", 1)[-1], sec.section if sec else "tasks", [ln])
+            parent.children.append(node)
+            if ln.group:
+                table_group = node
+            else:
+                stack.append(node)
+            return
+        if table_parent is not None and not (stack and ln.start == stack[-1].lines[0].start):
+            while stack and isinstance(stack[-1].head, TableRow):
+                stack.pop()
+            table_parent = table_group = None
         rom = _is_roman_heading(text)
         if rom:
-            state = "body"
             open_section(rom[0], rom[1], ln)
-            continue
-        m = MARKER_RE.match(text)
-        num = m.group("num") if m else None
-        letter = m.group("letter") if m else None
-        if state == "header":
-            if num or _HEADER_END.match(key) or (m and m.group("bullet")):
-                state = "preamble"
-            else:
-                header.append(ln)
-                continue
+            return
+        item = item_of(text)
         if sec is None:
-            if num and section_kind(text[m.end():]) == "purpose":
-                open_section("I", "MỤC ĐÍCH, YÊU CẦU", None, implicit=True)
-                sec.section = "purpose"
+            if item and item[0] == "num" and section_kind(item[2]) == "purpose" and has_roman:
+                open_section("I", "MỤC ĐÍCH, YÊU CẦU", None, "purpose", implicit=True)
+            elif item and not has_roman:
+                open_section("", "", None, "tasks", implicit=True)
             else:
                 preamble.append(ln)
-                continue
-        rest = text[m.end():].strip() if m else text
-        if num and not _is_label(text):
+                return
+        assert sec is not None
+        if item and item[0] == "num" and not _is_label(text):
+            num, rest = item[1], item[2]
             depth = num.count(".") + 1
             top = int(num.split(".")[0])
             if depth == 1 and last_top and top <= last_top and is_agency_heading and is_agency_heading(rest) \
-                    and sec.section != "implementation":
-                open_section(next_roman(), "TỔ CHỨC THỰC HIỆN", None, implicit=True)
-                sec.section = "implementation"
+                    and sec.section != "implementation" and has_roman:
+                open_section(next_roman(), "TỔ CHỨC THỰC HIỆN", None, "implementation", implicit=True)
             while stack and (stack[-1].kind == "letter" or stack[-1].label.count(".") + 1 >= depth):
                 stack.pop()
             parent = stack[-1] if stack else sec
-            path = f"{sec.path}.{num}"
-            node = Node("num", num, path, ln, rest, sec.section, [ln])
+            kind = sec.section
+            if depth == 1 and not has_roman and section_kind(rest) in ("purpose", "budget", "results"):
+                kind = section_kind(rest)  # a section-less plan: "1. Mục đích, yêu cầu" is not a task
+            node = Node("num", num, _join(sec.path, num), ln, rest, kind, [ln])
             parent.children.append(node)
             stack.append(node)
             if depth == 1:
                 last_top = top
-            continue
-        if letter and not _is_label(text):
+            return
+        if item and item[0] == "letter" and not _is_label(text):
             while stack and stack[-1].kind == "letter":
                 stack.pop()
             parent = stack[-1] if stack else sec
-            node = Node("letter", letter, f"{parent.path}.{letter}", ln, rest, sec.section, [ln])
+            node = Node("letter", item[1], _join(parent.path, item[1]), ln, item[2], parent.section, [ln])
             parent.children.append(node)
             stack.append(node)
-            continue
+            return
         (stack[-1] if stack else sec).lines.append(ln)
-    return Outline(header, preamble, sections, closing, skipped)
+
+    in_closing = False
+    for ln in lines:
+        if ln.skip:
+            skipped.append(ln)
+            continue
+        if in_closing or (sections and not MARKER_RE.match(ln.text) and _CLOSING_REMARK.search(ln.key)):
+            in_closing = True
+            closing.append(ln)
+            continue
+        feed(ln)
+    for block in appendices:
+        if not block:
+            continue
+        prefix = "PL"
+        table_parent = table_group = None
+        open_section("PL", block[0].text, block[0], "tasks")
+        for ln in block[1:]:
+            if ln.skip:
+                skipped.append(ln)
+            else:
+                feed(ln)
+    return Outline(preamble, sections, closing, skipped)

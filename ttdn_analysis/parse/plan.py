@@ -9,7 +9,8 @@ from ttdn_analysis.parse.citations import citations_from_lines
 from ttdn_analysis.parse.lines import prepare_lines
 from ttdn_analysis.parse.metadata import parse_metadata
 from ttdn_analysis.parse.outline import parse_outline
-from ttdn_analysis.parse.tables import expand_tables
+from ttdn_analysis.parse.document import segment
+from ttdn_analysis.parse.tables import expand_tables, split_tables
 from ttdn_analysis.parse.timeframes import parse_timeframe
 from ttdn_analysis.schema import TABLES
 
@@ -39,9 +40,12 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
     if not doc.lines:
         return rows
     pid = plan_id or _plan_id(doc.path)
-    lines = expand_tables(prepare_lines(doc.lines))
-    outline = parse_outline(lines, is_agency_heading=lambda t: bool(agency_heading(t)))
-    meta = parse_metadata(outline.header, outline.preamble, lines)
+    text_lines, tables = split_tables(doc.lines)
+    lines = expand_tables(prepare_lines(text_lines), tables)
+    document = segment(lines)
+    outline = parse_outline(document.body, is_agency_heading=lambda t: bool(agency_heading(t)),
+                            appendices=document.appendices)
+    meta = parse_metadata(document.header + document.plan_header, outline.preamble, lines)
     manifest = manifest or {}
     for k in ("province", "issuer", "level", "number", "date", "title"):
         if manifest.get(k):
@@ -111,7 +115,8 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
         rows["problems"].append({"source_file": src, "line": None, "severity": "error", "kind": "no_tasks",
                                  "message": "no task section or numbered tasks found: is this a plan?"})
     # every line is accounted for: in a task, a known non-task part, or reported
-    known_parts = outline.header + outline.preamble + outline.closing + outline.skipped
+    known_parts = (document.header + document.wrapper + document.plan_header + document.closing
+                   + document.skipped + outline.preamble + outline.closing + outline.skipped)
     for sec in outline.sections:
         if sec.section not in ("tasks", "implementation", "other"):
             known_parts += [ln for n in sec.walk() for ln in n.lines]

@@ -1,33 +1,96 @@
-"""Task tables (TT | Nội dung | Chủ trì | Phối hợp | Thời gian) rewritten as items with field lines."""
+"""Task tables: "TT | Nội dung | Chủ trì | Phối hợp | Thời gian" read row by row from the physical lines.
+
+Tables come as markdown pipes (with or without outer pipes), tab-separated text (Word or a spreadsheet pasted as
+text), or pipes left by a PDF or web conversion. A table is a task table when its header row names a content column
+and a lead column ("Chủ trì", "Cơ quan/Đơn vị thực hiện"). Its rows are read from the raw lines — the cell
+boundaries must survive — before the line joiner sees the text:
+
+* a row whose number cell holds an arabic number (or a letter) is a task row;
+* a row whose number cell holds a roman numeral and whose other cells are empty is a group row (a heading);
+* a row with an empty number cell continues the row above (a multi-line cell): its cells are appended to the
+  row's cells, so "Ban Tuyên giáo Tỉnh ủy;" + "BCH BĐBP tỉnh" is one list.
+
+:func:`split_tables` replaces a task table's lines by a placeholder the line joiner never joins to, and returns
+the rows; :func:`expand_tables` puts the rows back as :class:`TableRow` item lines followed by field lines
+("- Đơn vị chủ trì: …"), so that tables and lists give tasks the same way. Line numbers are the physical lines.
+"""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from ttdn_analysis.parse.lines import MARKER_RE, Line
-from ttdn_analysis.text import line_key
+from ttdn_analysis.parse.lines import Line
+from ttdn_analysis.parse.numbering import roman_value
+from ttdn_analysis.text import line_key, nfc, strip_markup
 
-__all__ = ["expand_tables"]
+__all__ = ["TableRow", "Table", "PLACEHOLDER", "split_tables", "expand_tables", "header_columns"]
+
+#: A line that stands for a task table until :func:`expand_tables` puts its rows back (never joined to a neighbour).
+PLACEHOLDER = "§BẢNG NHIỆM VỤ§"
 
 _COLS = [
-    ("num", r"^(s?tt|số\s+tt|số\s+thứ\s+tự)$"),
+    ("num", r"^(?:s?tt|số\s+tt|số\s+thứ\s+tự|thứ\s+tự)$"),
     ("time", r"thời\s+gian|tiến\s+độ|thời\s+hạn"),
     ("support", r"phối\s+hợp"),
-    ("lead", r"chủ\s+trì|thực\s+hiện|đơn\s+vị\s+thực|cơ\s+quan\s+thực"),
-    ("content", r"nội\s+dung|nhiệm\s+vụ|hoạt\s+động|công\s+việc|tên"),
+    ("lead", r"chủ\s+trì|thực\s+hiện|đơn\s+vị\s+thực|cơ\s+quan\s+thực|trách\s+nhiệm"),
+    ("content", r"nội\s+dung|nhiệm\s+vụ|hoạt\s+động|công\s+việc|tên|giải\s+pháp"),
 ]
+_SEPARATOR = re.compile(r"^[\s|:+\-–—=]*$")
 
 
-def _cells(text: str) -> list[str]:
-    return [c.strip() for c in text.split(" | ")]
+@dataclass
+class TableRow(Line):
+    """A row of a task table as an outline item: *label* is the number cell as printed ("1", "I")."""
+
+    label: str = ""
+    group: bool = False  # a group row (roman numeral, no agencies): a heading, not a task
 
 
-def _header_columns(text: str) -> dict[str, int] | None:
-    cells = _cells(text)
+@dataclass
+class Table:
+    """A task table found in the physical lines: its columns and rows (continuation rows merged)."""
+
+    start: int  # 1-based physical line of the header row
+    end: int
+    columns: dict[str, int]
+    rows: list[dict] = field(default_factory=list)  # label, group, cells, start, end
+
+
+def _split_cells(raw: str, outer: bool | None = None) -> list[str] | None:
+    """Cells of a raw table line, or None when the line is not a table line.
+
+    *outer*: whether the table draws outer pipes ("| 1 | … |"); None decides from this line alone. In a table
+    without outer pipes, a leading "|" is an empty first cell (a continuation row).
+    """
+    s = nfc(raw).rstrip("\n\r")
+    if s.count("\t") >= 2:
+        return [c.strip() for c in s.split("\t")]
+    if s.count("|") >= 2:
+        cells = [c.strip() for c in s.split("|")]
+        stripped = s.strip()
+        if outer is None:
+            outer = stripped.startswith("|") and stripped.endswith("|")
+        if outer and len(cells) >= 2:
+            cells = cells[1 if stripped.startswith("|") else 0:-1 if stripped.endswith("|") else None]
+        return cells
+    return None
+
+
+def header_columns(cells: list[str]) -> dict[str, int] | None:
+    """Column roles of a task table's header row (num, content, lead, support, time), or None.
+
+    Examples
+    --------
+    >>> header_columns(["TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"])
+    {'num': 0, 'content': 1, 'lead': 2, 'support': 3, 'time': 4}
+    >>> header_columns(["Số hiệu", "143/KH-UBND"]) is None
+    True
+    """
     if len(cells) < 3:
         return None
     cols: dict[str, int] = {}
     for i, c in enumerate(cells):
-        k = line_key(c)
+        k = line_key(strip_markup(c))
         for name, pat in _COLS:
             if name not in cols and re.search(pat, k):
                 cols[name] = i
@@ -35,55 +98,122 @@ def _header_columns(text: str) -> dict[str, int] | None:
     return cols if "lead" in cols and "content" in cols else None
 
 
-def expand_tables(lines: list[Line]) -> list[Line]:
-    """Rewrite rows of a task table ("TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian") as an item
-    line followed by field lines, so tables and lists give the same tasks. Line numbers are kept.
+def _is_number(label: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,3}(?:\.\d{1,2})*\.?|[a-zđ][.)]?", label))
+
+
+def split_tables(raw_lines: list[str]) -> tuple[list[str], list[Table]]:
+    """Find task tables in raw lines; return the lines with each table replaced by a placeholder, and the tables.
+
+    Examples
+    --------
+    >>> raw = ["II. NHIỆM VỤ", "TT | Nội dung | Chủ trì | Phối hợp | Thời gian", "---|---|---|---|---",
+    ...        "1 | Tập huấn cho cán bộ các huyện, | Sở Ngoại vụ | Ban Tuyên giáo Tỉnh ủy; | Quý I",
+    ...        "  | thị xã, thành phố |  | Công an tỉnh |", "III. KINH PHÍ"]
+    >>> text, tables = split_tables(raw)
+    >>> text[1:]
+    ['§BẢNG NHIỆM VỤ§', '', '', '', 'III. KINH PHÍ']
+    >>> row = tables[0].rows[0]
+    >>> row["label"], row["cells"][1], row["cells"][3], (row["start"], row["end"])
+    ('1', 'Tập huấn cho cán bộ các huyện, thị xã, thành phố', 'Ban Tuyên giáo Tỉnh ủy; Công an tỉnh', (4, 5))
+    """
+    out = list(raw_lines)
+    tables: list[Table] = []
+    i, n = 0, len(raw_lines)
+    while i < n:
+        cells = _split_cells(raw_lines[i])
+        cols = header_columns(cells) if cells else None
+        if not cols or cells is None:
+            i += 1
+            continue
+        head = raw_lines[i].strip()
+        outer = head.startswith("|") and head.endswith("|") and "\t" not in head
+        width = len(cells)
+        table = Table(i + 1, i + 1, cols)
+        j = i + 1
+        while j < n:
+            raw = raw_lines[j]
+            if not raw.strip():
+                # a blank line inside a table: go on if the next non-blank line is a table line too
+                k = j + 1
+                while k < n and not raw_lines[k].strip():
+                    k += 1
+                if k < n and _split_cells(raw_lines[k]) is not None:
+                    j = k
+                    continue
+                break
+            row = _split_cells(raw, outer)
+            if row is None:
+                break
+            if _SEPARATOR.match(raw):
+                j += 1
+                continue
+            row = (row + [""] * width)[:max(width, len(row))]
+            if "num" in cols:
+                label = strip_markup(row[cols["num"]]).strip()
+            else:  # no number column: each row that has content is the next numbered row
+                label = str(len(table.rows) + 1) if strip_markup(row[cols["content"]]).strip() else ""
+            rest = [strip_markup(c).strip() for k2, c in enumerate(row) if k2 != cols.get("num", -1)]
+            if not label and table.rows:  # continuation of the row above
+                prev = table.rows[-1]
+                for k2, c in enumerate(row):
+                    c = strip_markup(c).strip()
+                    if c and k2 < len(prev["cells"]):
+                        prev["cells"][k2] = f"{prev['cells'][k2]} {c}".strip()
+                prev["end"] = j + 1
+            elif label:
+                group = roman_value(label.rstrip(".")) is not None and not any(
+                    strip_markup(row[cols[c]]).strip() for c in ("lead", "support", "time") if c in cols)
+                if group or _is_number(label) or any(rest):
+                    table.rows.append({"label": label.rstrip("."), "group": group,
+                                       "cells": [strip_markup(c).strip() for c in row], "start": j + 1,
+                                       "end": j + 1})
+            table.end = j + 1
+            j += 1
+        out[i] = PLACEHOLDER
+        for k in range(i + 1, table.end):
+            out[k] = ""
+        tables.append(table)
+        i = max(j, i + 1)
+    return out, tables
+
+
+_FIELD_LABELS = (("lead", "Đơn vị chủ trì"), ("support", "Đơn vị phối hợp"), ("time", "Thời gian thực hiện"))
+
+
+def expand_tables(lines: list[Line], tables: list[Table]) -> list[Line]:
+    """Put each table's rows back where its placeholder stands: an item line per row, then its field lines.
 
     Examples
     --------
     >>> from ttdn_analysis.parse.lines import prepare_lines
-    >>> ls = expand_tables(prepare_lines(["| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |",
-    ...                                   "| 1 | Tập huấn | Sở Ngoại vụ | Công an tỉnh | Quý I |"]))
-    >>> [(l.text, l.start) for l in ls[1:]]  # doctest: +NORMALIZE_WHITESPACE
+    >>> text, tables = split_tables(["| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |",
+    ...                              "| 1 | Tập huấn | Sở Ngoại vụ | Công an tỉnh | Quý I |"])
+    >>> [(ln.text, ln.start) for ln in expand_tables(prepare_lines(text), tables)]  # doctest: +NORMALIZE_WHITESPACE
     [('1. Tập huấn', 2), ('- Đơn vị chủ trì: Sở Ngoại vụ', 2), ('- Đơn vị phối hợp: Công an tỉnh', 2),
      ('- Thời gian thực hiện: Quý I', 2)]
     """
+    by_start = {t.start: t for t in tables}
     out: list[Line] = []
-    cols: dict[str, int] | None = None
-    width = 0
     for ln in lines:
-        if ln.skip or " | " not in ln.text:
-            if not ln.skip and cols is not None and ln.text.strip():
-                cols = None if MARKER_RE.match(ln.text) and not MARKER_RE.match(ln.text).group("bullet") else cols
+        table = by_start.get(ln.start) if ln.text == PLACEHOLDER else None
+        if table is None:
             out.append(ln)
             continue
-        hdr = _header_columns(ln.text)
-        if hdr:
-            cols, width = hdr, len(_cells(ln.text))
-            out.append(ln)
-            continue
-        cells = _cells(ln.text)
-        if cols is None or abs(len(cells) - width) > 1:
-            out.append(ln)
-            continue
-        cells += [""] * (width - len(cells))
+        cols = table.columns
+        for row in table.rows:
+            cells = row["cells"]
 
-        def cell(name: str) -> str:
-            i = cols.get(name)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
+            def cell(name: str, cells: list[str] = cells) -> str:
+                i = cols.get(name)
+                return cells[i].strip() if i is not None and i < len(cells) else ""
 
-        num, content = cell("num"), cell("content")
-        mk = Line
-        if re.fullmatch(r"[IVX]{1,5}\.?", num):
-            out.append(mk(f"{num.rstrip('.')}. {content}", ln.start, ln.end))
-        elif re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*\.?", num):
-            out.append(mk(f"{num.rstrip('.')}. {content}", ln.start, ln.end))
-        elif re.fullmatch(r"[a-zđ][.)]?", num):
-            out.append(mk(f"{num[0]}) {content}", ln.start, ln.end))
-        elif content:
-            out.append(mk(content, ln.start, ln.end))
-        for name, label in (("lead", "Đơn vị chủ trì"), ("support", "Đơn vị phối hợp"),
-                            ("time", "Thời gian thực hiện")):
-            if cell(name):
-                out.append(mk(f"- {label}: {cell(name)}", ln.start, ln.end))
+            content = cell("content")
+            out.append(TableRow(f"{row['label']}. {content}".strip(), row["start"], row["end"],
+                                label=row["label"], group=row["group"]))
+            if row["group"]:
+                continue
+            for name, label in _FIELD_LABELS:
+                if cell(name):
+                    out.append(Line(f"- {label}: {cell(name)}", row["start"], row["end"]))
     return out
