@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,18 +53,32 @@ _SENT_END_RE = re.compile(r"[.!?…]+[\"”’)\]]*\s+")
 _ABBREV_RE = re.compile(r"(?<![^\W_])(?:tp|tx|tt|ths|ts|pgs|gs|bs|ks|nxb|st|v\.v)\.\s+$")
 
 
-_FIRSTS: dict[int, frozenset[str]] = {}
+# id(theme) -> (weak reference to that theme, its first words). The reference is checked on every lookup, so an
+# id reused by a new theme after garbage collection never gets another theme's words, and the entry is dropped
+# when its theme dies, so the cache holds only live themes.
+_FIRSTS: dict[int, tuple[weakref.ref[Theme], frozenset[str]]] = {}
 
 
 _WORD_RE = re.compile(r"[^\W_]+")
 
 
-def _first_words(theme: "Theme") -> frozenset[str]:
+def _forget(ref: weakref.ref[Theme], key: int) -> None:
+    """Drop a dead theme's entry (unless the id already holds a newer theme's)."""
+    entry = _FIRSTS.get(key)
+    if entry is not None and entry[0] is ref:
+        del _FIRSTS[key]
+
+
+def _first_words(theme: Theme) -> frozenset[str]:
     """First word of each of a theme's terms and instruments: a text without any of them cannot match."""
-    if id(theme) not in _FIRSTS:
-        labels = [lab for lab, _ in theme._term_res + theme._instrument_res + theme._context_res]
-        _FIRSTS[id(theme)] = frozenset(w[0] for w in (_WORD_RE.findall(lab) for lab in labels) if w)
-    return _FIRSTS[id(theme)]
+    key = id(theme)
+    entry = _FIRSTS.get(key)
+    if entry is not None and entry[0]() is theme:
+        return entry[1]
+    labels = [lab for lab, _ in theme._term_res + theme._instrument_res + theme._context_res]
+    words = frozenset(w[0] for w in (_WORD_RE.findall(lab) for lab in labels) if w)
+    _FIRSTS[key] = (weakref.ref(theme, lambda ref, key=key: _forget(ref, key)), words)
+    return words
 
 
 class _Doc:
