@@ -1,7 +1,8 @@
 """Outline, metadata and assignments on the seed plans (values checked by hand against the texts)."""
 import pytest
 
-from ttdn_analysis.parse.outline import field_of, parse_outline, section_kind
+from ttdn_analysis.parse.outline import parse_outline, section_kind
+from ttdn_analysis.parse.roles import field_of
 from ttdn_analysis.parse.lines import prepare_lines
 from conftest import plan_lines
 

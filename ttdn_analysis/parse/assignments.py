@@ -1,26 +1,61 @@
-"""Assignments: candidate task blocks to tasks × agencies × role."""
+"""Tasks and their agencies: a candidate task block, read with the assignment grammar, to lead and support lists.
+
+The grammar (:mod:`ttdn_analysis.parse.roles`) finds agencies in role positions line by line; this module decides
+for a whole task, in order of strength:
+
+1. field lines and table columns (and the inline fields of a paragraph);
+2. the heading agency of an agency-centric block ("3. Sở Thông tin và Truyền thông:", "1. Đề nghị …");
+3. role verbs in running text ("X chủ trì", "(X thực hiện; …)") and partners after "phối hợp (với)";
+4. when nothing above names a lead: the subjects that open the item, its bullets, or (in an implementation
+   item) its clauses;
+5. a department's own plan: "Phối hợp với X" makes X the lead and the department the partner, a task that names
+   no agency is the department's, and the department's units stand in for it (GOLD_SPEC, Roles).
+
+Each agency counts once per task and role; lead wins over support; an agency is never its own partner.
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ttdn_analysis.parse.lines import Line
-from ttdn_analysis.parse.outline import TaskBlock, field_of, strip_marker
-from ttdn_analysis.registry.agencies import Agency, AgencyHit, match_at, scan_list
+from ttdn_analysis.parse.outline import TaskBlock
+from ttdn_analysis.parse.roles import (
+    LineRoles,
+    RoleContext,
+    cues,
+    field_of,
+    inline_fields,
+    line_roles,
+    read_list,
+    strip_marker,
+    subjects,
+)
+from ttdn_analysis.registry.agencies import Agency, AgencyHit, match_at, scan
 from ttdn_analysis.text import line_key
 
 __all__ = ["PlanContext", "TaskRecord", "timeframe_in_text", "agency_heading", "extract_tasks"]
 
+
 @dataclass
 class PlanContext:
-    """What the extractor needs to know about the plan: its level and, for a department plan, the issuer."""
+    """What the extractor needs to know about the plan: level, province and, for a department plan, the issuer."""
 
     level: str = "province"
     issuer_agency: str | None = None  # canonical name of the issuing department (department plans)
+    province: str | None = None
+
+    @property
+    def roles(self) -> RoleContext:
+        """The context of the role grammar (the issuer only for a department's plan)."""
+        return RoleContext(self.province, self.issuer_agency if self.level == "department" else None)
 
 
 @dataclass
 class TaskRecord:
+    """One task as extracted: its path, lines, timeframe, agencies by role and what could not be read."""
+
     path: str
     title: str
     head: Line
@@ -30,29 +65,26 @@ class TaskRecord:
     lead: list[AgencyHit] = field(default_factory=list)
     support: list[AgencyHit] = field(default_factory=list)
     unknown: list[tuple[AgencyHit, int]] = field(default_factory=list)  # (hit, source line)
+    unparsed: list[tuple[str, int]] = field(default_factory=list)  # (raw text of a role cue's value, line)
     hit_lines: dict[str, int] = field(default_factory=dict)  # canonical agency -> source line
 
 
-_PHOI_HOP = re.compile(r"(?<![^\W_])phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
-
-
-_DIRECTIVE = re.compile(r"(?<![^\W_])(chỉ đạo|hướng dẫn|yêu cầu|đề nghị|đôn đốc)(?![^\W_])")
-
-
-_REQUEST = re.compile(r"^(?:đề\s+nghị|mời|giao|yêu\s+cầu)\s+", re.IGNORECASE)
-
-
-_DEADLINE = re.compile(r"(?:hoàn thành |chậm nhất (?:vào )?|trước )ngày\s+\d{1,2}/\d{1,2}(?:/\d{2,4})?", re.IGNORECASE)
+_WHEN = r"(?:ngày\s+\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:quý|tháng)\s+[\dIVX]{1,4}(?:/\d{4})?|năm\s+\d{4})"
+_DEADLINE = re.compile(rf"(?:hoàn thành\s+)(?P<in>trong\s+{_WHEN})|(?P<by>(?:chậm nhất\s+(?:vào\s+)?|trước\s+)"
+                       rf"{_WHEN})|(?P<on>hoàn thành\s+(?:vào\s+)?ngày\s+\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)",
+                       re.IGNORECASE)
 
 
 def timeframe_in_text(text: str) -> str | None:
-    """An explicit deadline in running text ("trước ngày 15/11/2024"), else None.
+    """An explicit deadline in running text ("trước ngày 15/11/2024", "hoàn thành trong quý I/2026"), else None.
 
     >>> timeframe_in_text("tổng hợp báo cáo kết quả (trước ngày 15/11/2024); chủ động")
     'trước ngày 15/11/2024'
+    >>> timeframe_in_text("ban hành Quy chế phối hợp, hoàn thành trong quý I/2026.")
+    'trong quý I/2026'
     """
     m = _DEADLINE.search(text)
-    return m.group(0) if m else None
+    return (m.group("in") or m.group("by") or m.group("on")) if m else None
 
 
 def _clean_time(value: str) -> str | None:
@@ -60,91 +92,33 @@ def _clean_time(value: str) -> str | None:
     return v or None
 
 
-def agency_heading(title: str, issuer: str | None = None) -> list[AgencyHit]:
+def agency_heading(title: str, issuer: str | None = None, province: str | None = None) -> list[AgencyHit]:
     """Agencies of an agency-centric heading ("3. Sở Thông tin và Truyền thông", "1. Đề nghị Ủy ban MTTQ …").
 
-    Returns [] unless the whole heading is a list of known agencies.
+    Returns [] unless the whole heading (a parenthesised note and a final ':' aside) is a list of agencies.
 
     Examples
     --------
     >>> [h.agency.canonical for h in agency_heading("Bộ Chỉ huy Quân sự tỉnh; Bộ Chỉ huy Bộ đội Biên phòng tỉnh")]
     ['Bộ Chỉ huy Quân sự tỉnh', 'Bộ Chỉ huy Bộ đội Biên phòng tỉnh']
+    >>> [h.agency.canonical for h in agency_heading("Sở Văn hóa, Thể thao và Du lịch (cơ quan thường trực):")]
+    ['Sở Văn hóa, Thể thao và Du lịch']
     >>> agency_heading("Sở Tài chính có trách nhiệm thẩm định")
     []
     """
-    t = title.strip().rstrip(".:;")
-    m = _REQUEST.match(t)
+    t = title.strip().rstrip(".:;").strip()
+    m = cues().request_re.match(line_key(t))
     if m:
         t = t[m.end():]
     if not t or len(t) > 200:
         return []
-    hits = scan_list(t, "field", issuer)
-    if not hits or any(not h.agency.known for h in hits):
+    result = scan(t, "field", issuer, t, province)
+    hits = result.hits
+    if not hits or result.unparsed or any(not h.agency.known for h in hits):
         return []
     if hits[-1].end < len(line_key(t).rstrip(" .")):
         return []
     return hits
-
-
-def _subject(text: str, issuer: str | None) -> list[AgencyHit]:
-    """Agencies that open a sentence as its subject ("Công an tỉnh: chủ động …", "Giao Sở X chủ trì …")."""
-    t = text
-    m = _REQUEST.match(t)
-    if m:
-        t = t[m.end():]
-    hits = scan_list(t, "text", issuer)
-    if not hits or hits[0].start > 2:
-        return []
-    return hits
-
-
-def _partners(text: str, issuer: str | None) -> list[AgencyHit]:
-    """Agencies named after "phối hợp (với)" in running text, except in duties stated for someone else."""
-    key = line_key(text)
-    out: list[AgencyHit] = []
-    for m in _PHOI_HOP.finditer(key):
-        clause_start = max(key.rfind(c, 0, m.start()) for c in ";.:")
-        clause = key[clause_start + 1:m.start()]
-        if _DIRECTIVE.search(clause):
-            continue
-        for h in scan_list(text[m.end():], "text", issuer):
-            out.append(AgencyHit(h.raw, h.agency, h.start + m.end(), h.end + m.end()))
-    return out
-
-
-def _own_units(text: str, issuer: str) -> list[AgencyHit]:
-    """The department's own units named anywhere in *text* ("… các phòng, đơn vị thuộc Sở để tổ chức …")."""
-    key = line_key(text)
-    for m in re.finditer(r"(?<![^\W_])(?:các|văn)\s", key):
-        found = match_at(key, m.start(), issuer)
-        if found and found[0].canonical.endswith(issuer):
-            return [AgencyHit(text[m.start():found[1]], found[0], m.start(), found[1])]
-    return []
-
-
-_INLINE_FIELD = re.compile(r"(?:^|[;.,]\s*|\s+-\s+|\s*\(\s*)(?P<label>(?:(?:đơn\s+vị|cơ\s+quan)\s+)?"
-                           r"(?:phối\s+hợp(?:\s+thực\s+hiện)?|chủ\s+trì(?:\s+thực\s+hiện)?|"
-                           r"thời\s+gian(?:\s+thực\s+hiện|\s+hoàn\s+thành)?))\s*:\s*")
-
-
-def _inline_fields(role: str, value: str) -> list[tuple[str, str]]:
-    """Split one line holding several fields ("Chủ trì: Sở A; phối hợp: Sở B; thời gian: Quý I").
-
-    >>> _inline_fields("lead", "Sở Ngoại vụ; phối hợp: Công an tỉnh; thời gian: Quý I/2025")
-    [('lead', 'Sở Ngoại vụ'), ('support', 'Công an tỉnh'), ('time', 'Quý I/2025')]
-    """
-    key = line_key(value)
-    out: list[tuple[str, str]] = []
-    pos = 0
-    for m in _INLINE_FIELD.finditer(key):
-        if m.start() == 0 and not m.group(0).strip(" ;.,(-"):
-            continue
-        out.append((role, value[pos:m.start()].strip(" ;.,")))
-        label = m.group("label")
-        role = "support" if "phối" in label else ("time" if "thời" in label else "lead")
-        pos = m.end()
-    out.append((role, value[pos:].strip(" ;.,)")))
-    return [(r, v) for r, v in out if v]
 
 
 def _fields(ln: Line) -> list[tuple[str, str]]:
@@ -152,40 +126,37 @@ def _fields(ln: Line) -> list[tuple[str, str]]:
     f = field_of(ln.text)
     if not f:
         return []
-    return _inline_fields(*f) if f[1] else [f]
+    role, value = f
+    if not value:
+        return [f]
+    content, rest = inline_fields(value)
+    return [(role, content)] + [(r, v) for r, v, _ in rest] if rest else [f]
 
 
-def _field_values(lines: list[Line], issuer: str | None):
-    """Yield (role, hits, line) for field lines, following '- Cơ quan chủ trì:' + '+ activity: agencies' lines."""
+def _field_values(lines: list[Line], ctx: PlanContext, task_text: str) -> Iterator[tuple[LineRoles, Line]]:
+    """Yield (roles, line) for field lines, following a label whose value is on the next lines."""
+    rc = ctx.roles
     pending_role = None
     for ln in lines:
         fs = _fields(ln)
-        if len(fs) > 1:
+        if fs and any(v for _, v in fs):
             pending_role = None
             for role, value in fs:
-                if role != "time":
-                    yield role, scan_list(value, "field", issuer), ln
+                if role != "time" and value:
+                    yield read_list(value, role, rc, "field", task_text), ln
             continue
-        f = fs[0] if fs else None
-        if f:
-            role, value = f
-            if role == "time":
-                pending_role = None
-                continue
-            if value.strip():
-                pending_role = None
-                yield role, scan_list(value, "field", issuer), ln
-            else:
-                pending_role = role
+        if fs:  # an empty label ("- Cơ quan chủ trì:", "Trách nhiệm thực hiện:"): the value follows
+            pending_role = fs[0][0] if fs[0][0] != "time" else None
             continue
-        if pending_role:  # the value of "- Cơ quan chủ trì:" continues on the following lines
+        if pending_role:
             marker, rest = strip_marker(ln.text)
-            if marker and ":" in rest:  # "+ Tổ chức hội nghị xúc tiến đầu tư: Sở Kế hoạch và Đầu tư"
-                yield pending_role, scan_list(rest.rsplit(":", 1)[1], "field", issuer), ln
+            if ":" in rest and (marker or len(rest.split(":", 1)[0].split()) <= 8):
+                # "+ Tổ chức hội nghị xúc tiến đầu tư: Sở Kế hoạch và Đầu tư", "Các cơ quan, đơn vị: X, Y"
+                yield read_list(rest.split(":", 1)[1], pending_role, rc, "field", task_text), ln
                 continue
-            hits = scan_list(rest, "field", issuer)  # "+ Sở Nội vụ;" or the plain list on the next line
-            if hits and all(h.agency.known for h in hits):
-                yield pending_role, hits, ln
+            result = scan(rest, "field", rc.issuer, task_text, rc.province)  # "+ Sở Nội vụ;" on its own line
+            if result.hits and not result.unparsed:
+                yield read_list(rest, pending_role, rc, "field", task_text), ln
                 continue
             pending_role = None
 
@@ -209,11 +180,7 @@ def _split_bullets(block: TaskBlock) -> list[tuple[str, Line, list[Line]]] | Non
     with_lead = [s for s in segs if any((field_of(x.text) or ("",))[0] == "lead" for x in s[1:])]
     if len(with_lead) < 2 or len(with_lead) != len([s for s in segs if any(field_of(x.text) for x in s)]):
         return None
-    out = []
-    for i, s in enumerate(with_lead, start=1):
-        _, rest = strip_marker(s[0].text)
-        out.append((f"{block.path}.{i}", s[0], s))
-    return out
+    return [(f"{block.path}.{i}", s[0], s) for i, s in enumerate(with_lead, start=1)]
 
 
 def _dedupe(hits: list[AgencyHit]) -> list[AgencyHit]:
@@ -226,45 +193,71 @@ def _dedupe(hits: list[AgencyHit]) -> list[AgencyHit]:
     return out
 
 
+def _own_units(text: str, issuer: str) -> list[AgencyHit]:
+    """The department's own units named anywhere in *text* ("… các phòng, đơn vị thuộc Sở để tổ chức …")."""
+    key = line_key(text)
+    for m in re.finditer(r"(?<![^\W_])(?:các|văn)\s", key):
+        found = match_at(key, m.start(), issuer)
+        if found and found[0].canonical.endswith(issuer):
+            return [AgencyHit(text[m.start():found[1]], found[0], m.start(), found[1])]
+    return []
+
+
 def _one_task(path: str, head: Line, title: str, lines: list[Line], section: str, ctx: PlanContext,
               node_kind: str) -> TaskRecord | None:
-    issuer = ctx.issuer_agency if ctx.level == "department" else None
+    rc = ctx.roles
+    issuer = rc.issuer
     rec = TaskRecord(path, title, head, lines, section, None)
+    task_text = " ".join(ln.text for ln in lines)
     lead: list[tuple[AgencyHit, int]] = []
     support: list[tuple[AgencyHit, int]] = []
     times: list[str] = []
-    heading_agencies = agency_heading(title, issuer) if node_kind in ("num", "letter", "section") else []
+    field_lines = {id(ln) for ln in lines if field_of(ln.text)}
     for ln in lines:
         for role, value in _fields(ln):
             t = _clean_time(value) if role == "time" else None
             if t:
                 times.append(t)
-    for role, hits, ln in _field_values(lines, issuer):
-        for h in hits:
-            if not h.agency.known:
-                rec.unknown.append((h, ln.start))
-            (lead if role == "lead" else support).append((h, ln.start))
-    field_lines = {id(ln) for ln in lines if field_of(ln.text)}
+    for found, ln in _field_values(lines, ctx, task_text):
+        lead += [(h, ln.start) for h in found.lead]
+        support += [(h, ln.start) for h in found.support]
+        rec.unparsed += [(raw, ln.start) for raw in found.unparsed]
+    # the heading of an agency-centric block ("3. Sở …:", "2. Sở KH&CN: chủ trì …" is read as a subject below)
+    heading = agency_heading(title, issuer, rc.province) if node_kind in ("num", "letter", "section") else []
+    lead = [(h, head.start) for h in heading] + lead
     text_lines = [ln for ln in lines if id(ln) not in field_lines]
-    if heading_agencies:
-        lead = [(h, head.start) for h in heading_agencies] + lead
-    partners = [(h, ln.start) for ln in text_lines for h in _partners(ln.text, issuer)]
-    if not any(True for _ in lead):
+    verb_lead: list[tuple[AgencyHit, int]] = []
+    partners: list[tuple[AgencyHit, int]] = []
+    joins = False  # "phối hợp với X (đơn vị chủ trì)": X leads, the plan's own subject supports
+    for i, ln in enumerate(text_lines):
+        text = strip_marker(ln.text)[1] if i == 0 and ln is head else ln.text
+        if ln is head and heading:
+            continue
+        found = line_roles(text, rc, task_text)
+        verb_lead += [(h, ln.start) for h in found.lead]
+        partners += [(h, ln.start) for h in found.support]
+        times += [t for t in (_clean_time(x) for x in found.time) if t]
+        joins |= found.lead_among_partners
+    if not lead:  # a field or heading lead is stronger than a role verb in the text
+        lead = verb_lead
+    if not lead:
         first = strip_marker(head.text)[1]
-        lead += [(h, head.start) for h in _subject(first, issuer)]
+        lead += [(h, head.start) for h in subjects(first, rc, task_text, all_clauses=section == "implementation")]
         for ln in text_lines[1:]:
             marker, rest = strip_marker(ln.text)
             if marker:
-                lead += [(h, ln.start) for h in _subject(rest, issuer)]
+                lead += [(h, ln.start) for h in subjects(rest, rc, task_text)]
     if ctx.level == "department" and ctx.issuer_agency:
         own = Agency(ctx.issuer_agency, "state_department", "province")
+        me = AgencyHit(ctx.issuer_agency, own, 0, 0)
         if not lead and section == "implementation":
-            lead = [(h, head.start) for h in _own_units(" ".join(ln.text for ln in text_lines), ctx.issuer_agency)]
-        if not lead and partners:
-            lead = partners
-            partners = [(AgencyHit(ctx.issuer_agency, own, 0, 0), head.start)]
+            lead = [(h, head.start) for h in _own_units(task_text, ctx.issuer_agency)]
+        if not lead and partners:  # "Phối hợp với Sở X …": X leads, the department supports
+            lead, partners = partners, [(me, head.start)]
+        elif joins and lead and not any(h.agency.canonical.endswith(ctx.issuer_agency) for h, _ in lead):
+            partners.append((me, head.start))
         elif not lead and section in ("tasks", "other"):
-            lead = [(AgencyHit(ctx.issuer_agency, own, 0, 0), head.start)]
+            lead = [(me, head.start)]
     support += partners
     if section == "implementation" and not lead:
         return None
@@ -273,9 +266,11 @@ def _one_task(path: str, head: Line, title: str, lines: list[Line], section: str
     lead_d = _dedupe([h for h, _ in lead])
     lead_names = {h.agency.canonical for h in lead_d}
     sup_d = [h for h in _dedupe([h for h, _ in support]) if h.agency.canonical not in lead_names]
-    line_of = {}
-    for h, ln in lead + support:
-        line_of.setdefault(h.agency.canonical, ln)
+    line_of: dict[str, int] = {}
+    for h, ln_no in lead + support:
+        line_of.setdefault(h.agency.canonical, ln_no)
+        if not h.agency.known:
+            rec.unknown.append((h, ln_no))
     rec.lead, rec.support = lead_d, sup_d
     rec.hit_lines = {h.agency.canonical: line_of.get(h.agency.canonical, head.start) for h in lead_d + sup_d}
     rec.timeframe = times[0] if times else timeframe_in_text(" ".join(ln.text for ln in text_lines))
@@ -297,7 +292,8 @@ def extract_tasks(block: TaskBlock, ctx: PlanContext) -> list[TaskRecord]:
     >>> [h.agency.canonical for h in t.lead], [h.agency.canonical for h in t.support], t.timeframe
     (['Ban Tuyên giáo Tỉnh ủy', 'Sở Thông tin và Truyền thông'], ['Công an tỉnh'], '01 lần/quý')
     """
-    split = _split_bullets(block) if not agency_heading(block.title) else None
+    rc = ctx.roles
+    split = _split_bullets(block) if not agency_heading(block.title, rc.issuer, rc.province) else None
     if split:
         out = []
         for path, head, seg in split:

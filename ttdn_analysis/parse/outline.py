@@ -13,23 +13,11 @@ from dataclasses import dataclass, field
 
 from ttdn_analysis.parse.lines import MARKER_RE, Line
 from ttdn_analysis.parse.numbering import ITEM_WORD_RE, roman_value, to_roman
+from ttdn_analysis.parse.roles import field_of, strip_marker
 from ttdn_analysis.parse.tables import TableRow
 from ttdn_analysis.text import line_key
 
-__all__ = ["FIELD_RE", "TIME_RE", "TASK_SECTIONS", "section_kind", "strip_marker", "field_of", "item_of", "Node", "TaskBlock",
-           "Outline", "parse_outline"]
-
-FIELD_RE = re.compile(
-    r"^(?:(?:đơn\s+vị|cơ\s+quan|cơ\s+quan,\s*đơn\s+vị|bộ\s+phận)\s+)"
-    r"(?P<role>chủ\s+trì(?:\s+thực\s+hiện)?|thực\s+hiện(?:\s+chính)?|phối\s+hợp(?:\s+thực\s+hiện)?"
-    r"(?:\s+cung\s+cấp\s+thông\s+tin)?|tham\s+gia|tham\s+mưu)\s*:\s*(?P<val>.*)$"
-    r"|^(?P<role2>chủ\s+trì(?:\s+thực\s+hiện)?|phối\s+hợp(?:\s+thực\s+hiện)?)\s*:\s*(?P<val2>.*)$"
-)
-
-
-TIME_RE = re.compile(r"^(?:thời\s+gian|thời\s+hạn|tiến\s+độ)(?:\s+thực\s+hiện|\s+hoàn\s+thành|\s+triển\s+khai)?"
-                     r"\s*:\s*(?P<val>.*)$")
-
+__all__ = ["TASK_SECTIONS", "section_kind", "item_of", "Node", "TaskBlock", "Outline", "parse_outline"]
 
 _LABEL_RE = re.compile(r"^(?:nội\s+dung|kết\s+quả|sản\s+phẩm|kinh\s+phí)(?:\s+\w+){0,2}\s*:")
 
@@ -59,44 +47,6 @@ def section_kind(title: str) -> str:
         if re.search(pat, k):
             return kind
     return "other"
-
-
-def strip_marker(text: str) -> tuple[str, str]:
-    """Split a line into (marker, rest); marker is '' for plain text.
-
-    >>> strip_marker("- + Tuyên truyền")
-    ('- +', 'Tuyên truyền')
-    """
-    m = MARKER_RE.match(text)
-    if not m:
-        return "", text.strip()
-    return m.group(0).strip(), text[m.end():].strip()
-
-
-def field_of(text: str) -> tuple[str, str] | None:
-    """Recognise a field line: ('lead'|'support'|'time', value) or None.
-
-    Examples
-    --------
-    >>> field_of("+ Đơn vị chủ trì thực hiện: Sở Kế hoạch và Đầu tư; Sở Công Thương.")
-    ('lead', 'Sở Kế hoạch và Đầu tư; Sở Công Thương.')
-    >>> field_of("c) Cơ quan phối hợp: Ban Tuyên giáo Tỉnh ủy")
-    ('support', 'Ban Tuyên giáo Tỉnh ủy')
-    >>> field_of("- Thời gian: thường xuyên trong năm.")
-    ('time', 'thường xuyên trong năm.')
-    """
-    _, rest = strip_marker(text)
-    k = line_key(rest)
-    m = FIELD_RE.match(k)
-    if m:
-        role = m.group("role") or m.group("role2")
-        val_start = m.start("val") if m.group("role") else m.start("val2")
-        value = rest[val_start:].strip()
-        return ("support" if role.startswith("phối") or role.startswith("tham gia") else "lead"), value
-    m = TIME_RE.match(k)
-    if m:
-        return "time", rest[m.start("val"):].strip()
-    return None
 
 
 def _is_label(text: str) -> bool:

@@ -6,10 +6,11 @@ from pathlib import Path
 from ttdn_analysis.ingest.read import RawDoc
 from ttdn_analysis.parse.assignments import PlanContext, agency_heading, extract_tasks
 from ttdn_analysis.parse.citations import citations_from_lines
+from ttdn_analysis.parse.document import segment
 from ttdn_analysis.parse.lines import prepare_lines
 from ttdn_analysis.parse.metadata import parse_metadata
 from ttdn_analysis.parse.outline import parse_outline
-from ttdn_analysis.parse.document import segment
+from ttdn_analysis.parse.provenance import line_breaks
 from ttdn_analysis.parse.tables import expand_tables, split_tables
 from ttdn_analysis.parse.timeframes import parse_timeframe
 from ttdn_analysis.schema import TABLES
@@ -62,7 +63,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
             rows["problems"].append({"source_file": src, "line": None, "severity": "warning", "kind": f"no_{k}",
                                      "message": f"could not read the plan's {k} from its header"})
     carry = {"province": meta.province, "year": meta.year, "level": meta.level, "source_file": src}
-    ctx = PlanContext(meta.level, meta.issuer_agency)
+    ctx = PlanContext(meta.level, meta.issuer_agency, meta.province)
     placed: set[int] = set()
     seen_unknown: set[str] = set()
     seen_paths: dict[str, int] = {}
@@ -87,7 +88,8 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
                 "plan_id": pid, "task_id": tid, "path": path, "title": rec.title,
                 "text": "\n".join(ln.text for ln in own), "line_start": rec.head.start,
                 "line_end": max(ln.end for ln in own), "timeframe": rec.timeframe, "section": rec.section,
-                "text_lines": [ln.start for ln in own], "numbering_gap": False, **carry,
+                "text_lines": [ln.start for ln in own], "text_breaks": line_breaks(own, doc.lines),
+                "numbering_gap": False, **carry,
             })
             for role, hits in (("lead", rec.lead), ("support", rec.support)):
                 for h in hits:

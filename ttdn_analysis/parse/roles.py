@@ -1,0 +1,289 @@
+"""The assignment grammar: role cues (data) applied to agency spans, wherever the cues stand.
+
+Provincial plans say who leads and who supports a task in a handful of ways (all in the gold/dev README):
+
+* field lines — "- Cơ quan chủ trì: X", "Đơn vị thực hiện: X", "Thời gian hoàn thành: T" — and table columns;
+* inline fields — "Chủ trì: X; phối hợp: Y, Z; thời gian: T", on their own line or ending a paragraph;
+* a closing parenthesis — "(X chủ trì, phối hợp với Y thực hiện; thời gian: T)", "(X thực hiện; thời gian: T)";
+* sentences — "Giao X chủ trì, phối hợp với Y và Z …", "X chủ trì, phối hợp Y tổ chức …";
+* per-agency markers — "X (chủ trì), Y, Z (phối hợp)";
+* subjects — an agency that opens an item, a bullet or a clause ("Sở Tài chính: tham mưu …", "Đề nghị …").
+
+The cue phrases and their roles are data (``registry/data/role_cues.csv``): a researcher adds a phrasing there.
+Agencies that stand in no role position — the object of "chỉ đạo / hướng dẫn", invitees, receivers of a report, the
+source of content, names inside a "Thời gian:" value — are not assigned.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ttdn_analysis.parse.lines import MARKER_RE
+from ttdn_analysis.registry import read_rows
+from ttdn_analysis.registry.agencies import AgencyHit, scan
+from ttdn_analysis.text import line_key, nfc
+
+__all__ = ["Cues", "cues", "RoleContext", "field_of", "inline_fields", "strip_marker", "LineRoles", "line_roles",
+           "subjects", "read_list"]
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The role cue phrases of ``role_cues.csv`` compiled to patterns (match keys)."""
+
+    field_re: re.Pattern[str]  # a field label at the start of a text: role phrase (+ subject word) and ':'
+    inline_re: re.Pattern[str]  # a field label after a sentence or clause boundary
+    roles: dict[str, str]  # role phrase -> lead | support | time
+    markers: dict[str, str]  # "(chủ trì)" -> lead
+    request_re: re.Pattern[str]
+    directive_re: re.Pattern[str]
+
+
+def _alt(phrases: list[str]) -> str:
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    """The role cues shipped in ``registry/data/role_cues.csv``.
+
+    Examples
+    --------
+    >>> cues().roles["phối hợp"], cues().markers["(chủ trì)"]
+    ('support', 'lead')
+    """
+    rows = read_rows("role_cues.csv")
+    roles = {line_key(nfc(r["phrase"])): r["role"] for r in rows if r["form"] in ("verb", "field")}
+    markers = {re.sub(r"\s+", " ", line_key(nfc(r["phrase"]))): r["role"] for r in rows if r["form"] == "marker"}
+    subjects = [line_key(nfc(r["phrase"])) for r in rows if r["form"] == "field_subject"]
+    label = rf"(?:(?:{_alt(subjects)})\s+)?(?P<label>{_alt(list(roles))})"
+    field_re = re.compile(rf"^{label}\s*:\s*")
+    inline_re = re.compile(rf"(?:^|(?<=[.;,(])\s*|\s+-\s+){label}\s*:\s*")
+    request = [line_key(nfc(r["phrase"])) for r in rows if r["form"] == "request"]
+    directive = [line_key(nfc(r["phrase"])) for r in rows if r["form"] == "directive"]
+    return Cues(field_re, inline_re, roles, markers,
+                re.compile(rf"^\s*(?:{_alt(request)})(?![^\W_])\s*"),
+                re.compile(rf"(?<![^\W_])(?:{_alt(directive)})(?![^\W_])"))
+
+
+def _role_of(label: str) -> str:
+    return cues().roles[re.sub(r"\s+", " ", label)]
+
+
+def strip_marker(text: str) -> tuple[str, str]:
+    """Split a line into (marker, rest); marker is '' for plain text.
+
+    >>> strip_marker("- + Tuyên truyền")
+    ('- +', 'Tuyên truyền')
+    """
+    m = MARKER_RE.match(text)
+    if not m:
+        return "", text.strip()
+    return m.group(0).strip(), text[m.end():].strip()
+
+
+def field_of(text: str) -> tuple[str, str] | None:
+    """Recognise a field line: ('lead'|'support'|'time', value) or None.
+
+    Examples
+    --------
+    >>> field_of("+ Đơn vị chủ trì thực hiện: Sở Kế hoạch và Đầu tư; Sở Công Thương.")
+    ('lead', 'Sở Kế hoạch và Đầu tư; Sở Công Thương.')
+    >>> field_of("c) Cơ quan phối hợp: Ban Tuyên giáo Tỉnh ủy")
+    ('support', 'Ban Tuyên giáo Tỉnh ủy')
+    >>> field_of("- Thời gian hoàn thành: tháng 9/2026."), field_of("- Nội dung: tuyên truyền") is None
+    (('time', 'tháng 9/2026.'), True)
+    """
+    _, rest = strip_marker(text)
+    m = cues().field_re.match(line_key(rest))
+    if not m:
+        return None
+    return _role_of(m.group("label")), rest[m.end():].strip()
+
+
+def inline_fields(text: str) -> tuple[str, list[tuple[str, str, int]]]:
+    """Split a text into its content and the fields that follow it ("… nhân quyền. Chủ trì: X; phối hợp: Y").
+
+    Returns the content before the first field label and a list of (role, value, offset); a value runs to the
+    next label (fields are split at ";", agencies within a field at ",").
+
+    Examples
+    --------
+    >>> inline_fields("Theo dõi dư luận. Chủ trì: Sở Ngoại vụ; phối hợp: Công an tỉnh; thời gian: quý I/2025.")
+    ('Theo dõi dư luận.', [('lead', 'Sở Ngoại vụ', 27), ('support', 'Công an tỉnh', 50), ('time', 'quý I/2025', 75)])
+    """
+    key = line_key(text)
+    found = [m for m in cues().inline_re.finditer(key)]
+    if not found:
+        return text, []
+    out = []
+    for i, m in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        out.append((_role_of(m.group("label")), text[m.end():end].strip(" ;,.)"), m.end()))
+    return text[:found[0].start()].strip(), [(r, v, o) for r, v, o in out if v]
+
+
+@dataclass
+class RoleContext:
+    """What the grammar needs to know about the plan: its province, and the issuing department (its plan)."""
+
+    province: str | None = None
+    issuer: str | None = None  # canonical name of the issuing department (department plans only)
+
+
+@dataclass
+class LineRoles:
+    """Agencies in role positions in one text, by role, and the cues whose agency could not be read."""
+
+    lead: list[AgencyHit] = field(default_factory=list)
+    support: list[AgencyHit] = field(default_factory=list)
+    time: list[str] = field(default_factory=list)
+    unparsed: list[str] = field(default_factory=list)
+    lead_among_partners: bool = False  # "phối hợp với X (đơn vị chủ trì)": the text's own subject supports X
+
+
+def _marker_after(key: str, end: int) -> tuple[str | None, int]:
+    m = re.match(r"\s*(\([^()]{1,40}\))", key[end:])
+    if m:
+        role = cues().markers.get(re.sub(r"\s+", " ", m.group(1)))
+        if role:
+            return role, end + m.end()
+    return None, end
+
+
+def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", task_text: str = "",
+              out: LineRoles | None = None, offset: int = 0) -> LineRoles:
+    """Agencies of a list in a role position; per-agency markers "(chủ trì)" / "(phối hợp)" override *role*.
+
+    Examples
+    --------
+    >>> r = read_list("Sở Thông tin và Truyền thông (chủ trì), Sở Nội vụ, Văn phòng UBND tỉnh (phối hợp).", "lead",
+    ...               RoleContext())
+    >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support]
+    (['Sở Thông tin và Truyền thông'], ['Sở Nội vụ', 'Văn phòng Ủy ban nhân dân tỉnh'])
+    """
+    out = out if out is not None else LineRoles()
+    result = scan(text, context, ctx.issuer, task_text, ctx.province)
+    key = line_key(nfc(text))
+    pending: list[AgencyHit] = []
+    for h in result.hits:
+        hit = AgencyHit(h.raw, h.agency, h.start + offset, h.end + offset)
+        marked, _ = _marker_after(key, h.end)
+        if marked is None:  # a marker right after the name, before the skip of "(…)"
+            marked, _ = _marker_after(key, h.start + len(line_key(h.raw)))
+        pending.append(hit)
+        if marked:
+            (out.lead if marked == "lead" else out.support).extend(pending)
+            pending = []
+    (out.lead if role == "lead" else out.support).extend(pending)
+    out.unparsed.extend(raw for raw, _, _ in result.unparsed)
+    return out
+
+
+def _clauses(key: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a text: split at ';', '.', ':' and at brackets."""
+    out, start = [], 0
+    for m in re.finditer(r"[;:()]|\.(?=\s|$)", key):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(key)))
+    return [(s, e) for s, e in out if key[s:e].strip()]
+
+
+_VERB = re.compile(r"(?<![^\W_])(?P<verb>chủ trì|thực hiện)(?![^\W_])(?!\s*:)")
+_PARTNER = re.compile(r"(?<![^\W_])(?<!đơn vị )(?<!cơ quan )phối hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?(?![^\W_])(?!\s*:)\s*")
+
+
+def _agents_before(text: str, key: str, c_start: int, pos: int, ctx: RoleContext,
+                   task_text: str) -> list[AgencyHit]:
+    """The agencies of a clause that stand right before a role verb ("Giao X, Y chủ trì"), else []."""
+    start = c_start
+    m = cues().request_re.match(key, start)
+    if m:
+        start = m.end()
+    hits = scan(text[start:pos], "text", ctx.issuer, task_text, ctx.province).hits
+    if not hits:
+        return []
+    tail = key[start + hits[-1].end:pos]
+    if tail.strip(" ,"):
+        return []
+    return [AgencyHit(h.raw, h.agency, h.start + start, h.end + start) for h in hits]
+
+
+def line_roles(text: str, ctx: RoleContext, task_text: str = "") -> LineRoles:
+    """Agencies in role positions in one running text (a line that is not a field line).
+
+    Reads inline fields, role verbs with their agents ("X chủ trì", "(X thực hiện; …)"), partners after
+    "phối hợp (với)" — except in a clause that directs someone else ("chỉ đạo … phối hợp") — and markers.
+
+    Examples
+    --------
+    >>> r = line_roles("Tham mưu sửa đổi Quy chế (Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Nội vụ, "
+    ...                "Sở Tư pháp thực hiện; thời gian: quý II/2024).", RoleContext())
+    >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support], r.time
+    (['Sở Thông tin và Truyền thông'], ['Sở Nội vụ', 'Sở Tư pháp'], ['quý II/2024'])
+    >>> r = line_roles("Giao Ban Quản lý Khu kinh tế tỉnh chủ trì, phối hợp với Sở Công Thương và Hội Hữu nghị "
+    ...                "Việt Nam - Lào tỉnh quảng bá Khu kinh tế cửa khẩu.", RoleContext())
+    >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support]
+    (['Ban Quản lý khu kinh tế tỉnh'], ['Sở Công Thương', 'Hội Hữu nghị Việt Nam - Lào tỉnh'])
+    """
+    text = nfc(text)
+    task_text = task_text or text
+    out = LineRoles()
+    content, fields = inline_fields(text)
+    for role, value, offset in fields:
+        if role == "time":
+            out.time.append(value)
+        else:
+            read_list(value, role, ctx, "field", task_text, out, offset)
+    text = content if fields else text
+    key = line_key(text)
+    clauses = _clauses(key)
+    for c_start, c_end in clauses:
+        for m in _VERB.finditer(key, c_start, c_end):
+            agents = _agents_before(text, key, c_start, m.start(), ctx, task_text)
+            if agents and not (m.group("verb") == "thực hiện" and _PARTNER.search(key, c_start, m.start())):
+                out.lead.extend(agents)
+        for m in _PARTNER.finditer(key, c_start, c_end):
+            scope = max(key.rfind(";", 0, m.start()), key.rfind(". ", 0, m.start()), -1) + 1
+            if cues().directive_re.search(key, scope, m.start()):
+                continue  # "chỉ đạo các cơ quan (…) phối hợp với …": a duty of someone else
+            before = len(out.lead)
+            read_list(text[m.end():c_end], "support", ctx, "text", task_text, out, m.end())
+            out.lead_among_partners |= len(out.lead) > before
+    # a parenthesis "(X thực hiện; thời gian: T)": its time field is an inline field of the bracket
+    for m in re.finditer(r"\(([^()]*)\)", text):
+        inner_content, inner = inline_fields(m.group(1))
+        out.time.extend(v for r, v, _ in inner if r == "time" and v not in out.time)
+    return out
+
+
+def subjects(text: str, ctx: RoleContext, task_text: str = "", all_clauses: bool = False) -> list[AgencyHit]:
+    """Agencies that open a text as its subject ("Sở Tài chính: tham mưu …", "Đề nghị Ban … và … lồng ghép …").
+
+    With *all_clauses*, the clauses after ';' that open with an agency count too (parallel duties of an
+    implementation item: "Đề nghị A chỉ đạo …; B và C lồng ghép …").
+
+    Examples
+    --------
+    >>> [h.agency.canonical for h in subjects("Đề nghị Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội "
+    ...                                        "tỉnh: lồng ghép nội dung", RoleContext())]
+    ['Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh', 'Các tổ chức chính trị - xã hội']
+    >>> subjects("Cử cán bộ tham gia lớp bồi dưỡng do Bộ Thông tin và Truyền thông tổ chức", RoleContext())
+    []
+    """
+    text = nfc(strip_marker(text)[1])
+    key = line_key(text)
+    out: list[AgencyHit] = []
+    starts = [0] + ([m.end() for m in re.finditer(r";\s*", key)] if all_clauses else [])
+    for start in starts:
+        m = cues().request_re.match(key, start)
+        pos = m.end() if m else start
+        hits = scan(text[pos:], "text", ctx.issuer, task_text or text, ctx.province).hits
+        if not hits or hits[0].start > 2:
+            if start == 0:
+                return []
+            continue
+        out += [AgencyHit(h.raw, h.agency, h.start + pos, h.end + pos) for h in hits]
+    return out
