@@ -66,18 +66,22 @@ def clean_line(raw: str) -> str:
     return s.strip()
 
 
-def _ends_open(text: str) -> bool:
-    """True when a line visibly continues: no final punctuation and an open bracket/quote or a connector."""
-    t = text.rstrip()
+def _ends_open(tail: str, open_quote: bool, open_paren: bool) -> bool:
+    """True when a line visibly continues: no final punctuation and an open bracket/quote or a connector.
+
+    *tail* is the end of the line (at least :data:`_TAIL` characters, or all of it); *open_quote* and
+    *open_paren* say whether the whole line opens more “ or ( than it closes.
+    """
+    t = tail.rstrip()
     if not t:
         return False
     if t.endswith(("-", ",", "(", "“", "/")):
         return True
     if t.endswith(_TERMINAL) or t.endswith((")", "”", '"')):
         return False
-    if t.count("“") > t.count("”") or t.count("(") > t.count(")"):
+    if open_quote or open_paren:
         return True
-    last = t.split()[-1].lower()
+    last = t.split()[-1].lower()  # a last word cut by the tail is longer than any connector: no false hit
     return last in _CONNECTORS
 
 
@@ -103,15 +107,82 @@ def _is_caps(text: str) -> bool:
     return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
-def _may_join(prev: str, last_phys: str, nxt: str, wrap: int | None) -> bool:
+#: How much of a logical line's end the join test reads (longer than any connector word).
+_TAIL = 32
+
+
+class _Joining:
+    """A logical line being re-joined from physical lines, with the running facts the join test reads.
+
+    Appending a physical line costs that line's length only: the text is joined once at the end, the bracket
+    and quote balance is counted per part, and the field-head test is decided once the first colon is seen
+    (a field head ends at the first colon). Re-joining is thus linear in the file, however many physical lines
+    one logical line spans.
+    """
+
+    __slots__ = ("line", "parts", "size", "quotes", "parens", "colon", "_field_head")
+
+    def __init__(self, line: Line) -> None:
+        self.line = line
+        self.parts: list[str] = []
+        self.size = self.quotes = self.parens = 0
+        self.colon = -1  # offset of the first ":" in the joined text
+        self._field_head: bool | None = None
+        self.add(line.text)
+
+    def add(self, part: str) -> None:
+        if self.colon < 0 and ":" in part:
+            self.colon = self.size + part.index(":")
+        self.parts.append(part)
+        self.size += len(part)
+        self.quotes += part.count("“") - part.count("”")
+        self.parens += part.count("(") - part.count(")")
+
+    def head(self, n: int) -> str:
+        """The first *n* characters of the joined text."""
+        out, size = [], 0
+        for p in self.parts:
+            out.append(p)
+            size += len(p)
+            if size >= n:
+                break
+        return "".join(out)[:n]
+
+    def tail(self, n: int = _TAIL) -> str:
+        """The last *n* characters of the joined text."""
+        out, size = [], 0
+        for p in reversed(self.parts):
+            out.append(p)
+            size += len(p)
+            if size >= n:
+                break
+        return "".join(reversed(out))[-n:]
+
+    def field_head(self) -> bool:
+        """Whether the joined text starts with an agency field ("Đơn vị chủ trì:"), as ``_FIELD_HEAD`` decides.
+
+        No part of ``_FIELD_HEAD`` but its final colon matches ":", so the match is decided by the text up to
+        the first colon (and fails without one): computed once, on that prefix only.
+        """
+        if self.colon < 0:
+            return False
+        if self._field_head is None:
+            self._field_head = bool(_FIELD_HEAD.match(line_key(self.head(self.colon + 1))))
+        return self._field_head
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _may_join(prev: _Joining, last_phys: str, nxt: str, wrap: int | None) -> bool:
     """Decide whether physical line *nxt* continues the logical line *prev* (whose last physical line is given)."""
-    last = prev.rstrip()
+    last = prev.tail()
     dash = re.match(r"^[-–]\s+(\w)", nxt)
     if dash and dash.group(1).islower() and not last.endswith(_TERMINAL) and (
             wrap is not None and len(last_phys) >= 0.8 * wrap):
         return True  # a spaced hyphen wrapped to the line start ("… chính trị" / "- xã hội …")
     if (wrap is not None and len(last_phys) >= 0.9 * wrap and not last.endswith((".", "!", "?", ":"))
-            and _FIELD_HEAD.match(line_key(prev)) and not _LABEL_HEAD.match(line_key(nxt))
+            and prev.field_head() and not _LABEL_HEAD.match(line_key(nxt))
             and not re.match(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s", nxt)):
         return True  # an agency list wrapped at full width ("…; Sở Công Thương;" / "- Kon Tum; Báo …")
     if MARKER_RE.match(nxt) or _NO_JOIN_NEXT.match(nxt) or _is_caps(nxt) or _is_caps(last_phys):
@@ -120,9 +191,10 @@ def _may_join(prev: str, last_phys: str, nxt: str, wrap: int | None) -> bool:
         return False
     if _starts_lower(nxt) and not last.endswith((".", "!", "?")):
         return True
-    if _ends_open(last):
+    if _ends_open(last, prev.quotes > 0, prev.parens > 0):
         return True
-    heading = bool(re.match(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)[.)]\s", prev))
+    # the heading marker is read from the first physical line (and the character after it) only
+    heading = bool(re.match(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)[.)]\s", prev.head(len(prev.parts[0]) + 2)))
     return (wrap is not None and not heading and len(last_phys) >= 0.9 * wrap
             and not last.endswith(_TERMINAL))
 
@@ -181,19 +253,24 @@ def prepare_lines(raw_lines: list[str]) -> list[Line]:
     wrap = widths[int(len(widths) * 0.6)] if len(widths) >= 20 else 10**6
     hard_wrapped = wrap < 110 and sum(1 for w in widths if abs(w - wrap) <= 12) > len(widths) * 0.3
     out: list[Line] = []
+    joined: list[_Joining] = []
+    prev: _Joining | None = None  # the last logical line that is not skipped
     last_phys = ""  # the last physical line appended, for the hard-wrap width test
     for ln in phys:
         if ln.skip:
             out.append(ln)
             continue
-        prev = next((p for p in reversed(out) if not p.skip), None)
-        if prev is not None and _may_join(prev.text, last_phys, ln.text, wrap if hard_wrapped else None):
-            last = prev.text.rstrip()
-            sep = "" if re.search(r"\w-$", last) and not _starts_lower(ln.text) else " "
-            prev.text = last + sep + ln.text.lstrip()
-            prev.end = ln.end
+        if prev is not None and _may_join(prev, last_phys, ln.text, wrap if hard_wrapped else None):
+            sep = "" if re.search(r"\w-$", prev.tail(2)) and not _starts_lower(ln.text) else " "
+            prev.add(sep + ln.text.lstrip())
+            prev.line.end = ln.end
         else:
             out.append(ln)
+            prev = _Joining(ln)
+            joined.append(prev)
         last_phys = ln.text.rstrip()
+    for j in joined:
+        if len(j.parts) > 1:
+            j.line.text = j.text()
     _mark_duplicates(out)
     return out
