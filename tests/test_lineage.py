@@ -4,7 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ttdn_analysis.registry.lineage import harmonize, lineage_table, successors
+from ttdn_analysis.registry import lineage
+from ttdn_analysis.registry.agencies import harmonize, registry
+from ttdn_analysis.registry.lineage import LINEAGE_STATUSES, lineage_of, lineage_table, successors
 from ttdn_analysis.registry.provinces import canonical_province
 
 STTTT = "Sở Thông tin và Truyền thông"
@@ -125,15 +127,79 @@ def test_harmonize_small_frame():
         "Sở Y tế",
         None,
     ]
-    assert out["successor_confirmed"].tolist() == [False, True, True, False, True, False]
-    assert out["successor_confirmed"].dtype == bool
+    # Đồng Nai's Sở Ngoại vụ was re-established (a sourced, confirmed row); Phú Yên's mapping is not confirmed.
+    assert out["lineage_status"].tolist() == ["unconfirmed", "confirmed", "continues", "unconfirmed", "continues",
+                                              "unknown"]
+    assert "Sở Khoa học và Công nghệ" in out["successors"].iloc[0] and "[not confirmed]" in out["successors"].iloc[0]
+    assert out["lineage_source"].iloc[0].startswith("provincial merger decisions")
 
 
 def test_harmonize_before_merger_and_other_column():
     df = pd.DataFrame({"lead": [STTTT, "Sở Kế hoạch và Đầu tư"]})
     out = harmonize(df, on="2024-06-01", column="lead")
     assert out["successor"].tolist() == [STTTT, "Sở Kế hoạch và Đầu tư"]
-    assert out["successor_confirmed"].all()
-    assert harmonize(df, on="2025-07-01", column="lead")["successor"].tolist() == [VHTTDL, "Sở Tài chính"]
+    assert out["lineage_status"].eq("continues").all()
+    later = harmonize(df, on="2025-07-01", column="lead")
+    assert later["successor"].tolist() == [VHTTDL, "Sở Tài chính"]
+    assert later["lineage_status"].tolist() == ["unconfirmed", "confirmed"]
     with pytest.raises(KeyError):
         harmonize(df, column="agency")
+
+
+def test_no_row_is_never_confirmed():
+    """The issue's cases: outside the registry, abolished district bodies, customs, the journalists' association."""
+    df = pd.DataFrame({"agency": ["Sở Không Tồn Tại", "UBND các huyện biên giới", "Cục Hải quan", "Hội Nhà báo tỉnh",
+                                  "UBND cấp huyện"]})
+    out = harmonize(df, on="2026-01-01").set_index("agency")
+    assert out.loc["Sở Không Tồn Tại", "lineage_status"] == "unknown"
+    assert out.loc["Sở Không Tồn Tại", "successor"] == "Sở Không Tồn Tại"  # the node keeps its name
+    assert out.loc["UBND các huyện biên giới", ["successor", "lineage_status"]].tolist() == ["UBND cấp xã", "confirmed"]
+    assert out.loc["Cục Hải quan", "lineage_status"] == "unconfirmed"
+    assert out.loc["Hội Nhà báo tỉnh", ["successor", "lineage_status"]].tolist() == ["Hội Nhà báo tỉnh", "unconfirmed"]
+    assert out.loc["UBND cấp huyện", "successor"] == "UBND cấp xã"
+    assert set(out["lineage_status"]) <= set(LINEAGE_STATUSES)
+
+
+def test_every_confirmed_status_rests_on_a_sourced_confirmed_row():
+    rows = lineage_table()
+    names = sorted(set(registry()["canonical"]))
+    out = harmonize(pd.DataFrame({"agency": names}), on="2026-01-01")
+    for agency, successor, status, source in zip(out["agency"], out["successor"], out["lineage_status"],
+                                                 out["lineage_source"]):
+        if status == "confirmed":
+            assert successor != agency and source
+            assert rows[(rows["old"] == agency) & rows["confirmed"]].shape[0] > 0, agency
+        if status == "continues":
+            assert successor == agency
+
+
+def test_abolished_level_without_a_row_is_unknown(monkeypatch):
+    """A district body the crosswalk does not cover has no known successor; before the abolition it continues."""
+    known = {**lineage._known(), "phòng văn hóa cấp huyện": ("Phòng Văn hóa cấp huyện", "district")}
+    monkeypatch.setattr(lineage, "_known", lambda: known)
+    assert lineage_of("Phòng Văn hóa cấp huyện", on="2026-01-01")["lineage_status"] == "unknown"
+    assert lineage_of("Phòng Văn hóa cấp huyện", on="2025-06-30")["lineage_status"] == "continues"
+
+
+def test_department_units_follow_their_department():
+    assert lineage_of("Văn phòng Sở Xây dựng")["lineage_status"] == "continues"
+    assert lineage_of("Văn phòng Sở Thông tin và Truyền thông")["lineage_status"] == "unknown"
+    assert lineage_of("Văn phòng Sở Thông tin và Truyền thông", on="2024-01-01")["lineage_status"] == "continues"
+
+
+def test_new_rows_have_sources_and_known_olds():
+    t = lineage_table()
+    assert set(t["old"]) <= set(registry()["canonical"])
+    for old in ["UBND các huyện biên giới", "Cục Hải quan", "Ban Tuyên giáo Trung ương", "Hội Nhà báo tỉnh",
+                "Sở Giao thông vận tải", "Sở Tài nguyên và Môi trường"]:
+        assert (t["old"] == old).any(), old
+    # facts the sources quoted here do not state are not confirmed
+    assert not t.loc[t["old"] == "Cục Hải quan", "confirmed"].any()
+    assert not t.loc[t["old"] == "Hội Nhà báo tỉnh", "confirmed"].any()
+
+
+def test_one_harmonise_function():
+    assert not hasattr(lineage, "harmonize")
+    from ttdn_analysis import agencies, graphs
+    assert graphs.harmonized.__module__ == "ttdn_analysis.analysis.networks"
+    assert agencies.harmonize is harmonize

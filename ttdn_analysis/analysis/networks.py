@@ -15,7 +15,9 @@ from scipy import stats
 
 from ttdn_analysis.registry.agencies import harmonize
 
-__all__ = ["REQUIRED_ASSIGNMENT_COLUMNS", "REQUIRED_TASK_COLUMNS", "bipartite_graph", "coassignment_graph", "lead_support_graph", "slice_assignments", "harmonized", "centrality_table", "graph_summary", "compare_graphs", "central_absent"]
+__all__ = ["REQUIRED_ASSIGNMENT_COLUMNS", "REQUIRED_TASK_COLUMNS", "bipartite_graph", "coassignment_graph",
+           "lead_support_graph", "slice_assignments", "harmonized", "merged_nodes", "centrality_table",
+           "graph_summary", "compare_graphs", "central_absent"]
 
 #: Columns every ``assignments`` frame must carry; the others of the loader contract are optional here.
 REQUIRED_ASSIGNMENT_COLUMNS: tuple[str, ...] = ("task_id", "agency", "role")
@@ -97,7 +99,8 @@ def _prepare(assignments: pd.DataFrame, include_collectives: bool) -> pd.DataFra
         _task_key=[_sort_key(t) for t in df["task_id"]],
         _role_rank=(df["role"] != "lead").astype(int),
     )
-    line_key = [_sort_key(v) if not _is_missing(v) else (9, "") for v in df.get("line", pd.Series(None, index=df.index))]
+    lines = df.get("line", pd.Series(None, index=df.index))
+    line_key = [_sort_key(v) if not _is_missing(v) else (9, "") for v in lines]
     df = df.assign(_line_key=line_key)
     df = df.sort_values(["_task_key", "agency", "_role_rank", "_line_key"], kind="mergesort")
     df = df.drop_duplicates(["task_id", "agency"], keep="first")
@@ -476,52 +479,99 @@ def slice_assignments(
     return assignments.loc[mask].reset_index(drop=True)
 
 
-def harmonized(assignments: pd.DataFrame, on: Any) -> pd.DataFrame:
-    """Replace each agency by its successor as of ``on`` (mergers, renamings), when lineage data exist.
+def harmonized(assignments: pd.DataFrame, on: Any = "2026-01-01") -> pd.DataFrame:
+    """Replace each agency by its successor on a date (2025 mergers and renamings), for networks across years.
 
     Parameters
     ----------
     assignments : pandas.DataFrame
-        Loader ``assignments`` table.
-    on : Any
-        Reference point passed to ``ttdn_analysis.lineage.harmonize(df, on=on, column="agency")``
-        (e.g. a date or year).
+        Loader ``assignments`` table (a ``province`` column selects province-scoped crosswalk rows).
+    on : str
+        ISO date passed to :func:`ttdn_analysis.agencies.harmonize`. Default ``"2026-01-01"``.
 
     Returns
     -------
     pandas.DataFrame
-        A copy whose ``agency`` holds the successor (the original name where there is none), with
-        the former name kept in ``agency_original``. If ``ttdn_analysis.lineage`` or its
-        ``harmonize`` adds no successor for an agency, its name is kept.
+        A copy whose ``agency`` holds the successor, with the printed-era name in ``agency_original`` and how
+        sure the mapping is in ``lineage_status`` (``continues``, ``confirmed``, ``unconfirmed``, ``unknown``:
+        an agency outside the registry keeps its name, flagged ``unknown``). ``attrs["merged_nodes"]`` maps
+        each node that now stands for other names to those names; :func:`merged_nodes` gives the same as a
+        table.
+
+    Notes
+    -----
+    Two predecessors of one successor on the same task collapse into a single assignment in the graph
+    builders (lead wins), so degree and centrality of a merged node can change for that reason alone: read
+    :func:`merged_nodes` beside any comparison of harmonised networks.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> a = pd.DataFrame({"task_id": [1], "agency": ["Sở A"], "role": ["lead"]})
-    >>> harmonized(a, on=2025)["agency"].tolist()  # doctest: +SKIP
-    ['Sở A mới']
-
-    Notes
-    -----
-    After harmonisation two
-    predecessors of one successor on the same task collapse into a single assignment in the graph
-    builders (lead wins).
+    >>> a = pd.DataFrame({"task_id": [1, 1, 2], "role": ["lead", "support", "lead"],
+    ...                   "agency": ["Ban Tuyên giáo Tỉnh ủy", "Ban Dân vận Tỉnh ủy", "Sở Y tế"]})
+    >>> h = harmonized(a, on="2026-01-01")
+    >>> h[["agency", "lineage_status"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Ban Tuyên giáo và Dân vận Tỉnh ủy', 'confirmed'], ['Ban Tuyên giáo và Dân vận Tỉnh ủy', 'confirmed'],
+     ['Sở Y tế', 'continues']]
+    >>> h.attrs["merged_nodes"]
+    {'Ban Tuyên giáo và Dân vận Tỉnh ủy': ['Ban Dân vận Tỉnh ủy', 'Ban Tuyên giáo Tỉnh ủy']}
 
     See Also
     --------
-    coassignment_graph, compare_graphs
+    merged_nodes, coassignment_graph, compare_graphs
     """
     _check_columns(assignments, ("agency",), "assignments")
     out = harmonize(assignments.copy(), on=on)
     if not isinstance(out, pd.DataFrame) or "successor" not in out.columns:
-        raise ValueError("lineage.harmonize must return a DataFrame with a 'successor' column")
+        raise ValueError("agencies.harmonize must return a DataFrame with a 'successor' column")
     out = out.copy()
     successor = out["successor"]
     keep = successor.isna() | (successor.astype("string").str.strip().fillna("") == "")
     if "agency_original" not in out.columns:
         out["agency_original"] = out["agency"]
     out["agency"] = successor.where(~keep, out["agency"])
-    return out.drop(columns="successor")
+    out = out.drop(columns=[c for c in ("successor", "successors", "lineage_source") if c in out.columns])
+    table = merged_nodes(out)
+    out.attrs["merged_nodes"] = {r.agency: r.former.split("; ") for r in table.itertuples() if r.n_former > 1}
+    return out
+
+
+def merged_nodes(harmonized_assignments: pd.DataFrame) -> pd.DataFrame:
+    """The nodes of a harmonised network that stand for another name, or for several.
+
+    Parameters
+    ----------
+    harmonized_assignments : pandas.DataFrame
+        The output of :func:`harmonized` (columns ``agency``, ``agency_original``, optionally
+        ``lineage_status``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per relabelled node, sorted by agency: ``agency`` (the node), ``former`` (the printed names it
+        stands for, "; "-joined, sorted), ``n_former``, ``change`` (``"merged"`` when it stands for two or more
+        names, ``"renamed"`` for one other name) and ``lineage_status`` (the statuses of its rows, "; "-joined).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> h = harmonized(pd.DataFrame({"task_id": [1, 2], "role": "lead",
+    ...                              "agency": ["Sở Kế hoạch và Đầu tư", "Sở Tài chính"]}))
+    >>> merged_nodes(h)[["agency", "former", "change"]].values.tolist()
+    [['Sở Tài chính', 'Sở Kế hoạch và Đầu tư; Sở Tài chính', 'merged']]
+    """
+    _check_columns(harmonized_assignments, ("agency", "agency_original"), "harmonized_assignments")
+    df = harmonized_assignments
+    status = df["lineage_status"] if "lineage_status" in df.columns else pd.Series("", index=df.index)
+    rows = []
+    for agency, sub in df.assign(_status=status).groupby("agency", sort=True):
+        former = sorted({str(x) for x in sub["agency_original"] if not _is_missing(x)})
+        if former == [str(agency)] or not former:
+            continue
+        statuses = sorted({str(x) for x in sub["_status"] if not _is_missing(x) and str(x)})
+        rows.append({"agency": str(agency), "former": "; ".join(former), "n_former": len(former),
+                     "change": "merged" if len(former) > 1 else "renamed", "lineage_status": "; ".join(statuses)})
+    return pd.DataFrame(rows, columns=["agency", "former", "n_former", "change", "lineage_status"])
 
 
 def centrality_table(graph: nx.Graph, seed: int = 42) -> pd.DataFrame:

@@ -7,11 +7,18 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ttdn_analysis.registry import data_file
+from ttdn_analysis.registry import data_file, read_rows
 from ttdn_analysis.registry.provinces import canonical_province
 from ttdn_analysis.text import match_key
 
-__all__ = ["lineage_table", "successors", "harmonize"]
+__all__ = ["LINEAGE_STATUSES", "ABOLISHED_LEVELS", "lineage_table", "successors", "lineage_of"]
+
+#: Values of ``lineage_status`` (see :func:`lineage_of`).
+LINEAGE_STATUSES = ("continues", "confirmed", "unconfirmed", "unknown")
+
+#: Levels of government abolished in 2025, with the day they ended: a registry agency of such a level with no
+#: crosswalk row has no known successor (``unknown``), never ``continues``.
+ABOLISHED_LEVELS: dict[str, str] = {"district": "2025-07-01"}  # constitutional amendment, June 2025
 
 _COLUMNS = ["old", "successor", "function", "effective", "confirmed", "scope", "source", "note"]
 
@@ -172,59 +179,99 @@ def _primary(options: list[dict]) -> dict:
     return min(options, key=lambda o: (rank(o), o["successor"], o["function"]))
 
 
-def harmonize(assignments: pd.DataFrame, on: str = "2026-01-01", column: str = "agency") -> pd.DataFrame:
-    """Add the successor agency, as of a date, to a table of agency assignments.
+@lru_cache(maxsize=1)
+def _known() -> dict[str, tuple[str, str]]:
+    """Match key → (canonical name, level) of every registry agency and every successor named in the crosswalk."""
+    out = {match_key(r["canonical"]): (r["canonical"], r["level"]) for r in read_rows("agencies.csv")}
+    for name in _table()["successor"]:
+        out.setdefault(match_key(name), (name, ""))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _unit_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """A department's own units (``agency_self.csv``: "Văn phòng {issuer}") as regexes over match keys."""
+    out = []
+    for r in read_rows("agency_self.csv"):
+        canon = r["canonical"]
+        if "{issuer}" in canon and canon != "{issuer}":
+            head, _, tail = match_key(canon).partition("{issuer}")
+            out.append((re.compile(re.escape(head) + "(?P<issuer>.+)" + re.escape(tail) + "$"), canon))
+    return out
+
+
+def lineage_of(name: object, on: str = "2026-01-01", province: str | None = None) -> dict:
+    """What became of one agency by a date, with a status a reader can rely on.
 
     Parameters
     ----------
-    assignments : pandas.DataFrame
-        Table with an agency-name column; a ``province`` column, when present, selects
-        province-scoped crosswalk rows.
+    name : str
+        Canonical agency name as in ``assignments.agency``; case and tone-mark style do not matter. Anything
+        else (None, NaN, "") gives status ``unknown`` and no successor.
     on : str
         ISO date. Default ``"2026-01-01"``.
-    column : str
-        Name of the agency column. Default ``"agency"``.
+    province : str or None
+        Province of the plan; selects province-scoped crosswalk rows (see :func:`successors`).
 
     Returns
     -------
-    pandas.DataFrame
-        A copy with two new columns: ``successor``, the primary successor for TTĐN work (for an
-        agency split between several successors the one whose function covers TTĐN or the press,
-        e.g. Sở Thông tin và Truyền thông → Sở Văn hóa, Thể thao và Du lịch), and
-        ``successor_confirmed`` (bool). Missing agency names give ``None`` and ``False``.
+    dict
+        ``successor``: the agency that carries its TTĐN work on *on* (for an agency split between several
+        successors, the one whose function covers TTĐN or the press; the agency itself when it continues or
+        nothing is known); ``lineage_status``: one of :data:`LINEAGE_STATUSES` —
 
-    Raises
-    ------
-    KeyError
-        If *column* is not in *assignments*.
+        * ``continues``: a registry agency with no change in force, or a sourced, confirmed row saying it
+          continues (re-established, or moved to another parent body);
+        * ``confirmed``: replaced by ``successor``, every step on a sourced row marked confirmed;
+        * ``unconfirmed``: the chosen path has a step the sources do not confirm (e.g. Sở Thông tin và Truyền
+          thông → Sở Văn hóa, Thể thao và Du lịch for TTĐN);
+        * ``unknown``: not in the agency registry, or a body of a level abolished by *on* (district) without a
+          crosswalk row.
+
+        ``successors``: every successor in force, "; "-joined, each with its function when split;
+        ``lineage_source``: the sources of the chosen path.
+
+    Notes
+    -----
+    ``continues`` for an agency without a crosswalk row means only that no 2025 change of it is recorded in
+    ``lineage.csv``; the registry's 2025 changes are recorded there with sources.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"agency": ["Sở Thông tin và Truyền thông", "Ban Tuyên giáo Tỉnh ủy", "Sở Y tế"],
-    ...                    "province": ["Đắk Lắk", "Đồng Nai", "Gia Lai"]})
-    >>> harmonize(df)[["successor", "successor_confirmed"]].values.tolist()
-    [['Sở Văn hóa, Thể thao và Du lịch', False], ['Ban Tuyên giáo và Dân vận Tỉnh ủy', True], ['Sở Y tế', True]]
+    >>> lineage_of("Sở Thông tin và Truyền thông")["lineage_status"]
+    'unconfirmed'
+    >>> lineage_of("Ban Tuyên giáo Tỉnh ủy")["successor"], lineage_of("Ban Tuyên giáo Tỉnh ủy")["lineage_status"]
+    ('Ban Tuyên giáo và Dân vận Tỉnh ủy', 'confirmed')
+    >>> lineage_of("Sở Y tế")["lineage_status"], lineage_of("Sở Không Tồn Tại")["lineage_status"]
+    ('continues', 'unknown')
+    >>> lineage_of("UBND cấp huyện", on="2024-01-01")["lineage_status"]
+    'continues'
     """
-    if column not in assignments.columns:
-        raise KeyError(column)
+    if not isinstance(name, str) or not name.strip():
+        return {"successor": None, "lineage_status": "unknown", "successors": "", "lineage_source": ""}
     d = _date(on)
-    out = assignments.copy()
-    provs = out["province"] if "province" in out.columns else pd.Series([None] * len(out), index=out.index)
-    memo: dict[tuple[str, str], tuple[str, bool]] = {}
-    succ: list[str | None] = []
-    conf: list[bool] = []
-    for agency, prov in zip(out[column], provs):
-        if not isinstance(agency, str) or not agency.strip():
-            succ.append(None)
-            conf.append(False)
-            continue
-        p = prov if isinstance(prov, str) else ""
-        k = (agency, p)
-        if k not in memo:
-            best = _primary(successors(agency, on=d, province=p or None))
-            memo[k] = (best["successor"], bool(best["confirmed"]))
-        succ.append(memo[k][0])
-        conf.append(memo[k][1])
-    out["successor"] = pd.Series(succ, index=out.index, dtype=object)
-    out["successor_confirmed"] = pd.Series(conf, index=out.index, dtype=bool)
-    return out
+    key = match_key(name)
+    entry = _known().get(key)
+    if entry is None:
+        for pat, _canon in _unit_patterns():  # "Văn phòng Sở Xây dựng": a unit of a known department
+            m = pat.match(key)
+            if m and m.group("issuer") in _known():
+                issuer = lineage_of(_known()[m.group("issuer")][0], on=d, province=province)
+                status = "continues" if issuer["lineage_status"] == "continues" else "unknown"
+                return {"successor": name.strip(), "lineage_status": status, "successors": "", "lineage_source": ""}
+        return {"successor": name.strip(), "lineage_status": "unknown", "successors": "", "lineage_source": ""}
+    canonical, level = entry
+    options = successors(canonical, on=d, province=province)
+    if len(options) == 1 and options[0]["effective"] == "":  # no change in force
+        ended = ABOLISHED_LEVELS.get(level)
+        status = "unknown" if ended is not None and ended <= d else "continues"
+        return {"successor": canonical, "lineage_status": status, "successors": "", "lineage_source": ""}
+    best = _primary(options)
+    if best["successor"] == canonical:
+        status = "continues" if best["confirmed"] else "unconfirmed"
+    else:
+        status = "confirmed" if best["confirmed"] else "unconfirmed"
+    listed = "; ".join(o["successor"] + (f" ({o['function']})" if len(options) > 1 and o["function"] else "")
+                       + ("" if o["confirmed"] else " [not confirmed]") for o in options)
+    return {"successor": best["successor"], "lineage_status": status, "successors": listed,
+            "lineage_source": best["source"]}
