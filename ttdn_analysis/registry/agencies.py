@@ -10,7 +10,7 @@ import pandas as pd
 from ttdn_analysis.registry import lineage, read_rows
 from ttdn_analysis.text import line_key, nfc
 
-__all__ = ["Agency", "AgencyHit", "registry", "aliases", "match_at", "vague_at", "scan_list", "drop_province", "resolve", "successors", "harmonize"]
+__all__ = ["Agency", "AgencyHit", "ScanResult", "agency_at", "scan", "registry", "aliases", "match_at", "vague_at", "scan_list", "drop_province", "resolve", "successors", "harmonize"]
 
 @dataclass(frozen=True)
 class Agency:
@@ -188,7 +188,7 @@ def _skip_paren_and_role(text: str, key: str, pos: int) -> int:
     """After an agency: skip '(…)' notes and a second role after a dash ('Công an tỉnh- Cơ quan Thường trực …')."""
     while True:
         m = re.match(r"\s*\([^()]*\)", key[pos:])
-        if m:
+        if m and not _ROLE_MARKER.match(m.group(0).strip()):
             pos += m.end()
             continue
         m = re.match(r"\s*-\s*(?!\s*(?:[,;]|$))[^,;]*?(?=\s*(?:[,;]|\svà\s|$))", key[pos:])
@@ -198,27 +198,219 @@ def _skip_paren_and_role(text: str, key: str, pos: int) -> int:
         return pos
 
 
-def scan_list(text: str, context: str = "field", issuer: str | None = None) -> list[AgencyHit]:
-    """Parse a list of agencies ("A; B, C và D") from the start of *text*.
+#: A parenthesised role after an agency ("(chủ trì)", "(phối hợp)"): read by the role grammar, not skipped.
+_ROLE_MARKER = re.compile(r"^\(\s*(?:đơn vị |cơ quan )?(?:chủ trì|phối hợp)\s*\)$")
 
-    ``context="field"``: a field line's value; unknown items are returned with ``agency.known=False``.
-    ``context="text"``: running text after "phối hợp với"; vague groups are skipped and the list stops at
-    the first item that is not a known agency.
+# A word as printed: letters (and digits) of one syllable; a proper name is a run of capitalised syllables.
+_WORD = re.compile(r"[^\W_]+")
+_UNITS = ("thành phố", "thị xã", "thị trấn", "đặc khu", "huyện", "quận", "xã", "phường")
+_UNIT_LEVEL = {"thành phố": "district", "thị xã": "district", "huyện": "district", "quận": "district",
+               "đặc khu": "commune", "xã": "commune", "phường": "commune", "thị trấn": "commune"}
+_LOCAL_GOV = re.compile(r"(?:ủy ban nhân dân|ubnd)\s+(?P<unit>" + "|".join(_UNITS) + r")\s+(?=[^\W\d_])")
+_NAMED_LIST = re.compile(r"(?:ủy ban nhân dân|ubnd)\s+các\s+(?P<unit>huyện|thị xã|quận|xã|phường)\s*:?\s+"
+                         r"(?=[^\W\d_])")
+#: Context words that say which named districts a list means (gold/dev README convention 7, GOLD_SPEC).
+_LIST_CONTEXT = (("biên giới", r"biên giới|cửa khẩu|mốc quốc giới|phân giới"),
+                 ("ven biển", r"biển|hải đảo|ngư dân|nghề cá|hải sản"))
+
+
+@dataclass
+class ScanResult:
+    """Agencies read from a list, and the items that could not be read as an agency (raw text, start, end)."""
+
+    hits: list[AgencyHit]
+    unparsed: list[tuple[str, int, int]]
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple[re.Pattern[str], frozenset[str]]:
+    """Head nouns that open an institution's name, and those that name a department's own units."""
+    rows = read_rows("agency_heads.csv")
+    words = sorted({line_key(nfc(r["word"])) for r in rows}, key=len, reverse=True)
+    units = frozenset(line_key(nfc(r["word"])) for r in rows if r["kind"] == "unit")
+    return re.compile("(?:" + "|".join(_flex(w) for w in words) + r")(?=[ \t]+[^\W_])"), units
+
+
+@lru_cache(maxsize=1)
+def _stops() -> re.Pattern[str]:
+    words = sorted({line_key(nfc(r["word"])) for r in read_rows("name_stops.csv")}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(_flex(w) for w in words) + ")" + _END)
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> frozenset[str]:
+    """Match keys of the centrally-run cities: 'UBND thành phố Hải Phòng' is a province's committee."""
+    from ttdn_analysis.registry.provinces import provinces
+    df = provinces()
+    return frozenset(line_key(nfc(str(n))) for n, k in zip(df["name"], df["kind"]) if "thành phố" in str(k))
+
+
+def _proper_name(text: str, pos: int) -> int:
+    """End of the run of capitalised syllables (a place name) starting at *pos* of *text*, else *pos*."""
+    end = pos
+    i = pos
+    while True:
+        m = _WORD.match(text, i)
+        if not m or not (m.group(0)[0].isupper() or m.group(0).isdigit()):
+            return end
+        end = m.end()
+        gap = re.match(r"[ \t]+|\s*-\s*", text[end:])
+        if not gap:
+            return end
+        i = end + gap.end()
+
+
+def _local_government(text: str, key: str, pos: int) -> tuple[Agency, int] | None:
+    """'UBND huyện Mường Khương' → Ủy ban nhân dân huyện Mường Khương (a place named like the province stays a
+    place: 'UBND thành phố Lào Cai'); 'UBND thành phố Hải Phòng' → Ủy ban nhân dân tỉnh (a centrally-run city)."""
+    m = _LOCAL_GOV.match(key, pos)
+    if not m:
+        return None
+    end = _proper_name(text, m.end())
+    if end == m.end():
+        return None
+    unit, name = m.group("unit"), text[m.end():end]
+    if unit == "thành phố" and line_key(name) in _city_names():
+        return _registry_rows()["Ủy ban nhân dân tỉnh"], end
+    return Agency(f"Ủy ban nhân dân {unit} {name}", "state_government", _UNIT_LEVEL[unit]), end
+
+
+def _named_list(text: str, key: str, pos: int, context: str) -> tuple[Agency, int] | None:
+    """'UBND các huyện Bát Xát, Mường Khương, Si Ma Cai' (named districts, one list) → one collective."""
+    m = _NAMED_LIST.match(key, pos)
+    if not m:
+        return None
+    end = i = m.end()
+    names = 0
+    while True:
+        e = _proper_name(text, i)
+        if e == i:
+            break
+        end, names = e, names + 1
+        sep = re.match(r"\s*,\s*|\s+và\s+", text[end:])
+        if not sep or not _proper_name(text, end + sep.end()) > end + sep.end():
+            break
+        i = end + sep.end()
+    if not names:
+        return None
+    unit = "huyện" if m.group("unit") in ("huyện", "thị xã", "quận") else "xã"
+    ctx = line_key(context)
+    for label, rx in _LIST_CONTEXT:
+        if re.search(rx, ctx):
+            return _registry_rows().get(f"UBND các {unit} {label}",
+                                        Agency(f"UBND các {unit} {label}", "collective", "district", True)), end
+    return _registry_rows().get(f"UBND một số {unit}",
+                                Agency(f"UBND một số {unit}", "collective", "district", True)), end
+
+
+def _continues(text: str, end: int) -> bool:
+    """True when a capitalised name goes on right after *end* ('Ban Quản lý Khu kinh tế' + ' Vân Phong')."""
+    m = re.match(r"[ \t]+(?=[^\W\d_])", text[end:])
+    if not m:
+        return False
+    w = _WORD.match(text, end + m.end())
+    return bool(w and w.group(0)[0].isupper() and not _heads()[0].match(line_key(text[end + m.end():])))
+
+
+def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
+    """End of an unknown institution's name that opens with a head noun ("Trường Đại học Nha Trang"), else None.
+
+    The name runs to a ';', '(', '.', ':', a role cue or verb (``name_stops.csv``), or a ',' / 'và' followed by
+    another agency; a ',' or 'và' followed by more of the name ("… Đầu tư, Thương mại và Du lịch tỉnh") goes on.
+    """
+    heads, _ = _heads()
+    h = heads.match(key, pos)
+    if not h or not text[pos:pos + 1].isupper():
+        return None
+    first = _WORD.match(text, h.end() + len(key[h.end():]) - len(key[h.end():].lstrip()))
+    if not first or not (first.group(0)[0].isupper() or first.group(0)[0].isdigit()):
+        return None  # a name goes on with a capital ("Trường Đại học …"); "Báo cáo kết quả" is no agency
+    end = h.end()
+    words = 0
+    i = end
+    n = len(text)
+    while i < n and words < 14:
+        gap = re.match(r"\s*[-–&]\s*|[ \t]+", text[i:])
+        j = i + (gap.end() if gap else 0)
+        if gap is None and i != end:
+            sep = re.match(r"\s*,\s*|\s+và\s+", text[i:])
+            if not sep:
+                break
+            nxt = i + sep.end()
+            if (match_at(key, nxt) or heads.match(key, nxt) or _LOCAL_GOV.match(key, nxt)
+                    or vague_at(key, nxt) is not None or key.startswith("các ", nxt)
+                    and not key.startswith("các khu", nxt)):
+                break
+            w = _WORD.match(text, nxt)
+            if not w or (mode == "text" and not w.group(0)[0].isupper()):
+                break
+            i = nxt
+            continue
+        w = _WORD.match(text, j)
+        if not w:
+            break
+        if w.group(0)[0].islower() and _stops().match(key, j):
+            break
+        end = i = w.end()
+        words += 1
+    return end if words else None
+
+
+def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: str = "field",
+              context: str = "", province: str | None = None) -> tuple[Agency, int] | None:
+    """The agency whose name starts at *pos* (of *text* and its :func:`line_key` *key*), and where it ends.
+
+    Tried in order: a single local government ("UBND huyện X"), a named list of districts, the registry (longest
+    alias first; a registry name that a capitalised place name continues is a different body), and an unknown
+    institution opening with a head noun (``agency_heads.csv``; returned with ``known=False``). In a department's
+    plan, the department's own units ("Phòng …") are named with the department (*issuer*). *context* is the
+    task's text, which says what a named list of districts is (border, coastal).
 
     Examples
     --------
-    >>> [h.agency.canonical for h in scan_list("Sở Kế hoạch và Đầu tư; Sở Văn hóa, Thể thao và Du lịch; "
-    ...                                          "UBND các huyện, thị xã, thành phố.")]
-    ['Sở Kế hoạch và Đầu tư', 'Sở Văn hóa, Thể thao và Du lịch', 'UBND cấp huyện']
-    >>> [h.agency.canonical for h in scan_list("Ban Tuyên giáo Tỉnh ủy và Công an tỉnh- Cơ quan Thường trực "
-    ...                                          "Ban Chỉ đạo Nhân quyền tỉnh, các sở, ban, ngành, đoàn thể tỉnh")]
-    ['Ban Tuyên giáo Tỉnh ủy', 'Công an tỉnh', 'Các sở, ban, ngành']
+    >>> t = "UBND huyện Mường Khương; Trường Đại học Nha Trang, Sở Kế hoạch và Đầu tư"
+    >>> a, end = agency_at(t, line_key(t), 0); a.canonical, t[:end]
+    ('Ủy ban nhân dân huyện Mường Khương', 'UBND huyện Mường Khương')
+    >>> a, end = agency_at(t, line_key(t), 25); a.canonical, a.known
+    ('Trường Đại học Nha Trang', False)
+    """
+    for found in (_local_government(text, key, pos), _named_list(text, key, pos, context)):
+        if found:
+            return found
+    found = match_at(key, pos, issuer)
+    if found and not _continues(text, found[1]):
+        return found
+    end = _unknown_at(text, key, pos, mode)
+    if end is None:
+        return found
+    raw = re.sub(r"\s+", " ", text[pos:end]).strip(" ,.;")
+    name = drop_province(raw, province)
+    name = name[0].upper() + name[1:]
+    _, units = _heads()
+    if issuer and any(line_key(name).startswith(u + " ") for u in units) and "sở" not in line_key(name).split():
+        return Agency(f"{name} {issuer}", "state_department", "province"), end
+    return Agency(name, "unknown", "", False, False), end
+
+
+def scan(text: str, context: str = "field", issuer: str | None = None, task_text: str = "",
+         province: str | None = None) -> ScanResult:
+    """Read a list of agencies ("A; B, C và D") from the start of *text*; see :func:`scan_list`.
+
+    Also returns the items of a field list that could not be read as an agency (for ``unparsed_assignment``).
+
+    Examples
+    --------
+    >>> r = scan("Sở Ngoại vụ; theo kế hoạch riêng")
+    >>> [h.agency.canonical for h in r.hits], [u[0] for u in r.unparsed]
+    (['Sở Ngoại vụ'], ['theo kế hoạch riêng'])
     """
     text = nfc(text)
     key = line_key(text)
     hits: list[AgencyHit] = []
+    unparsed: list[tuple[str, int, int]] = []
     pos = 0
     n = len(key)
+    mode = "text" if context == "text" else "field"
     while pos < n:
         m = _PREFIX.match(key, pos)
         if m:
@@ -232,7 +424,7 @@ def scan_list(text: str, context: str = "field", issuer: str | None = None) -> l
                 if not _SEP.match(key, pos):
                     break
                 continue
-        found = match_at(key, pos, issuer)
+        found = agency_at(text, key, pos, issuer, mode, task_text or text, province)
         if found:
             ag, end = found
             raw = text[pos:end]
@@ -255,9 +447,7 @@ def scan_list(text: str, context: str = "field", issuer: str | None = None) -> l
             end = m2.end() if m2 else n
             raw = text[pos:end].strip(" .")
             if raw and re.search(r"[^\W\d_]", raw):
-                cleaned = drop_province(raw)
-                cleaned = cleaned[0].upper() + cleaned[1:]
-                hits.append(AgencyHit(raw, Agency(cleaned, "unknown", "", False, False), pos, end))
+                unparsed.append((raw, pos, end))
             pos = end
         sep = _SEP.match(key, pos)
         if sep:
@@ -267,21 +457,51 @@ def scan_list(text: str, context: str = "field", issuer: str | None = None) -> l
             break
         rest = re.compile(r"[^,;]*").match(key, pos)
         pos = rest.end() if rest else n
-    return hits
+    return ScanResult(hits, unparsed)
 
 
-def drop_province(name: str) -> str:
-    """Replace a province name inside an agency name by "tỉnh" (province-independent names).
+def scan_list(text: str, context: str = "field", issuer: str | None = None, task_text: str = "",
+              province: str | None = None) -> list[AgencyHit]:
+    """Parse a list of agencies ("A; B, C và D") from the start of *text*.
+
+    Names are never split at their own commas or "và" ("Sở Văn hóa, Thể thao và Du lịch", "UBND các huyện, thị
+    xã, thành phố"): the longest registry name wins, and a ',' or 'và' splits only where another agency follows.
+
+    ``context="field"``: a field line's value or a table cell; items that are no agency are left out (see
+    :func:`scan` for them); unknown institutions are returned with ``agency.known=False``.
+    ``context="text"``: running text after a role cue ("phối hợp với"); vague groups are skipped and the list stops
+    at the first item that is not an agency.
+
+    Examples
+    --------
+    >>> [h.agency.canonical for h in scan_list("Sở Kế hoạch và Đầu tư; Sở Văn hóa, Thể thao và Du lịch; "
+    ...                                          "UBND các huyện, thị xã, thành phố.")]
+    ['Sở Kế hoạch và Đầu tư', 'Sở Văn hóa, Thể thao và Du lịch', 'UBND cấp huyện']
+    >>> [h.agency.canonical for h in scan_list("Ban Tuyên giáo Tỉnh ủy và Công an tỉnh- Cơ quan Thường trực "
+    ...                                          "Ban Chỉ đạo Nhân quyền tỉnh, các sở, ban, ngành, đoàn thể tỉnh")]
+    ['Ban Tuyên giáo Tỉnh ủy', 'Công an tỉnh', 'Các sở, ban, ngành']
+    >>> [h.agency.canonical for h in scan_list("Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh; Đài PTTH tỉnh")]
+    ['Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh', 'Đài Phát thanh và Truyền hình tỉnh']
+    """
+    return scan(text, context, issuer, task_text, province).hits
+
+
+def drop_province(name: str, province: str | None = None) -> str:
+    """Replace a province name at the end of an agency name by "tỉnh" (province-independent names).
+
+    With *province*, only that province's own name is replaced: another place keeps its name ("Trường Đại học
+    Quảng Bình" in a Quảng Trị plan is a university, not the province's body).
 
     Examples
     --------
     >>> drop_province("Cục Thuế tỉnh Quảng Nam"), drop_province("Trường Đại học Tây Nguyên")
     ('Cục Thuế tỉnh', 'Trường Đại học Tây Nguyên')
-    >>> drop_province("Báo Quảng Ngãi")
-    'Báo tỉnh'
+    >>> drop_province("Báo Quảng Ngãi"), drop_province("Trường Đại học Quảng Bình", province="Quảng Trị")
+    ('Báo tỉnh', 'Trường Đại học Quảng Bình')
     """
     key = line_key(nfc(name))
-    m = re.search(rf"(?:\s+(?:tỉnh|thành phố))?\s+{_province_alt()}(?:\s*-\s*{_province_alt()})?\s*$", key)
+    alt = _flex(line_key(nfc(province))) if province else _province_alt()
+    m = re.search(rf"(?:\s+(?:tỉnh|thành phố))?\s+{alt}(?:\s*-\s*{_province_alt()})?\s*$", key)
     if not m:
         return name
     return name[: m.start()].rstrip() + " tỉnh"
