@@ -392,7 +392,8 @@ def test_coverage_deterministic(toy_corpus):
 
 def test_kwic_theme_and_term(toy_corpus):
     k = kwic(toy_corpus, "border", window=12)
-    assert list(k.columns) == ["plan_id", "task_id", "path", "line", "left", "match", "right", "source_file"]
+    assert list(k.columns) == ["plan_id", "task_id", "path", "line", "column", "left", "match", "right",
+                               "source_file"]
     assert k["task_id"].tolist() == ["gl-1", "gl-2"]
     assert k["line"].tolist() == [1, 5] and k["source_file"].tolist() == ["gl.txt", "gl.txt"]
     assert k.iloc[1][["left", "match", "right"]].tolist() == ["hị. Khu vực ", "biên giới", "."]
@@ -401,6 +402,20 @@ def test_kwic_theme_and_term(toy_corpus):
     term = kwic(toy_corpus, "tập huấn")
     assert term["task_id"].tolist() == ["gl-2", "gl-3"] and term["match"].tolist() == ["Tập huấn", "Tập huấn"]
     assert kwic(toy_corpus, "biển báo").empty
+
+
+def test_kwic_unknown_theme_lists_the_themes(toy_corpus):
+    # issue 13 item 9: kwic(c, "borders") returned an empty table
+    with pytest.raises(ValueError, match=r"unknown theme 'borders'.*Did you mean 'border'.*human_rights"):
+        kwic(toy_corpus, "borders")
+    with pytest.raises(ValueError, match="Did you mean 'human_rights'"):
+        kwic(toy_corpus, "humanrights")
+    # a phrase (not key-shaped) that no task contains is a real answer: no hits
+    assert kwic(toy_corpus, "phân giới cắm mốc").empty
+    # a key-shaped word that a task contains is a phrase search, not an error
+    tasks = pd.DataFrame({"plan_id": ["p"], "task_id": ["p:1"], "path": ["1"], "text_lines": [[4]],
+                          "text": ["Quảng bá hình ảnh tỉnh tại các nước ASEAN"]})
+    assert kwic(tasks, "ASEAN")[["line", "match"]].values.tolist() == [[4, "ASEAN"]]
 
 
 def test_keyness_sign_on_toy_corpus():

@@ -13,13 +13,13 @@ TABLES = ("plans", "tasks", "assignments", "task_themes", "problems", "citations
 #: The tables a plan's parse gives (theme tagging is a later step with a cache of its own).
 PARSE_TABLES = tuple(t for t in TABLES if t != "task_themes")
 #: Plan metadata carried on every row of the row-level tables, so that they group without joins.
-META = ["province", "year", "level", "source_file"]
+META = ["province", "merged_province", "year", "level", "source_file"]
 
 COLUMNS: dict[str, list[str]] = {
-    "plans": ["plan_id", "source_file", "province", "year", "issuer", "level", "number", "date", "title",
-              "content_hash", "encoding", "n_lines"],
+    "plans": ["plan_id", "source_file", "province", "merged_province", "year", "issuer", "level", "kind", "number",
+              "date", "title", "content_hash", "encoding", "n_lines"],
     "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "time_kind",
-              "time_start", "time_end", "per_year", "section", "text_lines", "numbering_gap"] + META,
+              "time_start", "time_end", "per_year", "section", "text_lines", "text_breaks", "numbering_gap"] + META,
     "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
                     "line", "numbering_gap"] + META,
     "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
@@ -62,6 +62,10 @@ PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: k for k in [
     ProblemKind("no_lead", "warning", "a task with no lead agency: it adds nothing to lead counts or networks"),
     ProblemKind("unparsed_assignment", "warning", "a role cue ('chủ trì', 'phối hợp') whose agency could not be read"),
     ProblemKind("unread_table", "warning", "a table, or task-like text, that was not read as tasks"),
+    ProblemKind("province_defunct", "warning", "the plan is dated after its province was merged into another one"),
+    ProblemKind("province_mismatch", "warning", "the header's province is not the province the plan's text names"),
+    ProblemKind("near_duplicate", "warning", "most of the plan's task text is found in another plan (named)"),
+    ProblemKind("agency_defunct", "warning", "the plan assigns an agency abolished or merged before the plan's date"),
 ]}
 
 

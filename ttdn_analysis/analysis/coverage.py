@@ -12,10 +12,11 @@ from ttdn_analysis.analysis.tagging import (
     _context,
     _Doc,
     _isna,
-    _line_of,
+    _position,
     _term_hits,
     _theme_hits,
 )
+from ttdn_analysis.analysis.names import looks_like_key, unknown_name
 from ttdn_analysis.corpus import tasks_of
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
 from ttdn_analysis.text import (
@@ -161,12 +162,23 @@ def kwic(
     Returns
     -------
     DataFrame
-        plan_id, task_id, path, line, left, match, right, source_file; one row per hit, in task order.
-        ``match`` is the text's own spelling; newlines in the context are shown as spaces.
+        plan_id, task_id, path, line, column, left, match, right, source_file; one row per hit, in task order.
+        ``line`` is the physical line of the source file the match begins on (also inside a paragraph whose hard
+        wraps the loader re-joined) and ``column`` its 1-based position in that line as shown by
+        :func:`~ttdn_analysis.analysis.evidence.task_text` (markup and table pipes removed; missing when the tasks
+        carry no ``text_breaks``). ``match`` is the text's own spelling; newlines in the context are shown as
+        spaces.
+
+    Raises
+    ------
+    ValueError
+        *theme_or_term* is empty, or it looks like a theme key (one word of Latin letters, digits or "_", such as
+        ``"borders"``), is not a theme of the codebook and no task contains it: the message lists the themes.
 
     See Also
     --------
     tag_tasks : the first hit of each theme per task, with counts and focus.
+    ttdn_analysis.analysis.evidence.task_text : a task's text with its line numbers, to read a hit in place.
 
     Examples
     --------
@@ -176,6 +188,17 @@ def kwic(
     [{'line': 12, 'left': 'biên giới ', 'match': 'hoà bình', 'right': ', hữu nghị'}]
     >>> kwic(tasks, "border")["match"].tolist()
     ['biên giới']
+
+    A paragraph re-joined from two physical lines (12 and 13): the hit on the second line says so.
+
+    >>> wrapped = tasks.assign(text=["Xây dựng đường biên giới hoà bình, hữu nghị và phát triển"],
+    ...                        text_breaks=[[[0, 12], [35, 13]]])
+    >>> kwic(wrapped, "phát triển")[["line", "column", "match"]].to_dict("records")
+    [{'line': 13, 'column': 13, 'match': 'phát triển'}]
+    >>> kwic(tasks, "borders")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown theme 'borders' in codebook ..., and no task contains it as a phrase. Did you mean 'border'? ...
     """
     if not isinstance(theme_or_term, str) or not match_key(theme_or_term):
         raise ValueError("theme_or_term must be a non-empty string")
@@ -191,10 +214,15 @@ def kwic(
         hits = _theme_hits(theme, doc) if theme is not None else _term_hits(theme_or_term, doc)
         for h in hits:
             left, match, right = _context(doc, h, window)
+            line, column = _position(doc, h, rec.get("text_lines"), rec.get("line_start"), rec.get("text_breaks"))
             rows.append({"plan_id": rec.get("plan_id"), "task_id": rec.get("task_id"), "path": rec.get("path"),
-                         "line": _line_of(doc, h, rec.get("text_lines"), rec.get("line_start")),
+                         "line": line, "column": column,
                          "left": left, "match": match, "right": right, "source_file": rec.get("source_file")})
-    cols = ["plan_id", "task_id", "path", "line", "left", "match", "right", "source_file"]
+    if not rows and theme is None and looks_like_key(theme_or_term):
+        raise unknown_name("theme", theme_or_term, cb.keys,
+                           f"in codebook {cb.version}, and no task contains it as a phrase")
+    cols = ["plan_id", "task_id", "path", "line", "column", "left", "match", "right", "source_file"]
     out = pd.DataFrame(rows, columns=cols)
     out["line"] = out["line"].astype("Int64")
+    out["column"] = out["column"].astype("Int64")
     return out

@@ -1,6 +1,7 @@
 """Theme tagging of tasks with evidence (terms, snippet, line) and focus."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import weakref
@@ -16,6 +17,7 @@ import ttdn_analysis.registry.codebook as _codebook_module
 from ttdn_analysis.parse.lines import MARKER_RE
 from ttdn_analysis.registry import data_file
 from ttdn_analysis.registry.codebook import Codebook, Theme, _as_codebook
+from ttdn_analysis.schema import META
 from ttdn_analysis.text import (
     FOOTNOTE_CHARS,
     ONE_TO_ONE,
@@ -35,7 +37,7 @@ TASK_THEME_COLUMNS = (
 )
 
 
-_CARRIED = ("province", "year", "level", "source_file")
+_CARRIED = tuple(META)  # plan metadata copied from tasks to their theme rows
 
 
 # Assignment field lines ("- Đơn vị chủ trì: …", "+ Thời gian thực hiện: …", "b) Cơ quan phối hợp: …"):
@@ -188,16 +190,54 @@ def _snippet(doc: _Doc, hit: _Hit, window: int = 60) -> str:
     return (pre + left).lstrip() + match + (right + post).rstrip()
 
 
-def _line_of(doc: _Doc, hit: _Hit, text_lines: Any, line_start: Any) -> int | None:
-    n = doc.disp.count("\n", 0, doc.span(hit.start, hit.end)[0])
+def _breaks(text: str, text_lines: Any, text_breaks: Any) -> list[tuple[int, int]]:
+    """The task's ``[offset, line]`` pairs (see :func:`~ttdn_analysis.parse.provenance.line_breaks`) when they fit
+    *text*; ``[]`` when absent or stale (a frame whose text was changed, e.g. by ``strip_shared``, but not its pairs).
+    """
+    if not isinstance(text_breaks, (list, tuple, np.ndarray)) or len(text_breaks) == 0:
+        return []
+    firsts = list(text_lines) if isinstance(text_lines, (list, tuple, np.ndarray)) else []
+    out: list[tuple[int, int]] = []
+    try:
+        for pair in text_breaks:
+            off, line = int(pair[0]), int(pair[1])
+            if off >= len(text) or (out and off <= out[-1][0]):
+                return []
+            if off == 0 or text[off - 1] == "\n":  # a logical line's first physical line: text_lines says which
+                n = text.count("\n", 0, off)
+                if n >= len(firsts) or int(firsts[n]) != line:
+                    return []
+            out.append((off, line))
+    except (TypeError, ValueError, IndexError):
+        return []
+    return out
+
+
+def _position(doc: _Doc, hit: _Hit, text_lines: Any, line_start: Any,
+              text_breaks: Any = None) -> tuple[int | None, int | None]:
+    """Physical source line of a hit and its 1-based column in that line (as cleaned: markup, table pipes and
+    outer spaces removed). Without line breaks for the task, the first line of the hit's logical line and no
+    column; without ``text_lines``, ``line_start``."""
+    start = doc.span(hit.start, hit.end)[0]
+    breaks = _breaks(doc.disp, text_lines, text_breaks)
+    if breaks:
+        i = bisect.bisect_right([b[0] for b in breaks], start) - 1
+        if i >= 0 and "\n" not in doc.disp[breaks[i][0]:start]:
+            return breaks[i][1], start - breaks[i][0] + 1
+    n = doc.disp.count("\n", 0, start)
     if isinstance(text_lines, (list, tuple, np.ndarray)) and n < len(text_lines):
         try:
-            return int(text_lines[n])
+            return int(text_lines[n]), None
         except (TypeError, ValueError):
             pass
     if line_start is not None and not _isna(line_start):
-        return int(line_start)
-    return None
+        return int(line_start), None
+    return None, None
+
+
+def _line_of(doc: _Doc, hit: _Hit, text_lines: Any, line_start: Any, text_breaks: Any = None) -> int | None:
+    """Physical source line of a hit (see :func:`_position`)."""
+    return _position(doc, hit, text_lines, line_start, text_breaks)[0]
 
 
 def _isna(v: Any) -> bool:
@@ -257,8 +297,9 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
     ----------
     tasks : DataFrame
         Columns plan_id, task_id, path, title, text (the task's own text, logical lines joined by "\\n"),
-        text_lines (source line of each line of ``text``), line_start; province, year, level and source_file are
-        copied through when present.
+        text_lines (source line of each line of ``text``), text_breaks (optional: where each physical line begins
+        in ``text``, so that ``line`` is the line the hit is on), line_start; province, year, level and source_file
+        are copied through when present.
     codebook : Codebook, path or None
         Defaults to the packaged codebook.
 
@@ -267,8 +308,8 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
     DataFrame
         One row per (task, theme mentioned), sorted by plan_id, input task order, theme key, with columns
         plan_id, task_id, path, theme, core, terms (unique matched phrases in the text's spelling, "; "-joined),
-        hits, snippet (first hit with about 60 characters each side, original text), line (source line of the
-        first hit), in_title, sentence_share (share of the task's content sentences mentioning the theme;
+        hits, snippet (first hit with about 60 characters each side, original text), line (physical source line
+        the first hit is on), in_title, sentence_share (share of the task's content sentences mentioning the theme;
         assignment lines such as "Đơn vị chủ trì: …" are not content sentences), focus ("central" when in the
         title or in at least half of the sentences, else "mentioned"), codebook_version, then the carried columns.
 
@@ -333,7 +374,8 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
                 "terms": "; ".join(terms[k] for k in sorted(terms)),
                 "hits": len(hits),
                 "snippet": _snippet(doc, first) if first else "",
-                "line": _line_of(doc, first, rec.get("text_lines"), rec.get("line_start")) if first else None,
+                "line": _line_of(doc, first, rec.get("text_lines"), rec.get("line_start"),
+                                 rec.get("text_breaks")) if first else None,
                 "in_title": in_title, "sentence_share": share,
                 "focus": "central" if in_title or share >= 0.5 else "mentioned",
                 "codebook_version": cb.version,
