@@ -2,6 +2,7 @@
 import pytest
 
 from ttdn_analysis.parse.outline import parse_outline, section_kind
+from ttdn_analysis.parse.plan import non_task_lines, read_structure
 from ttdn_analysis.parse.roles import field_of
 from ttdn_analysis.parse.lines import prepare_lines
 from conftest import plan_lines
@@ -123,12 +124,9 @@ def test_every_line_is_accounted_for(corpus, plans_dir):
     for f in sorted(plans_dir.glob("*.*")):
         if f.name == "manifest.csv":
             continue
-        o = parse_outline(prepare_lines(read_plan(f).lines))
+        lines, doc, o = read_structure(read_plan(f).lines)
         known = set()
-        parts = o.header + o.preamble + o.closing + o.skipped
-        for sec in o.sections:
-            parts += [ln for n in sec.walk() if sec.section not in ("tasks", "implementation", "other")
-                      or n.children or n is sec for ln in n.lines]
+        parts = non_task_lines(doc, o)
         paths = set(corpus.tasks[corpus.tasks.source_file == str(f)].path)
         for sec in o.sections:  # the heading of an item split into bullet tasks ("II.3.b" → "II.3.b.1")
             parts += [n.head for n in sec.walk() if n.head and any(p.startswith(n.path + ".") for p in paths)]
@@ -137,7 +135,7 @@ def test_every_line_is_accounted_for(corpus, plans_dir):
         for _, t in corpus.tasks[corpus.tasks.source_file == str(f)].iterrows():
             known.update(range(t.line_start, t.line_end + 1))
         reported = set(corpus.problems[corpus.problems.source_file == str(f)].line.dropna().astype(int))
-        for ln in prepare_lines(read_plan(f).lines):  # a reported logical line covers its wrapped lines
+        for ln in lines:  # a reported logical line covers its wrapped lines
             if ln.start in reported:
                 known.update(range(ln.start, ln.end + 1))
         raw = f.read_text(encoding="utf-8").split("\n")

@@ -6,19 +6,60 @@ from pathlib import Path
 from ttdn_analysis.ingest.read import RawDoc
 from ttdn_analysis.parse.assignments import PlanContext, agency_heading, extract_tasks
 from ttdn_analysis.parse.citations import citations_from_lines
-from ttdn_analysis.parse.document import segment
-from ttdn_analysis.parse.lines import prepare_lines
+from ttdn_analysis.parse.document import Document, segment
+from ttdn_analysis.parse.kinds import plan_kind
+from ttdn_analysis.parse.lines import Line, prepare_lines
 from ttdn_analysis.parse.metadata import parse_metadata
-from ttdn_analysis.parse.outline import parse_outline
+from ttdn_analysis.parse.outline import TASK_SECTIONS, Outline, parse_outline
 from ttdn_analysis.parse.provenance import line_breaks
 from ttdn_analysis.parse.tables import expand_tables, split_tables
 from ttdn_analysis.parse.timeframes import parse_timeframe
+from ttdn_analysis.registry.provinces import after_merger
 from ttdn_analysis.schema import TABLES
 
-__all__ = ["parse_plan"]
+__all__ = ["parse_plan", "read_structure", "non_task_lines"]
 
 def _plan_id(path: Path) -> str:
     return path.stem
+
+
+def read_structure(raw_lines: list[str]) -> tuple[list[Line], Document, Outline]:
+    """A plan's physical lines to its logical lines, document model and outline (the structure, before tasks).
+
+    Examples
+    --------
+    >>> lines, doc, outline = read_structure(["KẾ HOẠCH", "Thông tin đối ngoại năm 2025", "I. NHIỆM VỤ",
+    ...                                       "1. Tập huấn", "- Cơ quan chủ trì: Sở Ngoại vụ"])
+    >>> doc.kind, [t.path for t in outline.tasks()]
+    ('plan', ['I.1'])
+    """
+    text_lines, tables = split_tables(raw_lines)
+    lines = expand_tables(prepare_lines(text_lines), tables)
+    document = segment(lines)
+    outline = parse_outline(document.body, is_agency_heading=lambda t: bool(agency_heading(t)),
+                            appendices=document.appendices)
+    return lines, document, outline
+
+
+def non_task_lines(document: Document, outline: Outline) -> list[Line]:
+    """Lines in a known part that holds no task: header, wrapper, closing, preamble, non-task sections, headings.
+
+    Examples
+    --------
+    >>> lines, doc, outline = read_structure(["KẾ HOẠCH", "Năm 2025", "I. MỤC ĐÍCH", "1. Mục đích", "II. NHIỆM VỤ",
+    ...                                       "1. Tập huấn"])
+    >>> [ln.text for ln in non_task_lines(doc, outline)]
+    ['KẾ HOẠCH', 'Năm 2025', 'I. MỤC ĐÍCH', '1. Mục đích', 'II. NHIỆM VỤ']
+    """
+    parts = (document.header + document.wrapper + document.plan_header + document.closing + document.skipped
+             + outline.preamble + outline.closing + outline.skipped)
+    for sec in outline.sections:
+        if sec.section not in TASK_SECTIONS:
+            parts += [ln for n in sec.walk() for ln in n.lines]
+        else:
+            parts += [ln for n in sec.walk() if n.children or n is sec or n.kind == "group"
+                      or n.section not in TASK_SECTIONS for ln in n.lines]
+    return sorted(parts, key=lambda ln: ln.start)
 
 
 def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str | None = None) -> dict[str, list[dict]]:
@@ -41,11 +82,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
     if not doc.lines:
         return rows
     pid = plan_id or _plan_id(doc.path)
-    text_lines, tables = split_tables(doc.lines)
-    lines = expand_tables(prepare_lines(text_lines), tables)
-    document = segment(lines)
-    outline = parse_outline(document.body, is_agency_heading=lambda t: bool(agency_heading(t)),
-                            appendices=document.appendices)
+    lines, document, outline = read_structure(doc.lines)
     meta = parse_metadata(document.header + document.plan_header, outline.preamble, lines)
     manifest = manifest or {}
     for k in ("province", "issuer", "level", "number", "date", "title"):
@@ -57,12 +94,14 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
         "plan_id": pid, "source_file": src, "province": meta.province, "year": meta.year, "issuer": meta.issuer,
         "level": meta.level, "number": meta.number, "date": meta.date, "title": meta.title,
         "content_hash": doc.sha256, "encoding": doc.encoding, "n_lines": len(doc.lines),
+        "kind": plan_kind(meta.title, manifest.get("kind")), "merged_province": after_merger(meta.province),
     })
     for k in ("province", "year"):
         if getattr(meta, k) is None:
             rows["problems"].append({"source_file": src, "line": None, "severity": "warning", "kind": f"no_{k}",
                                      "message": f"could not read the plan's {k} from its header"})
-    carry = {"province": meta.province, "year": meta.year, "level": meta.level, "source_file": src}
+    carry = {"province": meta.province, "merged_province": after_merger(meta.province), "year": meta.year,
+             "level": meta.level, "source_file": src}
     ctx = PlanContext(meta.level, meta.issuer_agency, meta.province)
     placed: set[int] = set()
     seen_unknown: set[str] = set()
@@ -117,14 +156,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
         rows["problems"].append({"source_file": src, "line": None, "severity": "error", "kind": "no_tasks",
                                  "message": "no task section or numbered tasks found: is this a plan?"})
     # every line is accounted for: in a task, a known non-task part, or reported
-    known_parts = (document.header + document.wrapper + document.plan_header + document.closing
-                   + document.skipped + outline.preamble + outline.closing + outline.skipped)
-    for sec in outline.sections:
-        if sec.section not in ("tasks", "implementation", "other"):
-            known_parts += [ln for n in sec.walk() for ln in n.lines]
-        else:
-            known_parts += [ln for n in sec.walk() if n.children or n is sec for ln in n.lines]
-    for ln in known_parts:
+    for ln in non_task_lines(document, outline):
         placed.update(range(ln.start, ln.end + 1))
     for ln in lines:
         if ln.start not in placed:

@@ -232,6 +232,12 @@ def _heads() -> tuple[re.Pattern[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def _head_words() -> frozenset[str]:
+    """Every syllable of every head noun ("văn", "phòng", "sở" …): a name made only of these names no body."""
+    return frozenset(w for r in read_rows("agency_heads.csv") for w in line_key(nfc(r["word"])).split())
+
+
+@lru_cache(maxsize=1)
 def _stops() -> re.Pattern[str]:
     words = sorted({line_key(nfc(r["word"])) for r in read_rows("name_stops.csv")}, key=len, reverse=True)
     return re.compile("(?:" + "|".join(_flex(w) for w in words) + ")" + _END)
@@ -384,6 +390,10 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
     if end is None:
         return found
     raw = re.sub(r"\s+", " ", text[pos:end]).strip(" ,.;")
+    head = _heads()[0].match(key, pos)
+    rest = line_key(raw)[head.end() - pos:] if head else ""
+    if all(w in _head_words() for w in rest.split()):
+        return found  # "Văn phòng Sở" with no department to name it: a head noun alone is no agency
     name = drop_province(raw, province)
     name = name[0].upper() + name[1:]
     _, units = _heads()
