@@ -419,6 +419,28 @@ def test_slice_assignments(assignments):
         g.slice_assignments(assignments.drop(columns="level"), level="province")
 
 
+def test_slice_province_ignores_case_and_diacritics(assignments):
+    # issue 13 item 9: slice_assignments(province="Dak Lak") returned nothing
+    exact = g.slice_assignments(assignments, province="Đắk Lắk")
+    assert len(exact) > 0
+    for spelling in ("Dak Lak", "dak lak", "ĐẮK LẮK", "Tỉnh Đắk Lắk", "Đăk Lăk"):
+        pd.testing.assert_frame_equal(g.slice_assignments(assignments, province=spelling), exact)
+    both = g.slice_assignments(assignments, province=["dak lak", "Gia Lai"])
+    assert set(both["province"]) == {"Đắk Lắk", "Gia Lai"} and len(both) == len(
+        assignments[assignments["province"].isin(["Đắk Lắk", "Gia Lai"])])
+    assert g.slice_assignments(assignments, province="Dak Lak", year="2025").equals(
+        g.slice_assignments(assignments, province="Đắk Lắk", year=2025))
+    # a real province without plans here is an empty answer, not an error
+    assert g.slice_assignments(assignments, province="Hà Nội").empty
+
+
+def test_slice_unknown_province_lists_the_provinces(assignments):
+    with pytest.raises(ValueError, match=r"unknown province 'Dak Lac'.*Did you mean 'Đắk Lắk'.*Valid: .*Gia Lai"):
+        g.slice_assignments(assignments, province="Dak Lac")
+    with pytest.raises(ValueError, match="unknown province 'Atlantis'"):
+        g.slice_assignments(assignments, province=["Gia Lai", "Atlantis"])
+
+
 def test_harmonized_uses_lineage(monkeypatch):
     def harmonize(df, on):
         assert on == 2025

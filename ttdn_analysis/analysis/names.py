@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 __all__ = ["looks_like_key", "unknown_name", "check_names"]
 
 _KEY_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, for suggesting close names ("Đắk Lắk" → "dak lak")."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
 
 
 def looks_like_key(text: str) -> bool:
@@ -51,9 +58,14 @@ def unknown_name(what: str, name: object, valid: Iterable[object], context: str 
     --------
     >>> print(unknown_name("theme", "borders", ["border", "sea_islands"], "in codebook 1"))
     unknown theme 'borders' in codebook 1. Did you mean 'border'? Valid: border, sea_islands
+    >>> print(unknown_name("province", "Dak Lac", ["Gia Lai", "Đắk Lắk"]))
+    unknown province 'Dak Lac'. Did you mean 'Đắk Lắk'? Valid: Gia Lai, Đắk Lắk
     """
     names = [str(v) for v in dict.fromkeys(valid)]
-    close = difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
+    folded: dict[str, str] = {}
+    for n in names:
+        folded.setdefault(_fold(n), n)
+    close = [folded[c] for c in difflib.get_close_matches(_fold(str(name)), list(folded), n=3, cutoff=0.6)]
     hint = (" Did you mean " + " or ".join(repr(c) for c in close) + "?") if close else ""
     shown = ", ".join(names[:limit]) + (f", … ({len(names)} in all)" if len(names) > limit else "")
     where = f" {context}" if context else ""

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ttdn_analysis.analysis.names import unknown_name
 from ttdn_analysis.registry.agencies import harmonize
+from ttdn_analysis.registry.provinces import canonical_province
 
 __all__ = ["REQUIRED_ASSIGNMENT_COLUMNS", "REQUIRED_TASK_COLUMNS", "bipartite_graph", "coassignment_graph",
            "lead_support_graph", "slice_assignments", "harmonized", "merged_nodes", "centrality_table",
@@ -442,18 +444,24 @@ def slice_assignments(
     ----------
     assignments : pandas.DataFrame
         Loader ``assignments`` table.
-    province, year, plan_id, level : scalar or iterable, optional
+    province : str or iterable of str, optional
+        Province name(s) in any form :func:`~ttdn_analysis.registry.provinces.canonical_province` knows: case,
+        tone-mark style, accents and a "Tỉnh"/"TP." prefix do not matter (``"Dak Lak"`` = ``"Đắk Lắk"``).
+    year : int or iterable, optional
+        Year(s); ``"2025"`` is the same as ``2025``.
+    plan_id, level : scalar or iterable, optional
         Keep rows whose column equals the value (or is in the iterable). ``None`` = no filter.
 
     Returns
     -------
     pandas.DataFrame
-        A filtered copy with a fresh index.
+        A filtered copy with a fresh index. A known province without plans in the table gives no rows.
 
     Raises
     ------
     ValueError
-        A filter is given for a column the frame lacks.
+        A filter is given for a column the frame lacks, or a province name that names no province (the message
+        lists the provinces of the table).
 
     Examples
     --------
@@ -462,6 +470,12 @@ def slice_assignments(
     ...                   "province": ["Đắk Lắk", "Gia Lai", "Đắk Lắk"], "year": [2024, 2025, 2025]})
     >>> slice_assignments(a, province="Đắk Lắk", year=[2025])["task_id"].tolist()
     [3]
+    >>> slice_assignments(a, province="dak lak", year="2024")["task_id"].tolist()
+    [1]
+    >>> slice_assignments(a, province="Dak Lac")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown province 'Dak Lac' in this table. Did you mean 'Đắk Lắk'? Valid: Gia Lai, Đắk Lắk
 
     See Also
     --------
@@ -475,8 +489,37 @@ def slice_assignments(
             continue
         if column not in assignments.columns:
             raise ValueError(f"cannot filter on {column!r}: assignments has no such column")
-        mask &= _value_mask(assignments[column], value)
+        if column == "province":
+            mask &= _province_mask(assignments[column], value)
+        elif column == "year":
+            mask &= _value_mask(assignments[column], _years(value))
+        else:
+            mask &= _value_mask(assignments[column], value)
     return assignments.loc[mask].reset_index(drop=True)
+
+
+def _as_values(value: Any) -> list[Any]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _years(value: Any) -> list[Any]:
+    """Years as integers where they are written as digits ("2025" → 2025)."""
+    return [int(v) if isinstance(v, str) and v.strip().isdigit() else v for v in _as_values(value)]
+
+
+def _province_mask(series: pd.Series, value: Any) -> np.ndarray:
+    """Rows whose province is one of *value*, both sides read by ``canonical_province``."""
+    present = [p for p in pd.unique(series.dropna())]
+    canon = {p: canonical_province(str(p)) or str(p) for p in present}
+    wanted = set()
+    for v in _as_values(value):
+        c = canonical_province(v) if isinstance(v, str) else None
+        if c is None:
+            raise unknown_name("province", v, sorted(set(canon.values())), "in this table")
+        wanted.add(c)
+    return series.map(lambda p: canon.get(p) in wanted if isinstance(p, str) else False).to_numpy(dtype=bool)
 
 
 def harmonized(assignments: pd.DataFrame, on: Any = "2026-01-01") -> pd.DataFrame:
