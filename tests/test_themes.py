@@ -452,3 +452,13 @@ def test_topic_view_deterministic():
     assert a_topics["n_tasks"].sum() == 6 and len(a_topics) == 3
     t = a_tasks.set_index("task_id")["topic"]
     assert t["a"] == t["b"] and t["c"] == t["d"] and t["e"] == t["f"] and len({t["a"], t["c"], t["e"]}) == 3
+
+
+def test_coverage_unknown_theme_lists_the_themes(toy_corpus):
+    # issue 13 item 9: coverage(c, themes=["humanrights"]) gave a column of zeros
+    with pytest.raises(ValueError, match=r"unknown theme 'humanrights' in codebook .*Did you mean 'human_rights'"):
+        coverage(toy_corpus, themes=["border", "humanrights"])
+    custom = Codebook(version="c1", themes=[load_codebook()["border"]])
+    with pytest.raises(ValueError, match=r"unknown theme 'sea_islnds' in codebook c1.*Valid: border"):
+        coverage(toy_corpus, themes=["sea_islnds"], codebook=custom)
+    assert list(coverage(toy_corpus, themes="border").columns) == ["border"]

@@ -16,7 +16,7 @@ from ttdn_analysis.analysis.tagging import (
     _term_hits,
     _theme_hits,
 )
-from ttdn_analysis.analysis.names import looks_like_key, unknown_name
+from ttdn_analysis.analysis.names import check_names, looks_like_key, unknown_name
 from ttdn_analysis.corpus import tasks_of
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
 from ttdn_analysis.text import (
@@ -60,7 +60,8 @@ def coverage(
         central; ``text_share``: characters of the tasks mentioning it over characters of all the group's tasks;
         ``tasks``: number of tasks mentioning it.
     themes : sequence of str, optional
-        Theme keys (columns) to show, in this order; default all codebook themes in codebook order.
+        Theme keys (columns) to show, in this order; default all codebook themes in codebook order. A key that is
+        neither in the codebook nor in ``task_themes`` raises ``ValueError`` listing the valid ones.
     codebook : Codebook, path or None
         Gives the default theme order and version.
 
@@ -103,11 +104,12 @@ def coverage(
     if missing:
         raise KeyError(f"tasks lacks columns {missing}")
     cb = _as_codebook(codebook)
+    present = [] if tt is None or tt.empty else sorted(set(tt["theme"]) - set(cb.keys))
     if themes is None:
-        present = [] if tt is None or tt.empty else sorted(set(tt["theme"]) - set(cb.keys))
         cols = cb.keys + present
     else:
-        cols = list(themes)
+        cols = [themes] if isinstance(themes, str) else list(themes)
+        check_names("theme", cols, cb.keys + present, f"in codebook {cb.version}")
     versions = sorted(set(tt["codebook_version"].dropna())) if tt is not None and "codebook_version" in tt \
         and not tt.empty else []
     version = ",".join(versions) if versions else cb.version
