@@ -9,7 +9,7 @@ from ttdn_analysis.parse.citations import citations_from_lines
 from ttdn_analysis.parse.document import Document, segment
 from ttdn_analysis.parse.kinds import plan_kind
 from ttdn_analysis.parse.lines import Line, prepare_lines
-from ttdn_analysis.parse.metadata import parse_metadata
+from ttdn_analysis.parse.header import read_header
 from ttdn_analysis.parse.outline import TASK_SECTIONS, Outline, parse_outline
 from ttdn_analysis.parse.provenance import line_breaks
 from ttdn_analysis.parse.tables import expand_tables, split_tables
@@ -83,7 +83,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
         return rows
     pid = plan_id or _plan_id(doc.path)
     lines, document, outline = read_structure(doc.lines)
-    meta = parse_metadata(document.header + document.plan_header, outline.preamble, lines)
+    meta = read_header(document, outline.preamble, lines)
     manifest = manifest or {}
     for k in ("province", "issuer", "level", "number", "date", "title"):
         if manifest.get(k):

@@ -1,0 +1,217 @@
+"""The header of the Decree 30/2020/NĐ-CP layout: issuing body, number, place and date, document type and summary.
+
+One small grammar reads every rendering of the same header: clean lines; a two-column table flattened with "|"
+cells and "-------" rules; columns spaced apart; everything on one or two long lines (PDF text); the date split over
+lines ("ngày 29" / "tháng 01 năm 2021"); a number left blank ("Số:    /KH-UBND"); a legal-database block ("Số hiệu:
+… Ngày ban hành: …") or a web page's title and breadcrumb above the document. Fields are searched in the issuing
+document's header (for a decision that issues a plan, number and date are the decision's; the title and the year
+the plan is for come from the attached plan's own header when there is one).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ttdn_analysis.parse.document import DOC_TYPES, Document
+from ttdn_analysis.parse.lines import Line
+from ttdn_analysis.registry.agencies import resolve
+from ttdn_analysis.registry.provinces import find_province, provinces
+from ttdn_analysis.text import line_key
+
+__all__ = ["PlanMeta", "read_header", "find_number", "find_date"]
+
+
+@dataclass
+class PlanMeta:
+    """What the header says: province, year the plan is for, issuer, level, number, signing date, title."""
+
+    province: str | None
+    year: int | None
+    issuer: str | None
+    level: str
+    number: str | None
+    date: str | None
+    title: str | None
+    issuer_agency: str | None = None  # the issuing department's canonical name (department plans)
+    doc_kind: str = "unknown"  # plan, programme, decision, letter … (see parse.document.DOC_TYPES)
+
+
+# "Số: 262 /KH-UBND", "Số hiệu | 143/KH-UBND", "Số: 07/2024/QĐ-UBND", "Số:     /KH-UBND" (left blank)
+_NUMBER = re.compile(r"(?:^|[|\s])số(?:\s+hiệu)?\s*[:|]?\s*(?P<n>\d{0,6})\s*(?:/\s*(?P<y>(?:19|20)\d\d)\s*)?/\s*"
+                     r"(?P<sym>[^\W\d_][\w&Đđ]*(?:\s*-\s*[\w&Đđ]+)*)", re.IGNORECASE)
+_DATE_VN = re.compile(r"ngày\s+(?P<d>\d{1,2})?\s*(?:\|\s*)?tháng\s+(?P<m>\d{1,2})?\s*năm\s+(?P<y>\d{4})", re.IGNORECASE)
+_DATE_PLACE = re.compile(r"[^\W\d_][^,|]{1,40},\s*ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})",
+                         re.IGNORECASE)
+_DATE_DB = re.compile(r"ngày\s+(?:ban\s+hành|ký)\s*[:|]?\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})",
+                      re.IGNORECASE)
+_YEAR_IN_TITLE = re.compile(r"năm\s+((?:19|20)\d\d)", re.IGNORECASE)
+_TITLE_STOP = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|[ivx]+\.\s|\d+\.\s|số\b|ubnd|ủy ban nhân dân|chủ tịch|"
+                         r"\(|[-_=*.·\s]+$)")
+_DEPT = re.compile(r"(?:^|\|\s*|\s{2,}|ủy ban nhân dân (?:tỉnh|thành phố) [^|]*?\s|ubnd (?:tỉnh|thành phố) [^|]*?\s)"
+                   r"(?P<dept>(?:SỞ|BAN QUẢN LÝ|BAN)\s[A-ZĐÀ-Ỹ,\- ]+?)(?=\s*(?:\||\s{2,}|CỘNG HÒA|Số\s*:|$))")
+
+
+def _iso(d: str | None, m: str | None, y: str | None) -> str | None:
+    if not (d and m and y):
+        return None
+    try:
+        day, month, year = int(d), int(m), int(y)
+    except ValueError:
+        return None
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def find_number(lines: list[Line]) -> tuple[str | None, bool]:
+    """The document number ("262/KH-UBND") in header lines, and whether a "Số:" field was there at all.
+
+    Examples
+    --------
+    >>> from ttdn_analysis.parse.lines import prepare_lines
+    >>> find_number(prepare_lines(["Số: 07/2024/QĐ-UBND | Bến Tre, ngày 02 tháng 02 năm 2024"]))
+    ('07/2024/QĐ-UBND', True)
+    >>> find_number(prepare_lines(["Số:       /KH-UBND"])), find_number(prepare_lines(["KẾ HOẠCH"]))
+    ((None, True), (None, False))
+    """
+    for ln in lines:
+        m = _NUMBER.search(ln.text)
+        if m:
+            sym = re.sub(r"\s+", "", m.group("sym"))
+            if not m.group("n"):
+                return None, True
+            year = f"/{m.group('y')}" if m.group("y") else ""
+            return f"{m.group('n')}{year}/{sym}", True
+    return None, False
+
+
+def find_date(lines: list[Line]) -> tuple[str | None, int | None, bool]:
+    """The signing date (ISO) in header lines, the signing year, and whether a date field was there at all.
+
+    Accepts "Đồng Nai, ngày 08 tháng 11 năm 2023" (also split over lines), "Hà Tĩnh, ngày 06/02/2024" and a
+    legal database's "Ngày ban hành: 04/03/2022"; a day or month left blank gives no date but the year.
+
+    Examples
+    --------
+    >>> from ttdn_analysis.parse.lines import prepare_lines
+    >>> find_date(prepare_lines(["Tây Ninh, ngày 29", "tháng 01 năm 2021"]))
+    ('2021-01-29', 2021, True)
+    >>> find_date(prepare_lines(["Long An, ngày    tháng 11 năm 2024"]))
+    (None, 2024, True)
+    """
+    joined = " | ".join(ln.text for ln in lines)
+    m = _DATE_VN.search(joined)
+    if m:
+        return _iso(m.group("d"), m.group("m"), m.group("y")), int(m.group("y")), True
+    for rx in (_DATE_PLACE, _DATE_DB):
+        m = rx.search(joined)
+        if m:
+            return _iso(m.group("d"), m.group("m"), m.group("y")), int(m.group("y")), True
+    return None, None, False
+
+
+def _province(lines: list[Line]) -> str | None:
+    for ln in lines:  # the place-and-date line is the most reliable
+        if re.search(r",\s*ngày\b", ln.text, re.IGNORECASE):
+            for part in re.split(r"\s*\|\s*|\s{2,}", ln.text):
+                if re.search(r",\s*ngày\b", part, re.IGNORECASE):
+                    p = find_province(part.split(",")[0]) or find_province(part)
+                    if p:
+                        return p
+    for pat in (r"ủy ban nhân dân|ubnd|cơ quan ban hành|nơi ban hành|tỉnh ủy", r"tỉnh|thành phố"):
+        for ln in lines:
+            if re.search(pat, ln.key):
+                p = find_province(ln.text)
+                if p:
+                    return p
+    for ln in lines:
+        p = find_province(ln.text)
+        if p:
+            return p
+    return None
+
+
+def _title(lines: list[Line]) -> tuple[str | None, str]:
+    """The summary after the document type ("KẾ HOẠCH" + "Công tác … năm 2024"), and the document kind."""
+    alt = "|".join(sorted((re.escape(k) for k in DOC_TYPES), key=len, reverse=True))
+    for i, ln in enumerate(lines):
+        k = ln.key.replace("*", "").strip(" :")
+        if k in DOC_TYPES:
+            parts: list[str] = []
+            for nxt in lines[i + 1:i + 5]:
+                nk = nxt.key
+                if _TITLE_STOP.match(nk) or len(nk) > 250 or k == "quyết định" and nk.startswith("chủ tịch"):
+                    break
+                parts.append(nxt.text.strip().strip("*").strip())
+                if re.search(r"(?:năm|giai đoạn)\s+(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*$", nk):
+                    break  # the summary ends with its year
+            return " ".join(parts) or None, DOC_TYPES[k]
+        one = re.search(rf"(?:^|\s)({alt.upper()})\s+(?P<rest>[^|]+)$", ln.text)
+        if one and len(ln.text) > 60:  # the whole header on one long line: the summary runs to the line's end
+            return one.group("rest").strip(), DOC_TYPES[one.group(1).lower()]
+        if k.startswith("v/v"):
+            return ln.text.split(" ", 1)[1].strip() if " " in ln.text else None, "letter"
+    for ln in lines[:3]:  # a web page's title "Kế hoạch … năm 2025 - Cổng thông tin …"
+        if ln.key.startswith("kế hoạch ") and len(ln.key) > 20:
+            return ln.text.split(" - ")[0].strip(), "plan"
+    return None, "unknown"
+
+
+def _unit_word(province: str) -> str:
+    """'thành phố' for a centrally-run city, else 'tỉnh'."""
+    df = provinces()
+    kinds = set(df.loc[df["name"] == province, "kind"])
+    return "thành phố" if kinds and all("thành phố" in str(k) for k in kinds) else "tỉnh"
+
+
+def _department(lines: list[Line], preamble: list[Line]) -> str | None:
+    """The issuing department of a department's plan ("SỞ NGOẠI VỤ" under "UBND TỈNH LẠNG SƠN"), else None."""
+    for ln in lines:
+        m = _DEPT.search(ln.text.strip())
+        if m:
+            name = m.group("dept").strip(" ,-")
+            words = name.split()
+            return " ".join([words[0].capitalize()] + [w.lower() for w in words[1:]])
+    for ln in preamble[:3]:
+        m = re.search(r";\s*(Sở [A-ZĐÂ][^;,.]*?)\s+(?:triển khai|ban hành|xây dựng)", ln.text)
+        if m:
+            return m.group(1).strip()
+    return None
+
+
+def read_header(document: Document, preamble: list[Line], lines: list[Line]) -> PlanMeta:
+    """Read the plan's metadata from its document model.
+
+    Examples
+    --------
+    >>> from ttdn_analysis.parse.lines import prepare_lines
+    >>> from ttdn_analysis.parse.document import segment
+    >>> ls = prepare_lines(["Số: 262 /KH-UBND", "Đồng Nai, ngày 08 tháng 11 năm 2023", "**KẾ HOẠCH**",
+    ...                     "**Hoạt động thông tin đối ngoại tỉnh Đồng Nai năm 2024**", "Căn cứ ..."])
+    >>> m = read_header(segment(ls), [], ls)
+    >>> m.number, m.date, m.year, m.level, m.title, m.province
+    ('262/KH-UBND', '2023-11-08', 2024, 'province', 'Hoạt động thông tin đối ngoại tỉnh Đồng Nai năm 2024', 'Đồng Nai')
+    """
+    header = document.header or lines[:30]
+    number, _ = find_number(header)
+    date, sign_year, _ = find_date(header)
+    title, kind = _title(document.plan_header) if document.plan_header else (None, "unknown")
+    if title is None:
+        title, kind = _title(header)
+        if title is None and not document.header:
+            title, kind = _title(lines[:40])
+    year = None
+    if title:
+        ym = _YEAR_IN_TITLE.search(title)
+        year = int(ym.group(1)) if ym else None
+    year = year or sign_year
+    province = _province(header) or _province(document.plan_header) or _province(lines[:60])
+    level, issuer, dept = "province", None, _department(header, preamble)
+    if dept:
+        agency = resolve(dept)
+        issuer = agency.canonical if agency is not None else dept
+        level = "department"
+    elif province:
+        issuer = f"UBND {_unit_word(province)} {province}"
+    return PlanMeta(province, year, issuer, level, number, date, title, issuer if dept else None,
+                    document.kind if document.kind != "unknown" else kind)
