@@ -226,3 +226,82 @@ def test_empty_inputs():
     assert citation_graph(empty).number_of_nodes() == 0
     plans = pd.DataFrame({"plan_id": ["p"], "province": ["Gia Lai"], "year": [2025]})
     assert instrument_table(empty, plans).shape == (1, 0)
+
+
+# --------------------------------------------------------------------------- issue 13 item 8
+
+def _plan_citations(corpus, stem: str) -> pd.DataFrame:
+    ids = corpus.plans.loc[corpus.plans["source_file"].map(lambda s: Path(str(s)).stem) == stem, "plan_id"]
+    return corpus.citations[corpus.citations["plan_id"].isin(ids)]
+
+
+def test_a_plan_does_not_cite_itself(corpus):
+    # 143/KH-UBND named itself in its title, its scraped header table and "Số: 143/KH-UBND"
+    own = _plan_citations(corpus, "dak-lak-2024-ubnd-143-kh-nq47")
+    assert "143/KH-UBND" not in set(own["ref"]) and "47/NQ-CP" in set(own["ref"])
+    assert "262/KH-UBND" not in set(_plan_citations(corpus, "dong-nai-2024-ubnd-ttdn")["ref"])
+    # another plan citing 143/KH-UBND still does
+    later = _plan_citations(corpus, "dak-lak-2025-ubnd-ttdn")
+    assert later.loc[later["ref"] == "143/KH-UBND", "line"].tolist() == [10]
+
+
+def test_same_number_of_another_year_is_a_citation():
+    lines = [(3, "Số: 143/KH-UBND"), (20, "Tiếp tục thực hiện Kế hoạch số 143/KH-UBND ngày 02/3/2023 của UBND tỉnh"),
+             (21, "Kế hoạch này (Kế hoạch số 143/KH-UBND) thay thế …")]
+    df = citations_from_lines("p", lines, own_number="143/KH-UBND", own_date="2024-08-05")
+    assert df[["line", "ref", "date"]].values.tolist() == [[20, "143/KH-UBND", "2023-03-02"]]
+    # without the plan's own number nothing is dropped
+    assert len(citations_from_lines("p", lines)) == 3
+
+
+def test_short_name_is_not_a_second_mention(corpus):
+    # dak-lak-2024-ubnd-143-kh-nq47.txt:16 "Nghị quyết số 47/NQ-CP ngày 15/4/2024 … (gọi tắt là Nghị quyết số 47/NQ-CP)"
+    own = _plan_citations(corpus, "dak-lak-2024-ubnd-143-kh-nq47")
+    at16 = own[own["line"] == 16]
+    assert at16["ref"].tolist().count("47/NQ-CP") == 1
+    assert at16.loc[at16["ref"] == "47/NQ-CP", "date"].tolist() == ["2024-04-15"]
+    found = find_citations("Nghị quyết số 47/NQ-CP ngày 15/4/2024 (sau đây gọi tắt là Nghị quyết số 47/NQ-CP)")
+    assert [c["alias"] for c in found] == [False, True]
+    # a short name for a document not cited before still counts
+    first = citations_from_lines("p", [(5, "Chương trình hành động (gọi tắt là Nghị quyết số 47/NQ-CP) của Chính phủ")])
+    assert first["ref"].tolist() == ["47/NQ-CP"]
+
+
+def test_typo_of_a_known_instrument_is_flagged(corpus):
+    typos = corpus.problems[corpus.problems["kind"] == "citation_typo"]
+    assert len(typos) == 1  # no false alarm on the other 90-odd citations of the seeds
+    row = typos.iloc[0]
+    assert Path(str(row["source_file"])).name == "dak-lak-2025-ubnd-ttdn.txt" and row["line"] == 158
+    assert "992/CTPH-BTTTT-UBND" in row["message"] and "922/CTPH-BTTTT-UBDT" in row["message"]
+    # the citation itself is kept as printed
+    later = _plan_citations(corpus, "dak-lak-2025-ubnd-ttdn")
+    assert "992/CTPH-BTTTT-UBND" in set(later["ref"])
+
+
+def test_dropped_digit_is_a_possible_typo():
+    from ttdn_analysis.parse.citations import citation_problems
+    found = citation_problems(citations_from_lines("p", [(4, "Nghị quyết số 7/NQ-CP ngày 15/4/2024 của Chính phủ")]))
+    assert len(found) == 1 and "47/NQ-CP" in found[0]["message"]
+
+
+@pytest.mark.parametrize("text", [
+    "Quyết định số 1192/QĐ-TTg ngày 20/9/2020 của Thủ tướng Chính phủ",   # a near number of another date
+    "Văn bản số 1191/UBND-KGVX ngày 05/8/2020 của UBND tỉnh",             # same number and date, another kind
+    "Quyết định số 1191/QĐ-TTg ngày 05/8/2020 của Thủ tướng Chính phủ",   # the known instrument itself
+    "Nghị quyết số 52/NQ-CP ngày 15/4/2024 của Chính phủ",                 # same date, number too far
+    "Nghị quyết số 48/NQ-CP ngày 15/4/2024 của Chính phủ",                 # the next number of the same day
+])
+def test_no_typo_alarm_without_evidence(text):
+    from ttdn_analysis.parse.citations import citation_problems
+    assert citation_problems(citations_from_lines("p", [(1, text)])) == []
+
+
+def test_known_instruments_are_sourced_and_read_back():
+    from ttdn_analysis.parse.citations import load_instruments
+    known = load_instruments()
+    assert known["ref"].is_unique and (known["source"].str.len() > 0).all()
+    assert set(known["kind"]) <= set(KINDS)
+    for rec in known.to_dict("records"):
+        found = one(f"theo {rec['kind'].split('/')[0]} số {rec['ref']} ngày "
+                    f"{rec['date'][8:10]}/{rec['date'][5:7]}/{rec['date'][:4]}")
+        assert (found["ref"], found["date"]) == (rec["ref"], rec["date"])

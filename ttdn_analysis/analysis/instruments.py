@@ -9,15 +9,18 @@ import pandas as pd
 from ttdn_analysis.parse.citations import (
     CITATION_COLUMNS,
     KINDS,
+    citation_problems,
     citations_from_lines,
     find_citations,
     issuer_of,
+    load_instruments,
     load_issuers,
 )
 
 __all__ = ["task_of_lines", "instrument_table", "citation_graph",
            # the reader of references, re-exported so that this namespace holds every citation function
-           "KINDS", "CITATION_COLUMNS", "find_citations", "citations_from_lines", "issuer_of", "load_issuers"]
+           "KINDS", "CITATION_COLUMNS", "find_citations", "citations_from_lines", "citation_problems", "issuer_of",
+           "load_issuers", "load_instruments"]
 
 def task_of_lines(tasks: pd.DataFrame, plan_id: Any = None) -> dict[int, str]:
     """Source line → task_id for one plan: each line in a task's line_start..line_end goes to the innermost task.

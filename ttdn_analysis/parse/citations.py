@@ -13,7 +13,8 @@ import pandas as pd
 from ttdn_analysis.registry import data_file
 from ttdn_analysis.text import line_key, nfc
 
-__all__ = ["KINDS", "CITATION_COLUMNS", "load_issuers", "issuer_of", "find_citations", "citations_from_lines"]
+__all__ = ["KINDS", "CITATION_COLUMNS", "TYPO_EDITS", "load_issuers", "load_instruments", "issuer_of", "find_citations",
+           "citations_from_lines", "citation_problems"]
 
 KINDS = ("Nghị định", "Thông tư", "Kết luận", "Nghị quyết", "Quyết định", "Kế hoạch", "Công văn/Văn bản",
          "Chương trình", "Hướng dẫn", "Chỉ thị", "Đề án", "Luật")
@@ -90,6 +91,16 @@ _DATE_AFTER = re.compile(
 _DATE_WINDOW = 70
 
 
+# A reference that only names a document already cited: "(gọi tắt là Nghị quyết số 47/NQ-CP)", "(sau đây gọi là
+# Kế hoạch 143/KH-UBND)", "viết tắt là …". Matched on the key of the text before the reference (kind word included).
+_ALIAS_BEFORE = re.compile(r"(?<![^\W_])(?:gọi|viết)\s+(?:tắt\s+)?là\s*[:\"“‘']?\s*\Z")
+
+
+#: Most character edits between a cited reference and a known instrument of the same kind and date for the
+#: citation to be reported as a possible typo of it ("992/CTPH-BTTTT-UBND" for "922/CTPH-BTTTT-UBDT": 3).
+TYPO_EDITS = 3
+
+
 @lru_cache(maxsize=1)
 def _issuer_rows() -> tuple[tuple[str, str, str], ...]:
     path = data_file("issuers.csv")
@@ -100,6 +111,33 @@ def _issuer_rows() -> tuple[tuple[str, str, str], ...]:
 @lru_cache(maxsize=1)
 def _issuer_index() -> dict[str, tuple[str, str]]:
     return {_fold(s): (i, lv) for s, i, lv in _issuer_rows()}
+
+
+@lru_cache(maxsize=1)
+def _instrument_rows() -> tuple[dict[str, str], ...]:
+    with data_file("instruments.csv").open(encoding="utf-8") as fh:
+        return tuple({k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(fh))
+
+
+def load_instruments() -> pd.DataFrame:
+    """Known national instruments, shipped in ``ttdn_analysis/registry/data/instruments.csv``.
+
+    A cited reference that is not among them but has the same kind and date as one of them and almost the same
+    symbol is reported as a possible typo (:func:`citation_problems`). Add a row (with its source) to teach the
+    check a new instrument.
+
+    Returns
+    -------
+    DataFrame
+        ref (normalised as :func:`find_citations` prints it), kind, issuer, date (ISO), title, source.
+
+    Examples
+    --------
+    >>> t = load_instruments().set_index("ref")
+    >>> t.loc["57-KL/TW", ["kind", "date"]].tolist()
+    ['Kết luận', '2023-06-15']
+    """
+    return pd.DataFrame(list(_instrument_rows()), columns=["ref", "kind", "issuer", "date", "title", "source"])
 
 
 def _fold(code: str) -> str:
@@ -252,7 +290,8 @@ def find_citations(text: str) -> list[dict[str, Any]]:
         In text order, each with kind (one of :data:`KINDS`), ref (normalised symbol), issuer and issuer_level
         ("central"/"province", from the symbol suffix via ``issuers.csv``; None when unknown), date (ISO date when "ngày 15/6/2023" or "ngày 15
         tháng 6 năm 2023" follows within three words, else None), raw (the span as printed, kind word included),
-        start, end.
+        start, end, alias (True when the reference only gives a short name to a document: "(gọi tắt là Nghị
+        quyết số 47/NQ-CP)").
 
     Notes
     -----
@@ -294,6 +333,7 @@ def find_citations(text: str) -> list[dict[str, Any]]:
         word_kind = _KIND_WORDS[word.group("w")] if word else None
         if word:
             start = word.start()
+        alias = bool(_ALIAS_BEFORE.search(key, max(prev_end, start - 40), start))
         typ = parsed["type"]
         if typ is not None and typ[1] != _GENERIC:
             kind = typ[1]
@@ -312,14 +352,40 @@ def find_citations(text: str) -> list[dict[str, Any]]:
         out.append({
             "kind": kind, "ref": parsed["ref"], "issuer": issuer, "issuer_level": level,
             "date": _iso(dm.group("d"), dm.group("m"), dm.group("y")) if dm else None,
-            "raw": s[start:end], "start": start, "end": end,
+            "raw": s[start:end], "start": start, "end": end, "alias": alias,
         })
         prev_end = m.end()
     return out
 
 
+def _own_ref(number: Any) -> str | None:
+    """The normalised reference of a plan's own number ("Số: 143/KH-UBND"), or None."""
+    if not isinstance(number, str) or not number.strip():
+        return None
+    for m in _SYMBOL.finditer(nfc(number)):
+        parsed = _parse_symbol(m)
+        if parsed is not None:
+            return str(parsed["ref"])
+    return None
+
+
+def _year(d: Any) -> str | None:
+    """The year of an ISO date string or a date object, as text; None when unknown."""
+    if isinstance(d, str):
+        return d[:4] if re.match(r"\d{4}", d) else None
+    year = getattr(d, "year", None)
+    return str(year) if isinstance(year, int) else None
+
+
+def _same_year(a: Any, b: Any) -> bool:
+    """True unless both dates are known and fall in different years (numbers restart every year)."""
+    ya, yb = _year(a), _year(b)
+    return ya is None or yb is None or ya == yb
+
+
 def citations_from_lines(plan_id: Any, lines: Iterable[tuple[int, str]],
-                         task_of_line: Mapping[int, Any] | None = None) -> pd.DataFrame:
+                         task_of_line: Mapping[int, Any] | None = None, *, own_number: str | None = None,
+                         own_date: str | None = None) -> pd.DataFrame:
     """Every citation in the numbered lines of one plan.
 
     Parameters
@@ -332,12 +398,22 @@ def citations_from_lines(plan_id: Any, lines: Iterable[tuple[int, str]],
         wrap ("57-" / "KL/TW") and skip a scraped page's repeated block.
     task_of_line : mapping, optional
         Line number → task_id (see :func:`task_of_lines`); lines not in it get task_id None.
+    own_number : str, optional
+        The plan's own number ("143/KH-UBND"): the plan naming itself (its header, title or a scraped page's
+        table) is not a citation. A document with the same number dated in another year is still cited.
+    own_date : str, optional
+        The plan's signing date (ISO), to tell such a document apart.
 
     Returns
     -------
     DataFrame
         Columns :data:`CITATION_COLUMNS` (plan_id, task_id, line, kind, ref, issuer, date, raw, issuer_level), one
-        row per mention, in line and text order.
+        row per mention, in line and text order. A short name given to a document already cited ("… (gọi tắt là
+        Nghị quyết số 47/NQ-CP)") is not a second mention.
+
+    See Also
+    --------
+    citation_problems : possible typos of known instruments.
 
     Examples
     --------
@@ -348,11 +424,24 @@ def citations_from_lines(plan_id: Any, lines: Iterable[tuple[int, str]],
       task_id  line        kind       ref        date issuer_level
     0    None    10  Nghị quyết  47/NQ-CP  2024-04-15      central
     1  p:II.1    32    Kết luận  57-KL/TW  2023-06-15      central
+    >>> own = [(3, "Số: 143/KH-UBND"), (16, "Thực hiện Nghị quyết số 47/NQ-CP ngày 15/4/2024 của Chính phủ (gọi tắt là "
+    ...        "Nghị quyết số 47/NQ-CP), Kế hoạch số 143/KH-UBND ngày 02/3/2023 của UBND tỉnh")]
+    >>> citations_from_lines("p", own, own_number="143/KH-UBND", own_date="2024-08-05")[["line", "ref", "date"]]
+       line          ref        date
+    0    16     47/NQ-CP  2024-04-15
+    1    16  143/KH-UBND  2023-03-02
     """
     task_of_line = task_of_line or {}
+    own = _own_ref(own_number)
+    seen: set[str] = set()
     rows = []
     for ln, text in lines:
         for c in find_citations(text):
+            if own is not None and c["ref"] == own and _same_year(c["date"], own_date):
+                continue  # the plan naming itself
+            if c["alias"] and c["ref"] in seen:
+                continue  # "(gọi tắt là …)": a short name for a document just cited
+            seen.add(c["ref"])
             tid = task_of_line.get(ln)
             rows.append({"plan_id": plan_id, "task_id": tid, "line": int(ln), "kind": c["kind"], "ref": c["ref"],
                          "issuer": c["issuer"], "date": c["date"], "raw": c["raw"],
@@ -360,3 +449,87 @@ def citations_from_lines(plan_id: Any, lines: Iterable[tuple[int, str]],
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CITATION_COLUMNS})
     return pd.DataFrame(rows, columns=list(CITATION_COLUMNS))
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment) between two short strings."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def _number(ref: str) -> str:
+    m = re.match(r"\d+", ref)
+    return m.group(0) if m else ""
+
+
+def _typo_number(a: str, b: str) -> bool:
+    """One slip of the keyboard between two document numbers (a digit changed, dropped, doubled or swapped) — but not
+    the next number: documents signed on one day are numbered in sequence (1191 and 1192 are both real)."""
+    if not a or not b or a == b:
+        return a == b
+    return _edits(a, b) <= 1 and abs(int(a) - int(b)) > 1
+
+
+def citation_problems(citations: pd.DataFrame) -> list[dict[str, Any]]:
+    """Possible typos of known instruments among a plan's citations, as ``problems`` rows (without the file).
+
+    A cited reference that is not in :func:`load_instruments` is reported when a known instrument has the same kind
+    and the same date, a number one slip away (a digit changed, dropped, doubled or swapped, but not the next or
+    previous number, which is a document of the same day) and a symbol at most :data:`TYPO_EDITS` edits away:
+    "992/CTPH-BTTTT-UBND ngày 04/6/2024" for 922/CTPH-BTTTT-UBDT of that day. The citation itself is kept as
+    printed.
+
+    Parameters
+    ----------
+    citations : DataFrame
+        line, kind, ref, date, raw (the output of :func:`citations_from_lines`).
+
+    Returns
+    -------
+    list of dict
+        One row per distinct suspicious reference (its first line): line, severity ("warning"), kind
+        ("citation_typo"), message.
+
+    Examples
+    --------
+    >>> cit = citations_from_lines("p", [(158, "Triển khai Chương trình phối hợp số 992/CTPH-BTTTT-UBND ngày "
+    ...                                         "04/6/2024 giữa Bộ Thông tin và Truyền thông và Ủy ban Dân tộc")])
+    >>> [(p["line"], p["kind"]) for p in citation_problems(cit)]
+    [(158, 'citation_typo')]
+    >>> print(citation_problems(cit)[0]["message"])  # doctest: +NORMALIZE_WHITESPACE
+    'Chương trình phối hợp số 992/CTPH-BTTTT-UBND' (04/06/2024) is not a known instrument, but
+    922/CTPH-BTTTT-UBDT of Bộ Thông tin và Truyền thông; Ủy ban Dân tộc has the same date and almost the same
+    number: check the plan's text for a typo (known instruments: ttdn_analysis/registry/data/instruments.csv).
+    """
+    if citations is None or citations.empty:
+        return []
+    known = load_instruments()
+    refs = set(known["ref"])
+    out: list[dict[str, Any]] = []
+    flagged: set[str] = set()
+    for rec in citations.to_dict("records"):
+        ref, date = rec.get("ref"), rec.get("date")
+        if not isinstance(ref, str) or ref in refs or ref in flagged or not isinstance(date, str):
+            continue
+        same = known[(known["date"] == date) & (known["kind"] == rec.get("kind"))]
+        close = [(_edits(ref.upper(), k.upper()), k) for k in same["ref"] if _typo_number(_number(ref), _number(k))]
+        close = sorted(c for c in close if c[0] <= TYPO_EDITS)
+        if not close:
+            continue
+        flagged.add(ref)
+        k = known.set_index("ref").loc[close[0][1]]
+        day = f"{date[8:10]}/{date[5:7]}/{date[:4]}"
+        out.append({"line": rec.get("line"), "severity": "warning", "kind": "citation_typo",
+                    "message": f"{rec.get('raw') or ref!r} ({day}) is not a known instrument, but {close[0][1]} of "
+                               f"{k['issuer']} has the same date and almost the same number: check the plan's text "
+                               "for a typo (known instruments: ttdn_analysis/registry/data/instruments.csv)."})
+    return out

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ttdn_analysis.ingest.read import RawDoc
 from ttdn_analysis.parse.assignments import PlanContext, agency_heading, extract_tasks
-from ttdn_analysis.parse.citations import citations_from_lines
+from ttdn_analysis.parse.citations import citation_problems, citations_from_lines
 from ttdn_analysis.parse.document import Document, segment
 from ttdn_analysis.parse.kinds import plan_kind
 from ttdn_analysis.parse.lines import Line, prepare_lines
@@ -149,8 +149,10 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
     for row in rows["tasks"]:
         row.update(parse_timeframe(row["timeframe"], meta.year))
     task_of = {i: t["task_id"] for t in rows["tasks"] for i in t["text_lines"]}
-    cit = citations_from_lines(pid, [(ln.start, ln.text) for ln in lines if not ln.skip], task_of)
+    cit = citations_from_lines(pid, [(ln.start, ln.text) for ln in lines if not ln.skip], task_of,
+                               own_number=meta.number, own_date=meta.date)
     rows["citations"] = [{**r, **carry} for r in cit.to_dict("records")]
+    rows["problems"] += [{"source_file": src, **p} for p in citation_problems(cit)]
     rows["problems"] += _numbering_gaps(outline, src)
     if not rows["tasks"]:
         rows["problems"].append({"source_file": src, "line": None, "severity": "error", "kind": "no_tasks",
