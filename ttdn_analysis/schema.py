@@ -62,6 +62,8 @@ PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: k for k in [
     ProblemKind("no_lead", "warning", "a task with no lead agency: it adds nothing to lead counts or networks"),
     ProblemKind("unparsed_assignment", "warning", "a role cue ('chủ trì', 'phối hợp') whose agency could not be read"),
     ProblemKind("unread_table", "warning", "a table, or task-like text, that was not read as tasks"),
+    ProblemKind("citation_typo", "warning", "a cited reference that looks like a typo of a known instrument "
+                "(same kind and date, almost the same number): check the plan's text"),
     ProblemKind("province_defunct", "warning", "the plan is dated after its province was merged into another one"),
     ProblemKind("province_mismatch", "warning", "the header's province is not the province the plan's text names"),
     ProblemKind("near_duplicate", "warning", "most of the plan's task text is found in another plan (named)"),
