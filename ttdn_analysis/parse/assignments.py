@@ -114,7 +114,7 @@ def agency_heading(title: str, issuer: str | None = None, province: str | None =
         return []
     result = scan(t, "field", issuer, t, province)
     hits = result.hits
-    if not hits or result.unparsed or any(not h.agency.known for h in hits):
+    if not hits or result.unparsed or result.trailing or any(not h.agency.known for h in hits):
         return []
     if hits[-1].end < len(line_key(t).rstrip(" .")):
         return []

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -220,6 +220,7 @@ class ScanResult:
 
     hits: list[AgencyHit]
     unparsed: list[tuple[str, int, int]]
+    trailing: list[str] = field(default_factory=list)  # text after an agency up to the next separator
 
 
 @lru_cache(maxsize=1)
@@ -232,9 +233,20 @@ def _heads() -> tuple[re.Pattern[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _head_words() -> frozenset[str]:
-    """Every syllable of every head noun ("văn", "phòng", "sở" …): a name made only of these names no body."""
-    return frozenset(w for r in read_rows("agency_heads.csv") for w in line_key(nfc(r["word"])).split())
+def _head_keys() -> tuple[str, ...]:
+    """The head nouns as match keys, longest first."""
+    return tuple(sorted({line_key(nfc(r["word"])) for r in read_rows("agency_heads.csv")}, key=len, reverse=True))
+
+
+def _only_heads(key: str) -> bool:
+    """True when *key* is nothing but head nouns ("sở", "văn phòng sở"): no name of a body."""
+    rest = key.strip()
+    while rest:
+        head = next((h for h in _head_keys() if rest == h or rest.startswith(h + " ")), None)
+        if head is None:
+            return False
+        rest = rest[len(head):].strip()
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -392,7 +404,7 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
     raw = re.sub(r"\s+", " ", text[pos:end]).strip(" ,.;")
     head = _heads()[0].match(key, pos)
     rest = line_key(raw)[head.end() - pos:] if head else ""
-    if all(w in _head_words() for w in rest.split()):
+    if _only_heads(rest):
         return found  # "Văn phòng Sở" with no department to name it: a head noun alone is no agency
     name = drop_province(raw, province)
     name = name[0].upper() + name[1:]
@@ -418,6 +430,7 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
     key = line_key(text)
     hits: list[AgencyHit] = []
     unparsed: list[tuple[str, int, int]] = []
+    trailing: list[str] = []
     pos = 0
     n = len(key)
     mode = "text" if context == "text" else "field"
@@ -466,8 +479,10 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
         if context == "text" or pos >= n:
             break
         rest = re.compile(r"[^,;]*").match(key, pos)
+        if rest and re.search(r"[^\W\d_]", rest.group(0)):
+            trailing.append(text[rest.start():rest.end()].strip())
         pos = rest.end() if rest else n
-    return ScanResult(hits, unparsed)
+    return ScanResult(hits, unparsed, trailing)
 
 
 def scan_list(text: str, context: str = "field", issuer: str | None = None, task_text: str = "",
