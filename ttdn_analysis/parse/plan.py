@@ -1,21 +1,24 @@
 """One plan's lines to table rows: outline, metadata, tasks, assignments, citations, problems."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ttdn_analysis.ingest.read import RawDoc
-from ttdn_analysis.parse.assignments import PlanContext, agency_heading, extract_tasks
+from ttdn_analysis.parse.assignments import PlanContext, TaskRecord, agency_heading, extract_tasks
 from ttdn_analysis.parse.citations import citation_problems, citations_from_lines
 from ttdn_analysis.parse.document import Document, segment
+from ttdn_analysis.parse.header import PlanMeta, find_date, find_number, read_header
 from ttdn_analysis.parse.kinds import plan_kind
 from ttdn_analysis.parse.lines import Line, prepare_lines
-from ttdn_analysis.parse.header import read_header
-from ttdn_analysis.parse.outline import TASK_SECTIONS, Outline, parse_outline
+from ttdn_analysis.parse.numbering import roman_value, to_roman
+from ttdn_analysis.parse.outline import TASK_SECTIONS, Outline, item_of, parse_outline
 from ttdn_analysis.parse.provenance import line_breaks
-from ttdn_analysis.parse.tables import expand_tables, split_tables
+from ttdn_analysis.parse.roles import field_of
+from ttdn_analysis.parse.tables import expand_tables, split_tables, tables_unread
 from ttdn_analysis.parse.timeframes import parse_timeframe
 from ttdn_analysis.registry.provinces import after_merger
-from ttdn_analysis.schema import TABLES
+from ttdn_analysis.schema import TABLES, problem_row
 
 __all__ = ["parse_plan", "read_structure", "non_task_lines"]
 
@@ -73,7 +76,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
     >>> _ = open(p, "w", encoding="utf-8").write("Không phải kế hoạch.")
     >>> rows = parse_plan(read_plan(p))
     >>> sorted(r["kind"] for r in rows["problems"])
-    ['no_province', 'no_tasks', 'no_year']
+    ['no_date', 'no_number', 'no_province', 'no_tasks', 'no_year']
     """
     src = str(doc.path)
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
@@ -139,13 +142,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
                         "numbering_gap": False,
                         **carry,
                     })
-            for h, line in rec.unknown:
-                if h.agency.canonical not in seen_unknown:
-                    seen_unknown.add(h.agency.canonical)
-                    rows["problems"].append({"source_file": src, "line": line, "severity": "warning",
-                                             "kind": "unknown_agency",
-                                             "message": f"agency not in the registry: {h.raw!r} (add an alias "
-                                                        "in ttdn_analysis/registry/data/agency_aliases.csv)"})
+            rows["problems"] += [{"source_file": src, **p} for p in _task_problems(rec, path, seen_unknown)]
     for row in rows["tasks"]:
         row.update(parse_timeframe(row["timeframe"], meta.year))
     task_of = {i: t["task_id"] for t in rows["tasks"] for i in t["text_lines"]}
@@ -153,7 +150,11 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
                                own_number=meta.number, own_date=meta.date)
     rows["citations"] = [{**r, **carry} for r in cit.to_dict("records")]
     rows["problems"] += [{"source_file": src, **p} for p in citation_problems(cit)]
-    rows["problems"] += _numbering_gaps(outline, src)
+    gaps = _numbering_gaps(outline)
+    rows["problems"] += [{"source_file": src, **p} for p, _ in gaps]
+    _flag_gaps(rows, [absorbed for _, absorbed in gaps if absorbed is not None])
+    rows["problems"] += [{"source_file": src, **p} for p in _header_problems(document, meta)]
+    rows["problems"] += [{"source_file": src, **p} for p in _unread(document, tables_unread(doc.lines))]
     if not rows["tasks"]:
         rows["problems"].append({"source_file": src, "line": None, "severity": "error", "kind": "no_tasks",
                                  "message": "no task section or numbered tasks found: is this a plan?"})
@@ -169,22 +170,88 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
     return rows
 
 
-def _numbering_gaps(outline, src: str) -> list[dict]:
-    """Warn where the top-level numbering of a section skips (headings lost in conversion or scraping)."""
+def _task_problems(rec: TaskRecord, path: str, seen_unknown: set[str]) -> list[dict]:
+    """Problems of one task: unknown agencies (once per plan), role cues whose agency was not read, no lead."""
     out = []
-    romans = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-    prev = 0
+    for h, line in rec.unknown:
+        if h.agency.canonical not in seen_unknown:
+            seen_unknown.add(h.agency.canonical)
+            out.append(problem_row(line, "warning", "unknown_agency",
+                                   f"agency not in the registry: {h.raw!r}, kept as {h.agency.canonical!r} (add it "
+                                   "to ttdn_analysis/registry/data/agencies.csv, or an alias to agency_aliases.csv)"))
+    for raw, line in rec.unparsed:
+        out.append(problem_row(line, "warning", "unparsed_assignment",
+                               f"task {path}: a role field names something that is not read as an agency: {raw!r} "
+                               "(a new kind of body? add its head noun to registry/data/agency_heads.csv)"))
+    if not rec.lead:
+        supports = ", ".join(h.agency.canonical for h in rec.support)
+        out.append(problem_row(rec.head.start, "warning", "no_lead",
+                               f"task {path} (lines {rec.head.start}-{max(ln.end for ln in rec.lines)}) names no "
+                               "lead agency" + (f"; only partners: {supports}" if supports else "")
+                               + ": it counts in no lead table or network"))
+    return out
+
+
+def _header_problems(document: Document, meta: PlanMeta) -> list[dict]:
+    """no_number / no_date when the header gives no number or no complete signing date."""
+    out = []
+    header = document.header
+    line = header[0].start if header else None
+    if meta.number is None:
+        _, present = find_number(header)
+        out.append(problem_row(line, "warning", "no_number",
+                               "the document number is left blank in the header ('Số:    /…')" if present else
+                               "no document number ('Số: …/KH-UBND') found in the header"))
+    if meta.date is None:
+        _, _, present = find_date(header)
+        out.append(problem_row(line, "warning", "no_date",
+                               "the signing date is incomplete in the header ('ngày … tháng … năm …' left blank)"
+                               if present else "no signing date ('…, ngày … tháng … năm …') found in the header"))
+    return out
+
+
+_TASK_LIKE = re.compile(r"(?:chủ trì|phối hợp|thực hiện|thời gian)\s*:")
+
+
+def _unread(document: Document, tables: list[tuple[int, int, int]]) -> list[dict]:
+    """Tables and task-like text that were not read as tasks (after the signature, or a table without a task
+    header)."""
+    out = []
+    for start, end, rows in tables:
+        out.append(problem_row(start, "warning", "unread_table",
+                               f"a table of {rows} rows (lines {start}-{end}) was not read as tasks: its first row "
+                               "names no content and lead columns (e.g. 'Nội dung', 'Cơ quan chủ trì')"))
+    after = [ln for ln in document.closing if item_of(ln.text) and _TASK_LIKE.search(ln.key)
+             or field_of(ln.text) and field_of(ln.text)[0] != "time"]
+    if after:
+        out.append(problem_row(after[0].start, "warning", "unread_table",
+                               f"{len(after)} task-like line(s) after the signature (from line {after[0].start}) "
+                               "were not read as tasks: an appendix without a 'PHỤ LỤC' heading?"))
+    return out
+
+
+def _numbering_gaps(outline: Outline) -> list[tuple[dict, tuple[int, str] | None]]:
+    """Where the numbering of a section skips (headings lost in conversion or scraping).
+
+    Returns (problem row, (line of the first item after the gap, path of the item that absorbed the lost text) —
+    None when no task absorbed it).
+    """
+    out: list[tuple[dict, tuple[int, str] | None]] = []
+    prev, prev_sec = 0, None
     for sec in outline.sections:
-        if sec.implicit or sec.head is None or sec.label not in romans:
-            continue
-        n = romans.index(sec.label) + 1
+        n = roman_value(sec.label)
+        if sec.implicit or sec.head is None or n is None:
+            continue  # an implicit section stands for a heading the text lost: it does not close a gap
         if n > prev + 1:
-            missing = ", ".join(romans[prev:n - 1])
-            out.append({"source_file": src, "line": sec.head.start, "severity": "warning", "kind": "numbering_gap",
-                        "message": f"section {sec.label} follows {romans[prev - 1] if prev else 'the header'}: "
-                                   f"section(s) {missing} missing (a heading lost, or a numbering slip in the plan)"})
-        prev = n
-    for sec in outline.sections:
+            missing = ", ".join(to_roman(i) for i in range(prev + 1, n))
+            absorbed = (sec.head.start, prev_sec.path) if prev_sec is not None and \
+                prev_sec.section in TASK_SECTIONS else None
+            out.append((problem_row(sec.head.start, "warning", "numbering_gap",
+                                    f"section {sec.label} follows {to_roman(prev) if prev else 'the header'}: "
+                                    f"section(s) {missing} missing (a heading lost, or a numbering slip in the plan)"),
+                        absorbed))
+        prev, prev_sec = n, sec
+    for i, sec in enumerate(outline.sections):
         expected = 1
         for child in sec.children:
             if child.kind != "num" or "." in child.label:
@@ -193,11 +260,29 @@ def _numbering_gaps(outline, src: str) -> list[dict]:
             if n > expected and child.head is not None:
                 missing = f"{expected}" if n == expected + 1 else f"{expected}–{n - 1}"
                 where = (f"starts at item {n}" if expected == 1 else f"goes from item {expected - 1} to {n}")
+                previous = outline.sections[i - 1] if sec.implicit and i else None
+                absorbed_path = (f"{sec.path}.{expected - 1}" if sec.path else str(expected - 1)) if expected > 1 \
+                    else previous.path if previous is not None else None
                 kept = (f"item {expected - 1}" if expected > 1 else
                         "the last item before it" if sec.implicit else "the section's introduction")
-                out.append({"source_file": src, "line": child.head.start, "severity": "warning",
-                            "kind": "numbering_gap",
-                            "message": f"section {sec.path} {where}: item(s) {missing} missing (a heading lost in "
-                                       f"conversion or scraping?); their text, if any, is read as part of {kept}"})
+                out.append((problem_row(child.head.start, "warning", "numbering_gap",
+                                        f"section {sec.path or '(none)'} {where}: item(s) {missing} missing (a "
+                                        f"heading lost in conversion or scraping?); their text, if any, is read as "
+                                        f"part of {kept}"),
+                            (child.head.start, absorbed_path) if absorbed_path is not None else None))
             expected = n + 1
     return out
+
+
+def _flag_gaps(rows: dict[str, list[dict]], gaps: list[tuple[int, str]]) -> None:
+    """Flag the task that absorbed the text of lost items (the last task of the item or section before the gap)
+    and its assignments, so that a researcher can filter them."""
+    flagged: set[str] = set()
+    for line, path in gaps:
+        before = [t for t in rows["tasks"] if t["line_start"] < line
+                  and (t["path"] == path or t["path"].startswith(path + "."))]
+        if before:
+            flagged.add(max(before, key=lambda t: (t["line_end"], t["line_start"]))["task_id"])
+    for table in ("tasks", "assignments"):
+        for r in rows[table]:
+            r["numbering_gap"] = r["task_id"] in flagged

@@ -23,7 +23,7 @@ from ttdn_analysis.parse.lines import Line
 from ttdn_analysis.parse.numbering import roman_value
 from ttdn_analysis.text import line_key, nfc, strip_markup
 
-__all__ = ["TableRow", "Table", "PLACEHOLDER", "split_tables", "expand_tables", "header_columns"]
+__all__ = ["TableRow", "Table", "PLACEHOLDER", "split_tables", "expand_tables", "header_columns", "tables_unread"]
 
 #: A line that stands for a task table until :func:`expand_tables` puts its rows back (never joined to a neighbour).
 PLACEHOLDER = "§BẢNG NHIỆM VỤ§"
@@ -216,4 +216,29 @@ def expand_tables(lines: list[Line], tables: list[Table]) -> list[Line]:
             for name, label in _FIELD_LABELS:
                 if cell(name):
                     out.append(Line(f"- {label}: {cell(name)}", row["start"], row["end"]))
+    return out
+
+
+def tables_unread(raw_lines: list[str], min_rows: int = 3) -> list[tuple[int, int, int]]:
+    """Tables of three or more columns that are not task tables: (first line, last line, rows), for a problem row.
+
+    Examples
+    --------
+    >>> tables_unread(["STT | Việc | Ai | Khi", "1 | Tập huấn | Sở Ngoại vụ | Quý I", "2 | Hội thảo | Sở Tư pháp | Quý II"])
+    [(1, 3, 3)]
+    >>> tables_unread(["TT | Nội dung | Chủ trì | Thời gian", "1 | Tập huấn | Sở Ngoại vụ | Quý I", "2 | x | y | z"])
+    []
+    """
+    out: list[tuple[int, int, int]] = []
+    run: list[int] = []
+    for i, raw in enumerate(raw_lines + [""]):
+        cells = _split_cells(raw) if raw.strip() else None
+        if cells is not None and len([c for c in cells if c]) >= 3 and not _SEPARATOR.match(raw):
+            run.append(i)
+            continue
+        if cells is not None and _SEPARATOR.match(raw) and run:
+            continue
+        if len(run) >= min_rows and header_columns(_split_cells(raw_lines[run[0]]) or []) is None:
+            out.append((run[0] + 1, run[-1] + 1, len(run)))
+        run = []
     return out
