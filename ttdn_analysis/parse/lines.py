@@ -28,7 +28,7 @@ class Line:
 MARKER_RE = re.compile(
     r"^\s*(?:(?P<roman>[IVXLC]{1,7})\.\s+"
     r"|(?P<num>\d{1,2}(?:\.\d{1,2})*)(?:\.|\)|\.\))\s+"
-    r"|(?P<letter>[a-zđ])\)\s+"
+    r"|(?P<letter>[a-zđ])[.)]\s+"
     r"|(?P<bullet>(?:[-–•*+\uf0b7\uf02d▪●○◦■□➢✓]\s*)+))"
 )
 
