@@ -15,6 +15,7 @@ import pandas as pd
 
 from ttdn_analysis.analysis.tagging import tag_tasks, tagging_fingerprint
 from ttdn_analysis.cache import _cache_dir, _fingerprint, _read_tables, _write_tables
+from ttdn_analysis.checks import corpus_checks
 from ttdn_analysis.ingest.formats import PLAN_SUFFIXES
 from ttdn_analysis.ingest.read import read_plan
 from ttdn_analysis.parse.plan import parse_plan
@@ -290,6 +291,7 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
             out[t]["year"] = out[t]["year"].astype("Int64")
     if len(out["problems"]):
         out["problems"]["line"] = out["problems"]["line"].astype("Int64")
+    out["problems"] = corpus_checks(out)  # arrival checks across plans: defunct province or agency, copies
     if cache:
         _write_tables(cdir, out)
     return Corpus(**out, files=[str(f) for f in files])

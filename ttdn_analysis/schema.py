@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["TABLES", "PARSE_TABLES", "META", "COLUMNS", "ProblemKind", "PROBLEM_KINDS", "problem_row",
+__all__ = ["TABLES", "PARSE_TABLES", "META", "COLUMNS", "PLAN_KINDS", "ProblemKind", "PROBLEM_KINDS", "problem_row",
            "empty_table"]
 
 #: The tables of a corpus, in the order they are written and shown.
@@ -26,6 +26,16 @@ COLUMNS: dict[str, list[str]] = {
                     "sentence_share", "focus", "codebook_version"] + META,
     "problems": ["source_file", "line", "severity", "kind", "message"],
     "citations": ["plan_id", "task_id", "line", "kind", "ref", "issuer", "date", "raw", "issuer_level"] + META,
+}
+
+
+#: Values of ``plans.kind`` and what each means for a comparison (read by :mod:`ttdn_analysis.parse.kinds`, or
+#: set in the manifest's ``kind`` column).
+PLAN_KINDS: dict[str, str] = {
+    "annual": "the yearly foreign-information (TTĐN) plan of a province or a department ('… năm 2025')",
+    "implementation": "implements a named instrument ('triển khai Nghị quyết 47/NQ-CP …'); its tasks follow that "
+                      "instrument, not the year's TTĐN guidance",
+    "programme": "covers several years ('giai đoạn 2021-2025', '2023 - 2025')",
 }
 
 

@@ -11,7 +11,7 @@ from ttdn_analysis.registry import data_file, read_rows
 from ttdn_analysis.registry.provinces import canonical_province
 from ttdn_analysis.text import match_key
 
-__all__ = ["LINEAGE_STATUSES", "ABOLISHED_LEVELS", "lineage_table", "successors", "lineage_of"]
+__all__ = ["LINEAGE_STATUSES", "ABOLISHED_LEVELS", "lineage_table", "successors", "lineage_of", "abolished_on"]
 
 #: Values of ``lineage_status`` (see :func:`lineage_of`).
 LINEAGE_STATUSES = ("continues", "confirmed", "unconfirmed", "unknown")
@@ -188,6 +188,18 @@ def _known() -> dict[str, tuple[str, str]]:
     return out
 
 
+def abolished_on(name: str) -> str | None:
+    """The day the level of government of a registry agency ended (district bodies: 2025-07-01), else None.
+
+    Examples
+    --------
+    >>> abolished_on("UBND cấp huyện"), abolished_on("Sở Y tế"), abolished_on("Sở Không Tồn Tại")
+    ('2025-07-01', None, None)
+    """
+    entry = _known().get(match_key(name)) if isinstance(name, str) else None
+    return ABOLISHED_LEVELS.get(entry[1]) if entry else None
+
+
 @lru_cache(maxsize=1)
 def _unit_patterns() -> list[tuple[re.Pattern[str], str]]:
     """A department's own units (``agency_self.csv``: "Văn phòng {issuer}") as regexes over match keys."""
@@ -260,10 +272,10 @@ def lineage_of(name: object, on: str = "2026-01-01", province: str | None = None
                 status = "continues" if issuer["lineage_status"] == "continues" else "unknown"
                 return {"successor": name.strip(), "lineage_status": status, "successors": "", "lineage_source": ""}
         return {"successor": name.strip(), "lineage_status": "unknown", "successors": "", "lineage_source": ""}
-    canonical, level = entry
+    canonical = entry[0]
     options = successors(canonical, on=d, province=province)
     if len(options) == 1 and options[0]["effective"] == "":  # no change in force
-        ended = ABOLISHED_LEVELS.get(level)
+        ended = abolished_on(canonical)
         status = "unknown" if ended is not None and ended <= d else "continues"
         return {"successor": canonical, "lineage_status": status, "successors": "", "lineage_source": ""}
     best = _primary(options)

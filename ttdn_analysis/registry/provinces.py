@@ -9,9 +9,14 @@ from functools import lru_cache
 import pandas as pd
 
 from ttdn_analysis.registry import data_file
-from ttdn_analysis.text import match_key, nfc, unify_tones
+from ttdn_analysis.text import match_key, nfc, to_old_tones, unify_tones
 
-__all__ = ["provinces", "canonical_province", "find_province", "merged_province", "merge_provinces"]
+__all__ = ["MERGER_DATE", "MERGER_SOURCE", "provinces", "canonical_province", "find_province", "province_mentions",
+           "merged_province", "after_merger", "merge_provinces", "province_end"]
+
+#: The first day of the 34 provinces and cities of Resolution 202/2025/QH15.
+MERGER_DATE = "2025-07-01"
+MERGER_SOURCE = "Resolution 202/2025/QH15"
 
 _COLUMNS = ["name", "kind", "aliases", "valid_from", "valid_to", "merged_into", "source", "note"]
 
@@ -85,11 +90,39 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
             k = _key(form)
             forms.setdefault(k, name)
             forms.setdefault(_ascii(k), name)
-    alts = []
-    for k in sorted(forms, key=lambda x: (-len(x), x)):
-        alts.append(r"[\s\-]+".join(re.escape(w) for w in k.split()))
-    pat = re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])", re.IGNORECASE)
+            forms.setdefault(to_old_tones(k), name)  # "Khánh Hoà": texts are scanned without unifying tone marks
+    # A character trie rather than a flat alternation: the regex engine then rejects most positions at their
+    # first character, which keeps scanning long texts fast. Greedy optional groups prefer the longest name.
+    trie: dict = {}
+    for k in forms:
+        node = trie
+        for unit in " ".join(k.split()):
+            node = node.setdefault(unit, {})
+        node[""] = {}
+    pat = re.compile(r"(?<![^\W_])" + _trie_regex(trie) + r"(?![^\W_])", re.IGNORECASE)
     return pat, forms
+
+
+@lru_cache(maxsize=1)
+def _lower_pattern() -> re.Pattern[str]:
+    """:func:`_pattern` for lower-case text (no IGNORECASE)."""
+    return re.compile(_pattern()[0].pattern)  # the names in the trie are match keys: already lower case
+
+
+@lru_cache(maxsize=1)
+def _not_a_province() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(p) for p in _NOT_A_PROVINCE))  # lower-case phrases, lower-case text
+
+
+def _trie_regex(node: dict) -> str:
+    """Regex of a character trie ("" marks the end of a name; a space stands for spaces or dashes)."""
+    alts = []
+    for unit in sorted(u for u in node if u):
+        alts.append((r"[\s\-]+" if unit == " " else re.escape(unit)) + _trie_regex(node[unit]))
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def provinces(on: str | None = None) -> pd.DataFrame:
@@ -176,6 +209,51 @@ def _has_cue(text: str, start: int, end: int) -> bool:
     return bool(_CUE_BEFORE_RE.search(text[max(0, start - 30):start]) or _CUE_AFTER_RE.match(text[end:end + 20]))
 
 
+def province_mentions(text: str) -> list[tuple[str, int, int]]:
+    """Every province named in a piece of text, in order, with its span.
+
+    The same matching as :func:`find_province` (names and aliases on syllable boundaries, longest first;
+    "Thái Bình Dương" and "Điện Biên Phủ" skipped; Hòa Bình and Hồ Chí Minh only next to an administrative cue).
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    list of (str, int, int)
+        Official name, start and end offsets in *text* (NFC).
+
+    Examples
+    --------
+    >>> province_mentions("Báo Gia Lai và Cục Hải quan Gia Lai - Kon Tum")
+    [('Gia Lai', 4, 11), ('Gia Lai', 28, 35), ('Kon Tum', 38, 45)]
+    >>> province_mentions("xây dựng biên giới hòa bình")
+    []
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    s = nfc(text)  # old- and new-style tone marks are both in the pattern: no unify pass over the whole text
+    low = s.lower()
+    pat, forms = _pattern()
+    if len(low) == len(s):  # matching lower-case text without IGNORECASE is twice as fast; offsets are the same
+        pat, s_match = _lower_pattern(), low
+    else:
+        s_match = s
+    blocked = [m.span() for m in _not_a_province().finditer(low)] if len(low) == len(s) else \
+        [m.span() for m in re.finditer(_not_a_province().pattern, s, re.IGNORECASE)]
+    out = []
+    for m in pat.finditer(s_match):
+        if any(a < m.end() and m.start() < b for a, b in blocked):
+            continue
+        k = re.sub(r"[\s\-]+", " ", m.group(0).lower())
+        if unify_tones(k) in _NEEDS_CUE and not _has_cue(s, m.start(), m.end()):
+            continue
+        out.append((forms[k], m.start(), m.end()))
+    return out
+
+
 def find_province(text: str) -> str | None:
     """The first province named in a piece of text.
 
@@ -204,19 +282,8 @@ def find_province(text: str) -> str | None:
     >>> find_province("Giữ vững hòa bình ở biển Thái Bình Dương") is None
     True
     """
-    if not isinstance(text, str) or not text:
-        return None
-    s = unify_tones(nfc(text))
-    pat, forms = _pattern()
-    blocked = [(m.start(), m.end()) for p in _NOT_A_PROVINCE for m in re.finditer(re.escape(p), s, re.IGNORECASE)]
-    for m in pat.finditer(s):
-        if any(a < m.end() and m.start() < b for a, b in blocked):
-            continue
-        k = re.sub(r"[\s\-]+", " ", m.group(0).lower())
-        if k in _NEEDS_CUE and not _has_cue(s, m.start(), m.end()):
-            continue
-        return forms[k]
-    return None
+    found = province_mentions(text)
+    return found[0][0] if found else None
 
 
 def merged_province(name: str, on: str = "2025-07-01") -> str:
@@ -301,9 +368,70 @@ def merge_provinces(df: pd.DataFrame, on: str = "2025-07-01", column: str = "pro
         if p not in cache:
             try:
                 cache[p] = merged_province(str(p), on=on)
-            except Exception:
+            except ValueError:  # an unknown province is kept as it is
                 cache[p] = p
         return cache[p]
 
     out["province_merged"] = [one(p) for p in out[column]]
     return out
+
+
+@lru_cache(maxsize=1024)
+def province_end(name: str) -> tuple[str, str] | None:
+    """When a province ceased to exist as a unit of its own, and what it became part of.
+
+    Parameters
+    ----------
+    name : str
+        A province name in any form accepted by :func:`canonical_province`.
+
+    Returns
+    -------
+    (str, str) or None
+        ``(last_day, merged_into)`` (ISO date, official name) for a unit merged into, or replaced by, a unit of
+        another name (Kon Tum → Quảng Ngãi; Thừa Thiên Huế → the city of Huế); ``None`` for a unit still in
+        force, one that continues under its own name (Đắk Lắk, Hồ Chí Minh) or an unknown name.
+
+    Examples
+    --------
+    >>> province_end("Kon Tum"), province_end("Gia Lai"), province_end("Thừa Thiên Huế")
+    (('2025-06-30', 'Quảng Ngãi'), None, ('2024-12-31', 'Huế'))
+    """
+    canon = canonical_province(name)
+    if canon is None:
+        return None
+    rows = _table()[_table()["name"] == canon]
+    if (rows["valid_to"] == "").any():
+        return None
+    last = rows.sort_values("valid_to").iloc[-1]
+    if not last["merged_into"] or last["merged_into"] == canon:
+        return None
+    return str(last["valid_to"]), str(last["merged_into"])
+
+
+def after_merger(name: object) -> str | None:
+    """The province or city of the 34 (Resolution 202/2025/QH15, from 2025-07-01) that *name*'s territory is in.
+
+    The value of the ``merged_province`` column carried on every table: plans of Phú Yên 2024 and Đắk Lắk 2026
+    share ``merged_province == "Đắk Lắk"``.
+
+    Parameters
+    ----------
+    name : str or None
+        A province name in any form accepted by :func:`canonical_province`.
+
+    Returns
+    -------
+    str or None
+        The official name of the merged unit; None for a missing or unknown name.
+
+    Examples
+    --------
+    >>> after_merger("Bình Định"), after_merger("Tỉnh Gia Lai"), after_merger("Thừa Thiên Huế")
+    ('Gia Lai', 'Gia Lai', 'Huế')
+    >>> after_merger("Atlantis") is None, after_merger(None) is None
+    (True, True)
+    """
+    if not isinstance(name, str) or canonical_province(name) is None:
+        return None
+    return merged_province(name, on=MERGER_DATE)

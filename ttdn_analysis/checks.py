@@ -1,0 +1,295 @@
+"""Checks when plans arrive: what a reader must know before comparing a plan with the others.
+
+Four checks run on the assembled tables of a corpus, after every plan is parsed, and become ``problems`` rows
+(see :data:`ttdn_analysis.schema.PROBLEM_KINDS`):
+
+* ``province_defunct`` — the plan is dated after its province was merged into another one
+  (Resolution 202/2025/QH15): a 2026 plan headed "Kon Tum" is misfiled or mislabelled;
+* ``province_mismatch`` — the header's province is not the one the plan's own text names;
+* ``near_duplicate`` — most of the plan's task text is found in another plan (named);
+* ``agency_defunct`` — the plan assigns an agency that was abolished or merged before the plan's date (its
+  successors named).
+
+A plan's date is its signing date when the header gives one in full, else 1 January of the year it is for.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ttdn_analysis.registry.lineage import abolished_on, successors
+from ttdn_analysis.registry.provinces import (
+    MERGER_SOURCE,
+    canonical_province,
+    merged_province,
+    province_end,
+    province_mentions,
+)
+from ttdn_analysis.schema import COLUMNS, PROBLEM_KINDS
+
+__all__ = ["NEAR_DUPLICATE", "SHINGLE_WORDS", "plan_date", "corpus_checks"]
+
+#: Share of a plan's task text (word 5-grams) that must be found in one other plan to report a near duplicate.
+NEAR_DUPLICATE = 0.8
+#: Words per shingle of the near-duplicate check.
+SHINGLE_WORDS = 5
+#: Plans with fewer shingles than this are too short to call copies.
+_MIN_SHINGLES = 50
+#: Mentions of another province needed before a mismatch is reported (and it must be named more than twice as
+#: often as the header's province).
+_MISMATCH_MIN = 3
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def plan_date(date: Any, year: Any) -> str | None:
+    """The date a plan is checked at: its signing date (ISO) when known, else 1 January of its year.
+
+    Examples
+    --------
+    >>> plan_date("2023-11-08", 2024), plan_date(None, 2026), plan_date(None, None)
+    ('2023-11-08', '2026-01-01', None)
+    """
+    if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.strip()):
+        return date.strip()
+    try:
+        return f"{int(year):04d}-01-01" if year is not None and not pd.isna(year) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _row(source_file: Any, line: Any, kind: str, message: str) -> dict[str, Any]:
+    return {"source_file": source_file, "line": None if line is None or pd.isna(line) else int(line),
+            "severity": PROBLEM_KINDS[kind].severity, "kind": kind, "message": message}
+
+
+def _name(source_file: Any) -> str:
+    return str(source_file).replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _province_defunct(plans: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for p in plans.itertuples(index=False):
+        signed = plan_date(getattr(p, "date", None), None)
+        d = signed or plan_date(None, getattr(p, "year", None))
+        end = province_end(p.province) if isinstance(p.province, str) and d else None
+        if end and d and d > end[0]:
+            last, into = end
+            when = f"dated {signed}" if signed else f"for {d[:4]}"
+            out.append(_row(p.source_file, None, "province_defunct",
+                            f"{_name(p.source_file)}: the header names {p.province}, which became part of {into} "
+                            f"after {last} ({MERGER_SOURCE}), but the plan is {when}. Check the province in the "
+                            f"header, or whether the file is misfiled."))
+    return out
+
+
+def _same_unit(a: str, b: str, on: str | None) -> bool:
+    """True when two provinces are one unit on the plan's date (a 2026 plan of the new Gia Lai names Bình Định)."""
+    if a == b:
+        return True
+    try:
+        return on is not None and merged_province(a, on=on) == merged_province(b, on=on)
+    except ValueError:
+        return False
+
+
+def _province_mismatch(plans: pd.DataFrame, tasks: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    by_plan = dict(iter(tasks.groupby("plan_id", sort=False))) if len(tasks) else {}
+    for p in plans.itertuples(index=False):
+        header = canonical_province(p.province) if isinstance(p.province, str) else None
+        sub = by_plan.get(p.plan_id)
+        if header is None or sub is None:
+            continue
+        counts: Counter[str] = Counter()
+        first: dict[str, int | None] = {}
+        for text, lines, start in zip(sub["text"], sub["text_lines"], sub["line_start"]):
+            if not isinstance(text, str):
+                continue
+            for name, pos, _ in province_mentions(text):
+                counts[name] += 1
+                if name not in first:
+                    i = text.count("\n", 0, pos)
+                    has = isinstance(lines, (list, tuple, np.ndarray)) and i < len(lines)
+                    first[name] = int(lines[i]) if has else (None if pd.isna(start) else int(start))
+        if not counts:
+            continue
+        other, n = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        own = counts.get(header, 0)
+        d = plan_date(getattr(p, "date", None), getattr(p, "year", None))
+        if n >= _MISMATCH_MIN and n > 2 * own and not _same_unit(header, other, d):
+            at = f" (first at line {first[other]})" if first.get(other) is not None else ""
+            out.append(_row(p.source_file, first.get(other), "province_mismatch",
+                            f"{_name(p.source_file)}: the header names {header}, but the plan's tasks name {other} "
+                            f"{n} times{at} and {header} {own} times. A plan of {other} relabelled, or the wrong "
+                            f"province in the header?"))
+    return out
+
+
+def _shingle_sets(texts: list[str]) -> list[np.ndarray]:
+    """Distinct hashes of the word 5-grams of each text (lower case, split at spaces); words are numbered once for
+    all texts, so the hashes compare across texts of one call."""
+    words = [t.lower().split() for t in texts]  # punctuation stays on its word: a copy keeps it too
+    codes = pd.factorize(pd.Series([w for ws in words for w in ws], dtype=object))[0].astype(np.uint64) + 1
+    out, at = [], 0
+    for ws in words:
+        ids = codes[at:at + len(ws)]
+        at += len(ws)
+        n = len(ids) - SHINGLE_WORDS + 1
+        if n <= 0:
+            out.append(np.zeros(0, dtype=np.uint64))
+            continue
+        h = np.zeros(n, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for j in range(SHINGLE_WORDS):
+                h = h * np.uint64(1_000_003) + ids[j:n + j]
+        out.append(np.unique(h))
+    return out
+
+
+def _near_duplicates(plans: pd.DataFrame, tasks: pd.DataFrame) -> list[dict[str, Any]]:
+    if len(plans) < 2 or not len(tasks):
+        return []
+    texts = tasks.groupby("plan_id", sort=True)["text"].agg(lambda s: "\n".join(t for t in s if isinstance(t, str)))
+    first_line = tasks.groupby("plan_id", sort=True)["line_start"].min()
+    ids = [pid for pid in texts.index if pid in set(plans["plan_id"])]
+    sets = dict(zip(ids, _shingle_sets([texts[pid] for pid in ids])))
+    ids = [pid for pid in ids if len(sets[pid]) >= _MIN_SHINGLES]
+    if len(ids) < 2:
+        return []
+    # Candidates share rare shingles: a copy contains all of the original's, boilerplate is left out of the
+    # search (a shingle in more than `cap` plans), so the pair counts stay linear in the corpus size.
+    allh = np.concatenate([sets[p] for p in ids])
+    owner = np.concatenate([np.full(len(sets[p]), i) for i, p in enumerate(ids)])
+    order = np.argsort(allh, kind="stable")
+    allh, owner = allh[order], owner[order]
+    _, start, df = np.unique(allh, return_index=True, return_counts=True)
+    cap = max(5, len(ids) // 20)
+    pairs: Counter[tuple[int, int]] = Counter()
+    for s, n in zip(start[(df > 1) & (df <= cap)], df[(df > 1) & (df <= cap)]):
+        members = owner[s:s + n]
+        for a in members:
+            for b in members:
+                if a != b:
+                    pairs[(int(a), int(b))] += 1
+    file_of = dict(zip(plans["plan_id"], plans["source_file"]))
+    element_df = np.repeat(df, df)  # the document frequency of each (shingle, plan) entry, in sorted order
+    rare_of = np.bincount(owner[(element_df > 1) & (element_df <= cap)], minlength=len(ids))
+    rare = {i: int(rare_of[i]) + 1 for i in range(len(ids))}
+    best: dict[int, tuple[float, int]] = {}
+    for (a, b), shared in pairs.items():
+        if shared / rare[a] < NEAR_DUPLICATE / 2:
+            continue
+        share = float(np.isin(sets[ids[a]], sets[ids[b]], assume_unique=True).mean())
+        if share >= NEAR_DUPLICATE and (a not in best or (share, -b) > (best[a][0], -best[a][1])):
+            best[a] = (share, b)
+    out = []
+    for a, (share, b) in sorted(best.items()):
+        pa, pb = ids[a], ids[b]
+        out.append(_row(file_of[pa], first_line.get(pa), "near_duplicate",
+                        f"{_name(file_of[pa])}: {share:.0%} of its task text (passages of {SHINGLE_WORDS} words) is "
+                        f"also in {_name(file_of[pb])} (plan {pb}). A copy, or a template filled in? Compare the two "
+                        f"before counting both."))
+    return out
+
+
+def _describe(options: list[dict]) -> str:
+    parts = []
+    for o in options:
+        extra = [o["function"]] if o["function"] else []
+        if not o["confirmed"]:
+            extra.append("not confirmed")
+        parts.append(o["successor"] + (f" ({'; '.join(extra)})" if extra else ""))
+    return ", ".join(parts)
+
+
+def _agency_defunct(plans: pd.DataFrame, assignments: pd.DataFrame) -> list[dict[str, Any]]:
+    if not len(assignments):
+        return []
+    out = []
+    info = {p.plan_id: p for p in plans.itertuples(index=False)}
+    memo: dict[tuple[str, str | None, str], str | None] = {}
+    for pid, sub in assignments.groupby("plan_id", sort=True):
+        p = info.get(pid)
+        if p is None:
+            continue
+        d = plan_date(getattr(p, "date", None), getattr(p, "year", None))
+        if d is None:
+            continue
+        province = p.province if isinstance(p.province, str) else None
+        lines = sub.groupby("agency", sort=True)["line"].min()
+        for agency, line in lines.items():
+            key = (str(agency), province, d)
+            if key not in memo:
+                memo[key] = _defunct_message(str(agency), province, d)
+            if memo[key]:
+                out.append(_row(p.source_file, line, "agency_defunct",
+                                f"{_name(p.source_file)}, line {'?' if pd.isna(line) else int(line)}: {memo[key]}"))
+    return out
+
+
+def _defunct_message(agency: str, province: str | None, d: str) -> str | None:
+    options = successors(agency, on=d, province=province)
+    if len(options) == 1 and options[0]["effective"] == "":  # no recorded change in force
+        ended = abolished_on(agency)
+        if ended is None or ended > d:
+            return None
+        return (f"'{agency}' belongs to a level of government abolished on {ended}, before the plan's date ({d}); "
+                f"no successor is recorded in lineage.csv.")
+    if any(o["successor"] == agency for o in options):
+        return None
+    when = max(o["effective"] for o in options)
+    return (f"'{agency}' was merged or abolished on {when}, before the plan's date ({d}); its work passed to "
+            f"{_describe(options)}.")
+
+
+def corpus_checks(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The problems table with the arrival checks added (``province_defunct``, ``province_mismatch``,
+    ``near_duplicate``, ``agency_defunct``), sorted by file and line as the loader sorts it.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The corpus tables (``plans``, ``tasks``, ``assignments``, ``problems``) as ``load_corpus`` assembles
+        them.
+
+    Returns
+    -------
+    DataFrame
+        ``problems`` columns; the rows of ``tables["problems"]`` and one row per finding, each message naming the
+        file and, where there is one, the line.
+
+    Examples
+    --------
+    >>> plans = pd.DataFrame({"plan_id": ["kt"], "source_file": ["data/kon-tum-2026.txt"], "province": ["Kon Tum"],
+    ...                       "year": [2026], "date": [None]})
+    >>> tasks = pd.DataFrame({"plan_id": ["kt"], "text": ["Sở Thông tin và Truyền thông tỉnh Kon Tum"],
+    ...                       "text_lines": [[40]], "line_start": [40]})
+    >>> assignments = pd.DataFrame({"plan_id": ["kt"], "agency": ["Sở Thông tin và Truyền thông"], "line": [41]})
+    >>> out = corpus_checks({"plans": plans, "tasks": tasks, "assignments": assignments})
+    >>> out["kind"].tolist(), out["line"].tolist()
+    (['province_defunct', 'agency_defunct'], [<NA>, 41])
+    >>> print(out["message"].iloc[0])  # doctest: +NORMALIZE_WHITESPACE
+    kon-tum-2026.txt: the header names Kon Tum, which became part of Quảng Ngãi after 2025-06-30
+    (Resolution 202/2025/QH15), but the plan is for 2026. Check the province in the header, or whether the file
+    is misfiled.
+    """
+    plans = tables["plans"]
+    tasks = tables.get("tasks", pd.DataFrame(columns=COLUMNS["tasks"]))
+    assignments = tables.get("assignments", pd.DataFrame(columns=COLUMNS["assignments"]))
+    problems = tables.get("problems", pd.DataFrame(columns=COLUMNS["problems"]))
+    rows = (_province_defunct(plans) + _province_mismatch(plans, tasks) + _near_duplicates(plans, tasks)
+            + _agency_defunct(plans, assignments))
+    if not rows:
+        return problems
+    found = pd.DataFrame(rows, columns=COLUMNS["problems"]).astype({"line": "Int64"})
+    frames = [f for f in (problems, found) if len(f)]
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else found
+    out = out.sort_values(["source_file", "line"], na_position="first", kind="stable").reset_index(drop=True)
+    out["line"] = out["line"].astype("Int64")
+    return out
