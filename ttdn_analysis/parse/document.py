@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ttdn_analysis.parse.lines import MARKER_RE, Line
+from ttdn_analysis.parse.numbering import roman_value
 
 __all__ = ["Document", "DOC_TYPES", "line_kind", "segment", "mark_page_chrome"]
 
@@ -242,6 +243,8 @@ def segment(lines: list[Line]) -> Document:
             if k == "appendix":
                 doc.appendices.append([])
                 state = "appendix"
+            elif _roman_section(ln):  # the attached plan printed without its own header: its first section
+                state = "body"
         elif state == "body" and k == "appendix" and doc.body and _caps(ln.text):
             doc.appendices.append([])
             state = "appendix"
@@ -259,6 +262,12 @@ def segment(lines: list[Line]) -> Document:
             doc.closing.append(ln)
         i += 1
     return doc
+
+
+def _roman_section(ln: Line) -> bool:
+    """A section heading "I. MỤC ĐÍCH, YÊU CẦU" (a roman numeral and capitals)."""
+    m = MARKER_RE.match(ln.text)
+    return bool(m and m.group("roman") and roman_value(m.group("roman")) and _caps(ln.text[m.end():]))
 
 
 def _caps(text: str) -> bool:

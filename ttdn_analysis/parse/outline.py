@@ -296,12 +296,12 @@ def parse_outline(lines: list[Line], is_agency_heading: Callable[[str], bool] | 
             closing.append(ln)
             continue
         feed(ln)
-    for block in appendices:
-        if not block:
-            continue
-        prefix = "PL"
+    numbered = [b for b in appendices if b]
+    for i, block in enumerate(numbered, start=1):
+        # one appendix: "PL.…" (gold/dev README convention 1); several: "PL1.…", "PL2.…" so that ids stay apart
+        prefix = "PL" if len(numbered) == 1 else f"PL{i}"
         table_parent = table_group = None
-        open_section("PL", block[0].text, block[0], "tasks")
+        open_section(prefix, block[0].text, block[0], "tasks")
         for ln in block[1:]:
             if ln.skip:
                 skipped.append(ln)

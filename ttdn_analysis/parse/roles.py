@@ -143,12 +143,18 @@ class LineRoles:
     lead_among_partners: bool = False  # "phối hợp với X (đơn vị chủ trì)": the text's own subject supports X
 
 
-def _marker_after(key: str, end: int) -> tuple[str | None, int]:
+def _marker_after(key: str, end: int, bare: bool = False) -> tuple[str | None, int]:
+    """A role marker right after an agency: "(chủ trì)", "(phối hợp)"; with *bare*, also "chủ trì" / "phối hợp"
+    ending the item ("Sở A chủ trì; Sở B, Sở C phối hợp" in one table cell)."""
     m = re.match(r"\s*(\([^()]{1,40}\))", key[end:])
     if m:
         role = cues().markers.get(re.sub(r"\s+", " ", m.group(1)))
         if role:
             return role, end + m.end()
+    if bare:
+        m = re.match(r"\s+(chủ trì|phối hợp)(?:\s+thực\s+hiện)?\s*(?=[,;.]|$)", key[end:])
+        if m:
+            return cues().roles[m.group(1)], end + m.end()
     return None, end
 
 
@@ -162,6 +168,9 @@ def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", ta
     ...               RoleContext())
     >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support]
     (['Sở Thông tin và Truyền thông'], ['Sở Nội vụ', 'Văn phòng Ủy ban nhân dân tỉnh'])
+    >>> r = read_list("Sở Ngoại vụ chủ trì; Công an tỉnh, Sở Tư pháp phối hợp", "lead", RoleContext())
+    >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support]
+    (['Sở Ngoại vụ'], ['Công an tỉnh', 'Sở Tư pháp'])
     """
     out = out if out is not None else LineRoles()
     result = scan(text, context, ctx.issuer, task_text, ctx.province)
@@ -169,9 +178,9 @@ def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", ta
     pending: list[AgencyHit] = []
     for h in result.hits:
         hit = AgencyHit(h.raw, h.agency, h.start + offset, h.end + offset)
-        marked, _ = _marker_after(key, h.end)
+        marked, _ = _marker_after(key, h.end, bare=context == "field")
         if marked is None:  # a marker right after the name, before the skip of "(…)"
-            marked, _ = _marker_after(key, h.start + len(line_key(h.raw)))
+            marked, _ = _marker_after(key, h.start + len(line_key(h.raw)), bare=context == "field")
         pending.append(hit)
         if marked:
             (out.lead if marked == "lead" else out.support).extend(pending)
