@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass  # noqa: E402
 from functools import cached_property  # noqa: E402
 
+from ttdn_analysis.parse.numbering import ITEM_WORD_RE
 from ttdn_analysis.text import line_key, nfc, strip_footnote_markers, strip_markup
 
 __all__ = ["Line", "MARKER_RE", "clean_line", "prepare_lines"]
@@ -185,7 +186,8 @@ def _may_join(prev: _Joining, last_phys: str, nxt: str, wrap: int | None) -> boo
             and prev.field_head() and not _LABEL_HEAD.match(line_key(nxt))
             and not re.match(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s", nxt)):
         return True  # an agency list wrapped at full width ("…; Sở Công Thương;" / "- Kon Tum; Báo …")
-    if MARKER_RE.match(nxt) or _NO_JOIN_NEXT.match(nxt) or _is_caps(nxt) or _is_caps(last_phys):
+    if (MARKER_RE.match(nxt) or ITEM_WORD_RE.match(line_key(nxt)) or _NO_JOIN_NEXT.match(nxt) or _is_caps(nxt)
+            or _is_caps(last_phys)):
         return False
     if _HEADER_LINE.search(last_phys) or _HEADER_LINE.search(nxt):
         return False

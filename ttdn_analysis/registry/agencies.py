@@ -113,7 +113,9 @@ _END = r"(?![^\W_])"
 
 def _alias_regex(key: str, collective: bool) -> str:
     prov = _province_alt()
-    slot = rf"(?:\s+tỉnh(?:\s+{prov}(?:\s*-\s*{prov})?)?|\s+{prov}(?:\s*-\s*{prov})?)"
+    # "… tỉnh", "… tỉnh Gia Lai", "… Gia Lai", and "… thành phố" (a centrally-run city's own body; "… thành phố
+    # Lào Cai" is a provincial city's, read by the continuation rule of agency_at)
+    slot = rf"(?:\s+tỉnh(?:\s+{prov}(?:\s*-\s*{prov})?)?|\s+{prov}(?:\s*-\s*{prov})?|\s+thành\s+phố)"
     if key.endswith(" tỉnh") and key != "tỉnh":
         body = _flex(key[: -len(" tỉnh")]) + slot
     else:
@@ -399,8 +401,13 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
     if found and not _continues(text, found[1]):
         return found
     end = _unknown_at(text, key, pos, mode)
+    if end is None and found:  # a registry name that a place name continues: "Công an thành phố Lào Cai"
+        gap = re.match(r"[ \t]+", text[found[1]:])
+        end = _proper_name(text, found[1] + gap.end()) if gap else None
+        if not end or end == found[1] + gap.end():  # type: ignore[union-attr]
+            return found
     if end is None:
-        return found
+        return None
     raw = re.sub(r"\s+", " ", text[pos:end]).strip(" ,.;")
     head = _heads()[0].match(key, pos)
     rest = line_key(raw)[head.end() - pos:] if head else ""
@@ -526,9 +533,9 @@ def drop_province(name: str, province: str | None = None) -> str:
     """
     key = line_key(nfc(name))
     alt = _flex(line_key(nfc(province))) if province else _province_alt()
-    m = re.search(rf"(?:\s+(?:tỉnh|thành phố))?\s+{alt}(?:\s*-\s*{_province_alt()})?\s*$", key)
-    if not m:
-        return name
+    m = re.search(rf"(?:\s+(?P<unit>tỉnh|thành phố))?\s+(?P<name>{alt})(?:\s*-\s*{_province_alt()})?\s*$", key)
+    if not m or m.group("unit") == "thành phố" and m.group("name") not in _city_names():
+        return name  # "… thành phố Lào Cai" is a provincial city's body, not the province's
     return name[: m.start()].rstrip() + " tỉnh"
 
 

@@ -1,0 +1,337 @@
+"""The genre, bullet by bullet (issue "Read the genre, not the five seeds"): each way real provincial plans are
+written, on a snippet written for this test — none of these texts is a seed or a development-set plan."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ttdn_analysis import load_corpus
+
+HEADER = ("ỦY BAN NHÂN DÂN\nTỈNH YÊN BÁI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+          "Số: 31/KH-UBND\nYên Bái, ngày 12 tháng 02 năm 2024\nKẾ HOẠCH\nThông tin đối ngoại năm 2024\n"
+          "Căn cứ Nghị định số 72/2015/NĐ-CP của Chính phủ;\n")
+
+
+def load(tmp_path, text: str, name: str = "plan.txt"):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return load_corpus(tmp_path, cache=False)
+
+
+def roles(c, path: str) -> tuple[list[str], list[str]]:
+    a = c.assignments[c.assignments.path == path]
+    return sorted(a[a.role == "lead"].agency), sorted(a[a.role == "support"].agency)
+
+
+def iso(date) -> str | None:
+    return None if date is None or pd.isna(date) else str(date)[:10]
+
+
+def kinds(c) -> set[str]:
+    return set(c.problems.kind)
+
+
+# ------------------------------------------------------------------------------------------------------- wrappers
+
+def test_decision_issuing_the_plan(tmp_path):
+    c = load(tmp_path, "ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG\n-------\nSố: 14/QĐ-UBND\n"
+                       "Tuyên Quang, ngày 09 tháng 01 năm 2025\nQUYẾT ĐỊNH\n"
+                       "Về việc ban hành Kế hoạch thông tin đối ngoại năm 2025\n"
+                       "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\nCăn cứ Luật Tổ chức chính quyền địa phương;\nQUYẾT ĐỊNH:\n"
+                       "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch.\n"
+                       "Điều 3. Giám đốc Sở Ngoại vụ, Thủ trưởng các sở, ban, ngành chịu trách nhiệm thi hành./.\n"
+                       "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn Sơn\n\n"
+                       "ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG\nKẾ HOẠCH\nThông tin đối ngoại tỉnh Tuyên Quang năm 2025\n"
+                       "(Kèm theo Quyết định số 14/QĐ-UBND ngày 09/01/2025)\n"
+                       "I. NHIỆM VỤ\n1. Tổ chức hội nghị báo chí.\n- Cơ quan chủ trì: Sở Ngoại vụ.\n")
+    p = c.plans.iloc[0]
+    assert (p.number, iso(p.date), p.year) == ("14/QĐ-UBND", "2025-01-09", 2025)
+    assert list(c.tasks.path) == ["I.1"]  # Điều 3 names agencies, but a decision's articles are no tasks
+    assert roles(c, "I.1") == (["Sở Ngoại vụ"], [])
+
+
+def test_programme_is_read_like_a_plan(tmp_path):
+    c = load(tmp_path, HEADER.replace("KẾ HOẠCH", "CHƯƠNG TRÌNH").replace("31/KH-UBND", "5/CTr-UBND")
+             + "I. NHIỆM VỤ\n1. Tập huấn (Sở Ngoại vụ thực hiện; thời gian: quý I/2024).\n")
+    assert c.plans.iloc[0].number == "5/CTr-UBND"
+    assert roles(c, "I.1") == (["Sở Ngoại vụ"], [])
+
+
+def test_department_letter_carrying_its_plan(tmp_path):
+    c = load(tmp_path, "UBND TỈNH YÊN BÁI\nSỞ NGOẠI VỤ\nSố: 40/SNgV-TTĐN\nV/v ban hành Kế hoạch thông tin đối ngoại\n"
+                       "Yên Bái, ngày 20 tháng 02 năm 2024\nKính gửi: Các phòng, đơn vị thuộc Sở.\n"
+                       "Sở Ngoại vụ gửi kèm Kế hoạch thông tin đối ngoại năm 2024 để các đơn vị thực hiện./.\n"
+                       "Nơi nhận:\n- Như trên;\nGIÁM ĐỐC\nHà Thị Mai\n"
+                       "KẾ HOẠCH\nThông tin đối ngoại năm 2024 của Sở Ngoại vụ\n"
+                       "I. NHIỆM VỤ\n1. Biên soạn bản tin đối ngoại.\n- Đơn vị thực hiện: Phòng Thông tin đối ngoại.\n"
+                       "2. Cập nhật trang thông tin điện tử của Sở.\n")
+    p = c.plans.iloc[0]
+    assert (p.level, p.number, p.issuer) == ("department", "40/SNgV-TTĐN", "Sở Ngoại vụ")
+    assert roles(c, "I.1") == (["Phòng Thông tin đối ngoại Sở Ngoại vụ"], [])
+    assert roles(c, "I.2") == (["Sở Ngoại vụ"], [])  # a department's task that names no agency is its own
+
+
+# -------------------------------------------------------------------------------------------------------- headers
+
+@pytest.mark.parametrize("header, expected", [
+    ("ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+     "---------------\nSố: 102/KH-UBND\nNghệ An, ngày 20 tháng 01 năm 2025\nKẾ HOẠCH\nThông tin đối ngoại năm 2025\n",
+     ("Nghệ An", 2025, "province", "102/KH-UBND", "2025-01-20")),
+    ("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH HÀ GIANG | Độc lập - Tự do - Hạnh phúc\n"
+     "------- | ---------------\nSố: 17/KH-UBND | Hà Giang, ngày 15 tháng 01 năm 2024\nKẾ HOẠCH\n"
+     "Thông tin đối ngoại tỉnh Hà Giang năm 2024\n", ("Hà Giang", 2024, "province", "17/KH-UBND", "2024-01-15")),
+    ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: "
+     "89/KH-UBND Quảng Ninh, ngày 12 tháng 3 năm 2024 KẾ HOẠCH Thông tin đối ngoại năm 2024\n",
+     ("Quảng Ninh", 2024, "province", "89/KH-UBND", "2024-03-12")),
+    ("ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc\n"
+     "Số: 21/KH-UBND Kiên Giang, ngày 08 tháng 02 năm 2022 KẾ HOẠCH Công tác thông tin đối ngoại năm 2022\n",
+     ("Kiên Giang", 2022, "province", "21/KH-UBND", "2022-02-08")),
+    ("ỦY BAN NHÂN DÂN\nTỈNH TÂY NINH\nSố: 312/KH-UBND\nTây Ninh, ngày 29\ntháng 01 năm 2021\nKẾ HOẠCH\n"
+     "Thông tin đối ngoại năm 2021\n", ("Tây Ninh", 2021, "province", "312/KH-UBND", "2021-01-29")),
+    ("ỦY BAN NHÂN DÂN\nTỈNH LONG AN\nSố:      /KH-UBND\nLong An, ngày    tháng 11 năm 2024\nKẾ HOẠCH\n"
+     "Thông tin đối ngoại năm 2025\n", ("Long An", 2025, "province", None, None)),
+    ("Kế hoạch 77/KH-UBND năm 2022 về thông tin đối ngoại tỉnh Sơn La\nSố hiệu: 77/KH-UBND\nLoại văn bản: Kế hoạch\n"
+     "Nơi ban hành: Tỉnh Sơn La\nNgày ban hành: 04/03/2022\n\nỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nSố: 77/KH-UBND\n"
+     "Sơn La, ngày 04 tháng 3 năm 2022\nKẾ HOẠCH\nThông tin đối ngoại năm 2022\n",
+     ("Sơn La", 2022, "province", "77/KH-UBND", "2022-03-04")),
+    ("Kế hoạch thông tin đối ngoại năm 2025 - Cổng thông tin điện tử tỉnh Bình Phước\n"
+     "Trang chủ > Tin tức > Văn bản | Ngày đăng: 10/01/2025\nỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC\nSố: 15/KH-UBND\n"
+     "Bình Phước, ngày 08 tháng 01 năm 2025\nKẾ HOẠCH\nThông tin đối ngoại năm 2025\n",
+     ("Bình Phước", 2025, "province", "15/KH-UBND", "2025-01-08")),
+    ("ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSố: 64/KH-UBND\nHà Tĩnh, ngày 06/02/2024\nKẾ HOẠCH\nThông tin đối ngoại năm 2024\n",
+     ("Hà Tĩnh", 2024, "province", "64/KH-UBND", "2024-02-06")),
+    ("ỦY BAN NHÂN DÂN\nTỈNH BẾN TRE\nSố: 07/2024/QĐ-UBND\nBến Tre, ngày 02 tháng 02 năm 2024\nQUYẾT ĐỊNH\n"
+     "Về việc ban hành Kế hoạch thông tin đối ngoại năm 2024\nCăn cứ Luật;\nQUYẾT ĐỊNH:\n"
+     "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch.\nNơi nhận:\n- Như Điều 3;\nTM. ỦY BAN NHÂN DÂN\n"
+     "KẾ HOẠCH\nThông tin đối ngoại năm 2024\n", ("Bến Tre", 2024, "province", "07/2024/QĐ-UBND", "2024-02-02")),
+])
+def test_headers_in_every_rendering(tmp_path, header, expected):
+    c = load(tmp_path, header + "I. NHIỆM VỤ\n1. Tập huấn.\n- Cơ quan chủ trì: Sở Ngoại vụ.\n")
+    p = c.plans.iloc[0]
+    assert (p.province, p.year, p.level, p.number, iso(p.date)) == expected
+
+
+def test_missing_number_and_date_are_problems(tmp_path):
+    c = load(tmp_path, HEADER.replace("Số: 31/KH-UBND", "Số:    /KH-UBND")
+             .replace("ngày 12 tháng 02", "ngày    tháng 02") + "I. NHIỆM VỤ\n1. Tập huấn (Sở Ngoại vụ thực hiện).\n")
+    assert {"no_number", "no_date"} <= kinds(c)
+    assert "left blank" in c.problems[c.problems.kind == "no_number"].message.iloc[0]
+
+
+# -------------------------------------------------------------------------------------------------------- outline
+
+def test_numbered_lettered_decimal_and_word_items(tmp_path):
+    c = load(tmp_path, HEADER + "I. MỤC ĐÍCH\n1. Quảng bá.\nII. NHIỆM VỤ\n1. Quản lý\n1.1. Rà soát quy chế.\n"
+             "1.2. Kiện toàn bộ máy\n1.2.1. Cử đầu mối.\n1.2.2. Tập huấn.\n2. Quảng bá\na) Làm phim.\nđ) In sách.\n"
+             "Nhiệm vụ 3: Thông tin về biên giới\nNội dung 4. Thông tin về biển, đảo\n")
+    assert list(c.tasks.path) == ["II.1.1", "II.1.2.1", "II.1.2.2", "II.2.a", "II.2.đ", "II.3", "II.4"]
+
+
+def test_roman_numerals_of_any_size(tmp_path):
+    body = "".join(f"{r}. PHẦN {r}\n" for r in ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI",
+                                                "XII", "XIII"])
+    c = load(tmp_path, HEADER + body + "XIV. NHIỆM VỤ\n1. Tổ chức hội thảo (Sở Ngoại vụ thực hiện).\n")
+    assert list(c.tasks.path) == ["XIV.1"]
+    assert "numbering_gap" not in kinds(c) and "duplicate_path" not in kinds(c)
+
+
+def test_agency_blocks_with_request_and_invitation(tmp_path):
+    c = load(tmp_path, HEADER + "II. TỔ CHỨC THỰC HIỆN\n1. Sở Văn hóa, Thể thao và Du lịch (cơ quan thường trực):\n"
+             "- Chủ trì, phối hợp với Sở Tư pháp xây dựng quy chế.\n- Tổng hợp, báo cáo UBND tỉnh.\n"
+             "2. Đề nghị Ủy ban MTTQ Việt Nam tỉnh\nLồng ghép nội dung thông tin đối ngoại.\n"
+             "3. Mời Hội Cựu chiến binh tỉnh: phối hợp với Công an tỉnh đón các đoàn cựu chiến binh nước ngoài.\n")
+    assert roles(c, "II.1") == (["Sở Văn hóa, Thể thao và Du lịch"], ["Sở Tư pháp"])
+    assert roles(c, "II.2") == (["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], [])
+    assert roles(c, "II.3") == (["Hội Cựu chiến binh tỉnh"], ["Công an tỉnh"])
+
+
+TABLES = {
+    "pipes": ("| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n|---|---|---|---|---|\n"
+              "| 1 | Làm phim quảng bá | Sở Văn hóa, Thể thao và Du lịch | Sở Ngoại vụ | Quý II |\n"
+              "| 2 | Tập huấn | Sở Ngoại vụ | | Quý III |\n"),
+    "no_outer_pipes": ("STT | Nhiệm vụ | Chủ trì | Phối hợp | Thời gian\n--- | --- | --- | --- | ---\n"
+                       "1 | Làm phim quảng bá | Sở Văn hóa, Thể thao và Du lịch | Sở Ngoại vụ | Quý II\n"
+                       "2 | Tập huấn | Sở Ngoại vụ |  | Quý III\n"),
+    "tabs": ("TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian\n"
+             "1\tLàm phim quảng bá\tSở Văn hóa, Thể thao và Du lịch\tSở Ngoại vụ\tQuý II\n"
+             "2\tTập huấn\tSở Ngoại vụ\t\tQuý III\n"),
+}
+
+
+@pytest.mark.parametrize("style", sorted(TABLES))
+def test_task_tables_in_every_style(tmp_path, style):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n" + TABLES[style] + "III. KINH PHÍ\nNgân sách tỉnh.\n")
+    assert list(c.tasks.path) == ["II.1", "II.2"]
+    assert roles(c, "II.1") == (["Sở Văn hóa, Thể thao và Du lịch"], ["Sở Ngoại vụ"])
+    assert list(c.tasks.timeframe) == ["Quý II", "Quý III"]
+
+
+def test_multi_line_cells_and_group_rows_in_an_appendix(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\nChi tiết tại Phụ lục.\nNơi nhận:\n- Lưu: VT.\nKT. CHỦ TỊCH\nLê Minh\n"
+             "PHỤ LỤC\n(Kèm theo Kế hoạch số 31/KH-UBND)\n"
+             "TT | Nội dung | Chủ trì | Phối hợp | Thời gian\n---|---|---|---|---\n"
+             "I | Biên giới | | |\n"
+             "1 | Tuyên truyền pháp luật về biên giới cho cán bộ các huyện, | Bộ Chỉ huy Bộ đội Biên phòng tỉnh"
+             " | Sở Tư pháp; | Quý I\n"
+             "  | thị xã và đồng bào các bản biên giới |  | Công an tỉnh |\n"
+             "II | Biển, đảo | | |\n"
+             "2 | Tuyên truyền về biển, đảo cho ngư dân | Sở Nông nghiệp và Môi trường | | Thường xuyên\n")
+    assert list(c.tasks.path) == ["PL.I.1", "PL.II.2"]
+    assert roles(c, "PL.I.1") == (["Bộ Chỉ huy Bộ đội Biên phòng tỉnh"], ["Công an tỉnh", "Sở Tư pháp"])
+    t = c.tasks.set_index("path")
+    assert "đồng bào các bản biên giới" in t.loc["PL.I.1", "text"] and t.loc["PL.I.1", "line_end"] > \
+        t.loc["PL.I.1", "line_start"]
+    themes = set(c.task_themes[c.task_themes.path == "PL.II.2"].theme)
+    assert "sea_islands" in themes and "border" not in themes  # a group row is no part of the row above
+
+
+def test_table_under_a_numbered_item_takes_its_number(tmp_path):
+    c = load(tmp_path, "UBND TỈNH YÊN BÁI\nSỞ NGOẠI VỤ\nSố: 12/SNgV-VP\nYên Bái, ngày 02 tháng 3 năm 2024\n"
+                       "Kính gửi: Các phòng thuộc Sở.\nNội dung 1: Quản lý phóng viên nước ngoài\n"
+                       "Giao Văn phòng Sở thực hiện.\nNội dung 2: Hoạt động quảng bá\n"
+                       "STT\tNhiệm vụ\tĐơn vị thực hiện\tThời gian\n1\tLàm video\tPhòng Hợp tác quốc tế\tQuý II\n")
+    assert list(c.tasks.path) == ["1", "2.1"]
+    assert roles(c, "2.1") == (["Phòng Hợp tác quốc tế Sở Ngoại vụ"], [])
+
+
+# -------------------------------------------------------------------------------------------------- role phrasings
+
+def test_field_lines(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Tập huấn\n- Đơn vị chủ trì thực hiện: Sở Nội vụ.\n"
+             "+ Cơ quan phối hợp: Sở Tư pháp; Văn phòng UBND tỉnh.\n- Thời gian hoàn thành: tháng 9/2024.\n")
+    assert roles(c, "II.1") == (["Sở Nội vụ"], ["Sở Tư pháp", "Văn phòng Ủy ban nhân dân tỉnh"])
+    assert c.tasks.timeframe.iloc[0] == "tháng 9/2024"
+
+
+def test_inline_fields_on_their_own_line_and_ending_a_paragraph(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Hội thảo\nChủ trì: Sở Ngoại vụ; phối hợp: Công an tỉnh, Sở Tư pháp; "
+             "thời gian: quý I.\n2. Tập huấn\nTổ chức lớp tập huấn cho cán bộ. Chủ trì: Sở Nội vụ; phối hợp: Sở Ngoại vụ; "
+             "thời gian: quý II.\n")
+    assert roles(c, "II.1") == (["Sở Ngoại vụ"], ["Công an tỉnh", "Sở Tư pháp"])
+    assert roles(c, "II.2") == (["Sở Nội vụ"], ["Sở Ngoại vụ"])
+    assert list(c.tasks.timeframe) == ["quý I", "quý II"]
+
+
+def test_closing_parenthesis(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Làm phim về di sản (Sở Văn hóa, Thể thao và Du lịch chủ trì, phối "
+             "hợp với Sở Ngoại vụ, Đài Phát thanh và Truyền hình tỉnh thực hiện; thời gian: quý III).\n"
+             "2. Cập nhật chuyên mục tiếng Anh (Báo Yên Bái thực hiện; thời gian: hằng tháng).\n")
+    assert roles(c, "II.1") == (["Sở Văn hóa, Thể thao và Du lịch"],
+                                ["Sở Ngoại vụ", "Đài Phát thanh và Truyền hình tỉnh"])
+    assert roles(c, "II.2") == (["Báo tỉnh"], [])
+    assert list(c.tasks.timeframe) == ["quý III", "hằng tháng"]
+
+
+def test_sentences(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Giao Sở Công Thương chủ trì, phối hợp với Sở Tài chính và Hội "
+             "Doanh nhân trẻ tỉnh tổ chức hội chợ.\n2. Công an tỉnh chủ trì, phối hợp Sở Tư pháp biên soạn tài liệu.\n"
+             "3. Sở Y tế phối hợp với Sở Ngoại vụ đón đoàn chuyên gia nước ngoài.\n")
+    assert roles(c, "II.1") == (["Sở Công Thương"], ["Hội Doanh nhân trẻ tỉnh", "Sở Tài chính"])
+    assert roles(c, "II.2") == (["Công an tỉnh"], ["Sở Tư pháp"])
+    assert roles(c, "II.3") == (["Sở Y tế"], ["Sở Ngoại vụ"])
+
+
+def test_per_agency_markers(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Khảo sát thị trường.\nCơ quan thực hiện: Sở Tài chính (chủ trì); "
+             "Sở Ngoại vụ, Sở Công Thương (phối hợp).\n")
+    assert roles(c, "II.1") == (["Sở Tài chính"], ["Sở Công Thương", "Sở Ngoại vụ"])
+
+
+def test_responsibility_without_split_is_all_lead(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Phát hành ấn phẩm song ngữ.\nTrách nhiệm thực hiện:\n"
+             "Các cơ quan, đơn vị: Sở Tài chính, Trường Đại học Tây Bắc, Sở Công Thương.\n")
+    assert roles(c, "II.1") == (["Sở Công Thương", "Sở Tài chính", "Trường Đại học Tây Bắc"], [])
+
+
+def test_department_units_act_for_the_department(tmp_path):
+    c = load(tmp_path, "UBND TỈNH YÊN BÁI\nSỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH\nSố: 9/KH-SVHTTDL\n"
+                       "Yên Bái, ngày 02 tháng 3 năm 2024\nKẾ HOẠCH\nThông tin đối ngoại năm 2024\n"
+                       "I. NHIỆM VỤ\n1. Giao Phòng Quản lý du lịch chủ trì, phối hợp với Văn phòng Sở làm video.\n"
+                       "2. Phối hợp với Sở Ngoại vụ (đơn vị chủ trì) đón đoàn phóng viên.\n")
+    issuer = "Sở Văn hóa, Thể thao và Du lịch"
+    assert roles(c, "I.1") == ([f"Phòng Quản lý du lịch {issuer}"], [f"Văn phòng {issuer}"])
+    assert roles(c, "I.2") == (["Sở Ngoại vụ"], [issuer])
+
+
+def test_what_is_not_an_assignment(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Đề nghị Ban Tuyên giáo Tỉnh ủy chỉ đạo các cơ quan báo chí "
+             "tuyên truyền; mời phóng viên Thông tấn xã Việt Nam tham dự.\n"
+             "2. Phát lại các chương trình của Đài Tiếng nói Việt Nam trên sóng Đài Phát thanh và Truyền hình tỉnh "
+             "(Đài Phát thanh và Truyền hình tỉnh thực hiện; thời gian: theo đề nghị của Bộ Ngoại giao).\n"
+             "3. Cử cán bộ dự lớp bồi dưỡng do Bộ Văn hóa, Thể thao và Du lịch tổ chức.\n"
+             "4. Các cơ quan, đơn vị gửi báo cáo kết quả về Sở Ngoại vụ trước ngày 10/11.\n"
+             "Nơi nhận:\n- Sở Ngoại vụ (để phối hợp);\n- Lưu: VT.\n")
+    assert roles(c, "II.1") == (["Ban Tuyên giáo Tỉnh ủy"], [])
+    assert roles(c, "II.2") == (["Đài Phát thanh và Truyền hình tỉnh"], [])
+    assert roles(c, "II.3") == ([], [])
+    assert "Sở Ngoại vụ" not in set(c.assignments.agency)
+    assert c.tasks.set_index("path").loc["II.2", "timeframe"] == "theo đề nghị của Bộ Ngoại giao"
+
+
+# ------------------------------------------------------------------------------------------------- agency names
+
+def test_lists_collectives_and_names_with_commas_inside(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Quảng bá.\n- Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch, "
+             "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh và Báo và Phát thanh, Truyền hình tỉnh.\n"
+             "- Cơ quan phối hợp: UBND các huyện, thị xã, thành phố; các sở, ban, ngành, đoàn thể tỉnh.\n")
+    assert roles(c, "II.1") == (["Báo và Phát thanh, Truyền hình tỉnh", "Sở Văn hóa, Thể thao và Du lịch",
+                                 "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"],
+                                ["Các sở, ban, ngành", "UBND cấp huyện"])
+
+
+def test_named_districts_and_towns_named_like_the_province(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Tuyên truyền về biên giới cho đồng bào.\n"
+             "- Cơ quan chủ trì: Bộ Chỉ huy Bộ đội Biên phòng tỉnh.\n"
+             "- Cơ quan phối hợp: UBND các huyện Lục Yên, Văn Yên và Mù Cang Chải; UBND thành phố Yên Bái.\n")
+    lead, support = roles(c, "II.1")
+    assert support == ["UBND các huyện biên giới", "Ủy ban nhân dân thành phố Yên Bái"]
+    raw = set(c.assignments.agency_raw)
+    assert "UBND các huyện Lục Yên, Văn Yên và Mù Cang Chải" in raw
+
+
+def test_abbreviations_post_2025_names_and_city_bodies(tmp_path):
+    city = HEADER.replace("TỈNH YÊN BÁI", "THÀNH PHỐ HUẾ").replace("Yên Bái, ngày", "Huế, ngày")
+    c = load(tmp_path, city + "II. NHIỆM VỤ\n1. Tuyên truyền.\n- Cơ quan chủ trì: Sở VHTTDL; BCH BĐBP thành phố.\n"
+             "- Cơ quan phối hợp: Công an thành phố; Ban Tuyên giáo và Dân vận Thành ủy; Sở Dân tộc và Tôn giáo; "
+             "UBND các xã, phường; UBMTTQVN thành phố.\n")
+    assert roles(c, "II.1") == (["Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "Sở Văn hóa, Thể thao và Du lịch"],
+                                ["Ban Tuyên giáo và Dân vận Tỉnh ủy", "Công an tỉnh", "Sở Dân tộc và Tôn giáo",
+                                 "UBND cấp xã", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"])
+
+
+def test_unknown_institutions_are_kept_and_reported(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Hội thảo khoa học.\n- Cơ quan chủ trì: Trường Đại học Nông Lâm.\n"
+             "- Cơ quan phối hợp: Bộ Tư lệnh Vùng 3 Hải quân, Hiệp hội Chè Yên Bái, Ban Quản lý Khu du lịch hồ "
+             "Thác Bà.\n")
+    assert roles(c, "II.1") == (["Trường Đại học Nông Lâm"],
+                                ["Ban Quản lý Khu du lịch hồ Thác Bà", "Bộ Tư lệnh Vùng 3 Hải quân",
+                                 "Hiệp hội Chè tỉnh"])
+    unknown = c.problems[c.problems.kind == "unknown_agency"]
+    assert len(unknown) == 4 and unknown.message.str.contains("Trường Đại học Nông Lâm").any()
+
+
+# ----------------------------------------------------------------------------------------------- nothing silent
+
+def test_no_lead_and_unparsed_assignment(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Cử cán bộ dự tập huấn do Bộ Ngoại giao tổ chức.\n"
+             "2. Tổ chức hội nghị.\n- Cơ quan chủ trì: theo phân công của lãnh đạo tỉnh.\n")
+    no_lead = c.problems[c.problems.kind == "no_lead"]
+    assert sorted(no_lead.line) == [11, 12]  # every task without a lead, on its own line
+    assert "unparsed_assignment" in kinds(c)
+
+
+def test_unread_tables_and_task_like_text_after_the_signature(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Tập huấn (Sở Ngoại vụ thực hiện).\n"
+             "STT | Việc | Người làm | Khi nào\n1 | Làm phim | Sở Văn hóa, Thể thao và Du lịch | Quý I\n"
+             "2 | Hội thảo | Sở Ngoại vụ | Quý II\nNơi nhận:\n- Lưu: VT.\nKT. CHỦ TỊCH\nLê Minh\n"
+             "3. Xuất bản sách ảnh.\n- Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch.\n")
+    unread = c.problems[c.problems.kind == "unread_table"]
+    assert len(unread) == 2
+    assert unread.message.str.contains("after the signature").any()
+
+
+def test_tasks_hit_by_a_numbering_gap_are_flagged(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Tập huấn (Sở Ngoại vụ thực hiện).\n- Sở Tư pháp phối hợp biên soạn.\n"
+             "4. Hội thảo (Sở Nội vụ thực hiện).\n")
+    flagged = c.tasks.set_index("path").numbering_gap
+    assert bool(flagged["II.1"]) and not bool(flagged["II.4"])
+    assert c.assignments[c.assignments.path == "II.1"].numbering_gap.astype(bool).all()
