@@ -9,12 +9,12 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from ttdn_analysis.parse.lines import clean_line
-from ttdn_analysis.registry.codebook import CORE_THEMES, Codebook, load_codebook
-from ttdn_analysis.analysis.tagging import TASK_THEME_COLUMNS, tag_tasks
 from ttdn_analysis.analysis.coverage import coverage, kwic
+from ttdn_analysis.analysis.tagging import TASK_THEME_COLUMNS, tag_tasks
 from ttdn_analysis.analysis.textstats import keyness, topic_view
 from ttdn_analysis.analysis.validation import validate
+from ttdn_analysis.parse.lines import clean_line
+from ttdn_analysis.registry.codebook import CORE_THEMES, Codebook, load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_002 = ROOT / "data" / "plans" / "dong-nai-2024-ubnd-ttdn.md"  # = seeds/002_3d21d89fb6211e3a.txt
@@ -68,7 +68,7 @@ def test_load_codebook_from_path_and_errors(tmp_path):
 
     bad_version = tmp_path / "v.toml"
     bad_version.write_text(good.read_text(encoding="utf-8").replace("2026.11.1", "v1"), encoding="utf-8")
-    with pytest.raises(ValueError, match="YYYY.MM.N"):
+    with pytest.raises(ValueError, match=r"YYYY\.MM\.N"):
         load_codebook(bad_version)
     unknown = tmp_path / "u.toml"
     unknown.write_text(good.read_text(encoding="utf-8") + 'termz = ["x"]\n', encoding="utf-8")
@@ -462,3 +462,94 @@ def test_coverage_unknown_theme_lists_the_themes(toy_corpus):
     with pytest.raises(ValueError, match=r"unknown theme 'sea_islnds' in codebook c1.*Valid: border"):
         coverage(toy_corpus, themes=["sea_islnds"], codebook=custom)
     assert list(coverage(toy_corpus, themes="border").columns) == ["border"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Focus: headings, hit density, share of sentences (the codebook's [focus] rule)
+
+FOCUS_LABELS = ROOT / "tests" / "data" / "focus_labels.csv"
+
+
+def _focus(out: pd.DataFrame, theme: str) -> str:
+    return out.set_index("theme").loc[theme, "focus"]
+
+
+def test_focus_sub_heading_makes_a_theme_central():
+    text = ("h) Tuyên truyền TTĐN khu vực biên giới, trong đó tập trung các nội dung sau:\n"
+            "- Tiếp tục triển khai Chương trình phối hợp tại khu vực biên giới.\n"
+            "- Tuyên truyền biển, đảo:\n"
+            "+ Thông tin về kinh tế xã hội, văn hóa, du lịch của tỉnh và các nội dung khác trong năm.\n"
+            "+ Tổ chức triển lãm lưu động tại các huyện.\n"
+            "- Cơ quan thực hiện: Sở Thông tin và Truyền thông")
+    out = tag_tasks(one_task(text, title="Tuyên truyền TTĐN khu vực biên giới"))
+    row = out.set_index("theme").loc["sea_islands"]
+    assert row["hits"] == 2 and not row["in_title"] and row["in_heading"] and row["focus"] == "central"
+    # the same words in a sentence of content are only a mention
+    flat = text.replace("- Tuyên truyền biển, đảo:\n", "- Tuyên truyền về du lịch, biển, đảo và nhiều nội dung khác của tỉnh.\n")
+    out = tag_tasks(one_task(flat, title="Tuyên truyền TTĐN khu vực biên giới"))
+    assert not out.set_index("theme").loc["sea_islands", "in_heading"]
+    assert _focus(out, "sea_islands") == "mentioned"
+
+
+def test_focus_heading_line_counts_past_the_title_cut():
+    head = ("5.2. Thực hiện Chương trình phối hợp trong công tác thông tin, truyền thông và thông tin đối ngoại tại "
+            "khu vực biên giới, biển, hải đảo giai đoạn 2021-2030")
+    out = tag_tasks(one_task(head + "\nTriển khai các hoạt động tuyên truyền các ngày lễ lớn.", title=head[6:120]))
+    assert _focus(out, "sea_islands") == "central"
+
+
+def test_focus_passing_phrase_is_never_central():
+    text = ("4. Đề nghị Ban Tuyên giáo Tỉnh ủy chỉ đạo, định hướng Ban Tuyên giáo các huyện ủy, thành ủy, các cơ quan "
+            "khối tuyên truyền tuyên truyền sâu rộng công tác TTĐN, quyền con người, về biên giới hải đảo.")
+    out = tag_tasks(one_task(text, title=text[3:120]))
+    assert set(out["theme"]) >= {"border", "sea_islands", "human_rights"}
+    assert set(out.loc[out["theme"].isin(CORE_THEMES), "focus"]) == {"mentioned"}
+    assert out.set_index("theme").loc["human_rights", "sentence_share"] == 1.0  # all of one sentence: not enough
+
+
+def test_focus_dense_block_without_heading_is_central():
+    text = ("11. Bộ Chỉ huy Bộ đội biên phòng tỉnh\n"
+            "- Tuyên truyền trong nhân dân ở biên giới đối diện; xây dựng biên giới hòa bình, hữu nghị.\n"
+            "- Phối hợp bảo vệ chủ quyền an ninh biên giới, thực hiện phân giới cắm mốc biên giới.\n"
+            "- Giữ gìn bí mật quân sự, bí mật quốc gia trong công tác đối ngoại của lực lượng vũ trang.")
+    row = tag_tasks(one_task(text, title="Bộ Chỉ huy Bộ đội biên phòng tỉnh")).set_index("theme").loc["border"]
+    assert not row["in_heading"] and row["hits"] >= 4 and row["density"] >= 2.5 and row["focus"] == "central"
+
+
+def test_focus_rule_is_data(tmp_path):
+    src = (ROOT / "ttdn_analysis" / "registry" / "data" / "themes.toml").read_text(encoding="utf-8")
+    strict = tmp_path / "strict.toml"
+    strict.write_text(src.replace("min_hits = 3", "min_hits = 50"), encoding="utf-8")
+    cb = load_codebook(strict)
+    assert cb.focus.min_hits == 50 and load_codebook().focus.min_hits == 3
+    text = ("11. Bộ Chỉ huy Bộ đội biên phòng tỉnh\n- Xây dựng biên giới hòa bình ở biên giới; phân giới cắm mốc "
+            "biên giới.\n- Giữ gìn bí mật quân sự, bí mật quốc gia trong công tác đối ngoại của lực lượng vũ trang.\n"
+            "- Chấp hành nghiêm quy định của ngành trong công tác đối ngoại.")
+    assert _focus(tag_tasks(one_task(text), codebook=cb), "border") == "mentioned"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(src.replace("min_hits = 3", "min_hits = -1"), encoding="utf-8")
+    with pytest.raises(ValueError, match="min_hits"):
+        load_codebook(bad)
+    bad.write_text(src.replace("min_hits = 3", "min_hitz = 3"), encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown fields"):
+        load_codebook(bad)
+
+
+def test_focus_agrees_with_hand_coded_judgements(corpus):
+    """tests/data/focus_labels.csv: which theme a task is about, judged by reading each task (reason given)."""
+    labels = pd.read_csv(FOCUS_LABELS)
+    got = labels.merge(corpus.task_themes[["task_id", "theme", "focus"]], on=["task_id", "theme"], how="left",
+                       suffixes=("", "_tool"))
+    assert got["focus_tool"].notna().all(), got[got["focus_tool"].isna()]  # every labelled pair is tagged
+    wrong = got[got["focus"] != got["focus_tool"]]
+    assert wrong.empty, wrong
+
+
+@pytest.mark.skipif(not GOLD_002.exists(), reason="hand-coded reference (../shared/gold) not available")
+def test_central_core_themes_are_hand_coded_mentions(corpus):
+    gold = json.loads(GOLD_002.read_text(encoding="utf-8"))
+    coded = {(f"dong-nai-2024-ubnd-ttdn:{t['id']}", th) for t in gold["tasks"] for th in t["themes"]}
+    tt = corpus.task_themes
+    central = tt[(tt["plan_id"] == "dong-nai-2024-ubnd-ttdn") & tt["core"] & (tt["focus"] == "central")]
+    assert len(central) >= 5
+    assert set(zip(central["task_id"], central["theme"])) <= coded

@@ -23,7 +23,7 @@ COLUMNS: dict[str, list[str]] = {
     "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
                     "line", "numbering_gap"] + META,
     "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
-                    "sentence_share", "focus", "codebook_version"] + META,
+                    "in_heading", "sentences", "sentence_share", "density", "focus", "codebook_version"] + META,
     "problems": ["source_file", "line", "severity", "kind", "message"],
     "citations": ["plan_id", "task_id", "line", "kind", "ref", "issuer", "date", "raw", "issuer_level"] + META,
 }

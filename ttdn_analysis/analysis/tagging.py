@@ -16,7 +16,7 @@ import pandas as pd
 import ttdn_analysis.registry.codebook as _codebook_module
 from ttdn_analysis.parse.lines import MARKER_RE
 from ttdn_analysis.registry import data_file
-from ttdn_analysis.registry.codebook import Codebook, Theme, _as_codebook
+from ttdn_analysis.registry.codebook import Codebook, FocusRule, Theme, _as_codebook
 from ttdn_analysis.schema import META
 from ttdn_analysis.text import (
     FOOTNOTE_CHARS,
@@ -32,8 +32,8 @@ from ttdn_analysis.text import (
 __all__ = ["themes_in", "tagging_fingerprint", "TASK_THEME_COLUMNS", "tag_tasks"]
 
 TASK_THEME_COLUMNS = (
-    "plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
-    "sentence_share", "focus", "codebook_version",
+    "plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title", "in_heading",
+    "sentences", "sentence_share", "density", "focus", "codebook_version",
 )
 
 
@@ -110,6 +110,54 @@ class _Doc:
         return -1
 
 
+# A line that ends a sentence or a clause (". ; , !"), possibly inside closing quotes or brackets.
+_ENDS_CLAUSE_RE = re.compile(r"[.;,!?…]+[\"”’)\]*]*\s*$")
+# List marker and bullets at the start of a line ("- ", "+ ", "a) ", "2.3. ", "**").
+_LEAD_RE = re.compile(r"^\s*(?:[-+•*]+\s*)*")
+
+
+def _headings(doc: _Doc, max_words: int) -> list[tuple[int, int]]:
+    """Key spans of a task's headings: its first line when that line heads the rest (it does not end a clause,
+    whatever its length: the title column may cut it), and the sub-headings inside it — lines that head the lines
+    below them ("- Tuyên truyền biển, đảo:", "- Tuyên truyền công tác biên giới, lãnh thổ trên đất liền").
+
+    A sub-heading is not the task's last line nor an assignment field line, and either ends with ":" or has at
+    most *max_words* words after its list marker and does not end a clause (". ; , ! ?"). A first line that is
+    a whole sentence counts only through the task's title."""
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for line in doc.kept.split("\n"):
+        if line.strip():
+            lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    out = []
+    if len(lines) > 1 and not _ENDS_CLAUSE_RE.search(doc.key[lines[0][0]:lines[0][1]]):
+        out.append(lines[0])
+    for s, e in lines[1:-1]:  # the last line heads nothing
+        key = doc.key[s:e].rstrip()
+        if _FIELD_LINE_RE.match(key):
+            continue
+        lead = _LEAD_RE.match(key)
+        body = key[lead.end() if lead else 0:]
+        marker = MARKER_RE.match(body)
+        body = body[marker.end():] if marker else body
+        n_words = len(_WORD_RE.findall(body))
+        if n_words and (key.endswith(":") or (n_words <= max_words and not _ENDS_CLAUSE_RE.search(key))):
+            out.append((s, e))
+    return out
+
+
+def _focus(in_heading: bool, sentences: int, share: float, hits: int, density: float, rule: FocusRule) -> str:
+    """``central`` or ``mentioned`` by the codebook's :class:`~ttdn_analysis.registry.codebook.FocusRule`."""
+    if in_heading:
+        return "central"
+    if sentences >= rule.min_sentences and share >= rule.sentence_share:
+        return "central"
+    if hits >= rule.min_hits and density >= rule.density:
+        return "central"
+    return "mentioned"
+
+
 def _sentences(kept: str, key: str) -> list[tuple[int, int, bool]]:
     """Sentence spans (start, end, is_field_line) over *kept*: lines split at sentence-final punctuation."""
     out: list[tuple[int, int, bool]] = []
@@ -125,7 +173,7 @@ def _sentences(kept: str, key: str) -> list[tuple[int, int, bool]]:
             nxt = kept[m.end():m.end() + 1]
             head = kept[cut:m.end()]
             marker = MARKER_RE.match(head)
-            if marker and marker.end() == len(head) or _ABBREV_RE.search(key[cut:m.end()]):
+            if (marker and marker.end() == len(head)) or _ABBREV_RE.search(key[cut:m.end()]):
                 continue  # "4. Sản xuất …", "TP. Hồ Chí Minh": not a sentence end
             if m.end() < end and (nxt.isupper() or nxt.isdigit() or nxt in "(“\"-+"):
                 if kept[cut:m.end()].strip():
@@ -252,11 +300,14 @@ def _original(doc: _Doc, hit: _Hit) -> str:
     return re.sub(r"\s+", " ", strip_footnote_markers(doc.disp[s:e])).strip()
 
 
+_DTYPES = {"core": bool, "hits": "int64", "line": "Int64", "in_title": bool, "in_heading": bool, "sentences": "int64",
+           "sentence_share": float, "density": float}
+
+
 def _empty_task_themes(carried: Sequence[str]) -> pd.DataFrame:
     cols = list(TASK_THEME_COLUMNS) + list(carried)
     df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    return df.astype({"core": bool, "hits": "int64", "line": "Int64", "in_title": bool,
-                      "sentence_share": float})
+    return df.astype(_DTYPES)
 
 
 def themes_in(text: str, codebook: Codebook | str | Path | None = None) -> set[str]:
@@ -309,15 +360,21 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
         One row per (task, theme mentioned), sorted by plan_id, input task order, theme key, with columns
         plan_id, task_id, path, theme, core, terms (unique matched phrases in the text's spelling, "; "-joined),
         hits, snippet (first hit with about 60 characters each side, original text), line (physical source line
-        the first hit is on), in_title, sentence_share (share of the task's content sentences mentioning the theme;
-        assignment lines such as "Đơn vị chủ trì: …" are not content sentences), focus ("central" when in the
-        title or in at least half of the sentences, else "mentioned"), codebook_version, then the carried columns.
+        the first hit is on), in_title, in_heading (in the title, the heading line or a sub-heading of the task),
+        sentences (content sentences mentioning the theme; assignment lines such as "Đơn vị chủ trì: …" are not
+        content sentences), sentence_share (their share of the task's content sentences), density (hits per 100
+        words of content), focus ("central" or "mentioned" by the codebook's ``[focus]`` rule, see
+        :class:`~ttdn_analysis.registry.codebook.FocusRule`: in a heading; or in at least half of the content
+        sentences and at least two of them; or at least 3 hits and 2.5 hits per 100 words), codebook_version, then
+        the carried columns.
 
     Notes
     -----
     The reference coding (GOLD_SPEC.md) records mentions; ``focus`` is a richer, tool-only reading of how central a
-    theme is. Sentences are the lines of ``text`` split at sentence-final punctuation followed by a capital or a
-    digit; a list marker ("4.", "a)") or an abbreviation ("TP.") does not end a sentence. Footnote markers are
+    theme is, checked against hand-coded judgements (``tests/data/focus_labels.csv``: 29 of 29 agree; the former
+    rule "in the title or half of the sentences" agreed on 19). One passing phrase is never central. Sentences
+    are the lines of ``text`` split at sentence-final punctuation followed by a capital or a digit; a list marker
+    ("4.", "a)") or an abbreviation ("TP.") does not end a sentence. Footnote markers are
     ignored for matching ("Biển Đông⁷" is "Biển Đông") but kept in the snippet.
 
     See Also
@@ -356,17 +413,21 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
         title = rec.get("title")
         title_doc = _Doc("" if title is None or _isna(title) else str(title))
         content = [(s, e) for s, e, is_field in doc.sentences if not is_field]
+        n_words = sum(len(_WORD_RE.findall(doc.key[s:e])) for s, e in content)
+        heads = _headings(doc, cb.focus.heading_words)
         for theme in cb.themes:
             hits = _theme_hits(theme, doc)
             in_title = bool(_theme_hits(theme, title_doc))
             if not hits and not in_title:
                 continue
+            in_heading = in_title or any(s <= h.start < e for h in hits for s, e in heads)
             terms: dict[str, str] = {}
             for h in hits:
                 orig = _original(doc, h)
                 terms.setdefault(match_key(orig), orig)
             with_hit = sum(1 for s, e in content if any(s <= h.start < e for h in hits))
             share = round(with_hit / len(content), 3) if content else 0.0
+            density = round(100.0 * len(hits) / n_words, 2) if n_words else 0.0
             first = hits[0] if hits else None
             row = {
                 "plan_id": rec.get("plan_id"), "task_id": rec.get("task_id"), "path": rec.get("path"),
@@ -376,8 +437,8 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
                 "snippet": _snippet(doc, first) if first else "",
                 "line": _line_of(doc, first, rec.get("text_lines"), rec.get("line_start"),
                                  rec.get("text_breaks")) if first else None,
-                "in_title": in_title, "sentence_share": share,
-                "focus": "central" if in_title or share >= 0.5 else "mentioned",
+                "in_title": in_title, "in_heading": in_heading, "sentences": with_hit, "sentence_share": share,
+                "density": density, "focus": _focus(in_heading, with_hit, share, len(hits), density, cb.focus),
                 "codebook_version": cb.version,
                 "_order": order,
             }
@@ -388,4 +449,4 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
     out = pd.DataFrame(rows)
     out = out.sort_values(["plan_id", "_order", "theme"], kind="stable").drop(columns="_order")
     out = out[list(TASK_THEME_COLUMNS) + carried].reset_index(drop=True)
-    return out.astype({"core": bool, "hits": "int64", "line": "Int64", "in_title": bool, "sentence_share": float})
+    return out.astype(_DTYPES)

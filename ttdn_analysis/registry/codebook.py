@@ -14,7 +14,7 @@ from ttdn_analysis.text import (
     syllable_pattern,
 )
 
-__all__ = ["CORE_THEMES", "Theme", "Codebook", "load_codebook"]
+__all__ = ["CORE_THEMES", "FocusRule", "Theme", "Codebook", "load_codebook"]
 
 CORE_THEMES = ("border", "sea_islands", "human_rights")
 
@@ -100,6 +100,60 @@ class Theme:
         setattr_(self, "_require_res", tuple(syllable_pattern(t) for t in self.context_requires))
 
 
+@dataclass(frozen=True)
+class FocusRule:
+    """When a theme is ``central`` to a task rather than ``mentioned`` (the ``[focus]`` table of the codebook).
+
+    A theme is central when (a) it is in a heading of the task — the item's own heading line, or a sub-heading
+    inside it ("- Tuyên truyền biển, đảo:") — or (b) at least ``sentence_share`` of the task's content sentences,
+    and at least ``min_sentences`` of them, mention it, or (c) it has at least ``min_hits`` hits and at least
+    ``density`` hits per 100 words of content. Otherwise it is mentioned: one passing phrase is never central.
+
+    Attributes
+    ----------
+    sentence_share : float
+        Default 0.5.
+    min_sentences : int
+        Default 2.
+    density : float
+        Hits per 100 words of content. Default 2.5.
+    min_hits : int
+        Default 3.
+    heading_words : int
+        A line inside the task that ends with ":", or has at most this many words after its list marker and does
+        not end a clause, is a sub-heading. Default 12.
+    """
+
+    sentence_share: float = 0.5
+    min_sentences: int = 2
+    density: float = 2.5
+    min_hits: int = 3
+    heading_words: int = 12
+
+
+_FOCUS_FIELDS = {"sentence_share": float, "min_sentences": int, "density": float, "min_hits": int,
+                 "heading_words": int}
+
+
+def _parse_focus(raw: Any, origin: str) -> FocusRule:
+    if raw is None:
+        return FocusRule()
+    if not isinstance(raw, dict):
+        raise ValueError(f"{origin}: [focus] must be a table")
+    unknown = set(raw) - set(_FOCUS_FIELDS)
+    if unknown:
+        raise ValueError(f"{origin}: [focus] has unknown fields {sorted(unknown)}")
+    values = {}
+    for name, kind in _FOCUS_FIELDS.items():
+        if name not in raw:
+            continue
+        v = raw[name]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (kind is int and not isinstance(v, int)) or v < 0:
+            raise ValueError(f"{origin}: [focus] {name} must be a non-negative {kind.__name__}, got {v!r}")
+        values[name] = kind(v)
+    return FocusRule(**values)
+
+
 @dataclass
 class Codebook:
     """A versioned list of themes (see ``ttdn_analysis/registry/data/themes.toml``).
@@ -116,6 +170,7 @@ class Codebook:
     version: str
     themes: list[Theme]
     path: str | None = None
+    focus: FocusRule = field(default_factory=FocusRule)
 
     @property
     def keys(self) -> list[str]:
@@ -141,7 +196,7 @@ def _parse_codebook(data: dict[str, Any], origin: str) -> Codebook:
     version = data.get("version")
     if not isinstance(version, str) or not _VERSION_RE.match(version):
         raise ValueError(f"{origin}: 'version' must look like YYYY.MM.N, got {version!r}")
-    extra = set(data) - {"version", "theme"}
+    extra = set(data) - {"version", "theme", "focus"}
     if extra:
         raise ValueError(f"{origin}: unknown top-level keys {sorted(extra)}")
     raw = data.get("theme")
@@ -183,7 +238,7 @@ def _parse_codebook(data: dict[str, Any], origin: str) -> Codebook:
     dup = sorted({k for k in keys if keys.count(k) > 1})
     if dup:
         raise ValueError(f"{origin}: duplicate theme keys {dup}")
-    return Codebook(version=version, themes=themes, path=origin)
+    return Codebook(version=version, themes=themes, path=origin, focus=_parse_focus(data.get("focus"), origin))
 
 
 @lru_cache(maxsize=1)
