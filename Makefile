@@ -1,4 +1,5 @@
-# Two commands for a new machine: `make report` (the main job) and `make test`. Both set up .venv themselves.
+# Two commands for a new machine: `make report` (the main job) and `make test`. Both set up .venv themselves,
+# with the versions pinned in constraints.txt (the reproducible path; `pip install ttdn_analysis[...]` is the open one).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,31 +7,41 @@ STAMP := $(VENV)/.installed
 DATA ?= data/plans
 OUT ?= reports
 
-.PHONY: setup report test lab summary export bench clean notebooks
+.PHONY: setup report test lint lab summary export bench clean notebooks
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,lab]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name ttdn_analysis --display-name "ttdn_analysis (.venv)" >/dev/null
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/python -m ttdn_analysis report --data $(DATA) --out $(OUT)
+	$(BIN)/ttdn report --data $(DATA) --out $(OUT)
 
 summary: $(STAMP)
-	$(BIN)/python -m ttdn_analysis summary $(DATA)
+	$(BIN)/ttdn summary --data $(DATA)
 
 export: $(STAMP)
-	$(BIN)/python -m ttdn_analysis export --data $(DATA) --format xlsx --out $(OUT)/tables
+	$(BIN)/ttdn export --data $(DATA) --format xlsx --out $(OUT)/tables
 
+# Everything runs (lint, types, unit tests and doctests, notebooks, browser, slow tests); any failure fails the target.
 test: $(STAMP)
-	$(BIN)/python -m pytest tests notebooks --nbval-lax --doctest-modules ttdn_analysis
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/mypy || status=1; \
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --doctest-modules ttdn_analysis -p no:cacheprovider || status=1; \
+	exit $$status
 
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# re-run the notebooks in place, so that nbval compares against current outputs (after a change to extraction)
 notebooks: $(STAMP)
-	$(BIN)/python -m ttdn_analysis.report --refresh-notebooks
+	$(BIN)/ttdn report --refresh-notebooks
 
 # root (containers) needs --allow-root; everyone else gets the plain command
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)

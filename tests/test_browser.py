@@ -1,14 +1,24 @@
-"""Open the generated reports in headless Chromium: plotly draws its charts and no script fails."""
+"""Open the reports in headless Chromium at 1400 px, as a reader would, through the DevTools protocol.
+
+Checked on each report built from the seed plans plus a hostile plan, manifest and file name (see
+test_report.HOSTILE): every chart is drawn, the network charts carry agency names that do not overlap, nothing
+overflows horizontally, no script fails, the page makes no network request and has no javascript:/data: link, and
+printing lays every chart out within an A4 page.
+"""
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-
-import test_report  # noqa: E402  (shares the session's build of the reports)
+import test_report  # shares the session's build of the reports
 
 
 def _chromium() -> str | None:
@@ -18,26 +28,213 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (CI: apt-get install -y chromium)")
+pytestmark = [pytest.mark.slow, pytest.mark.browser,
+              pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (CI: apt-get install -y chromium)")]
+
+WIDTH = 1400
+#: Printable width of an A4 page with 12 mm margins, in CSS pixels (186 mm at 96 dpi).
+A4_WIDTH = 703
 
 
-@pytest.fixture(scope="session")
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over ``--remote-debugging-pipe`` (no extra dependency)."""
+
+    def __init__(self, exe: str, profile: Path) -> None:
+        to_chrome_r, to_chrome_w = os.pipe()
+        from_chrome_r, from_chrome_w = os.pipe()
+        # the child expects to read on fd 3 and write on fd 4: move our ends out of the way first
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 20) for fd in (to_chrome_r, from_chrome_w)]
+        for fd in (to_chrome_r, from_chrome_w):
+            os.close(fd)
+
+        def wire() -> None:
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        self.proc = subprocess.Popen(
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-default-apps", "--disable-extensions", f"--user-data-dir={profile}", "about:blank"],
+            pass_fds=(3, 4), preexec_fn=wire, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for fd in high:
+            os.close(fd)
+        self.out = os.fdopen(to_chrome_w, "wb", buffering=0)
+        self.inp = os.fdopen(from_chrome_r, "rb", buffering=0)
+        self.buffer = b""
+        self.next_id = 0
+        self.events: list[dict[str, Any]] = []
+        self.session: str | None = None
+
+    def _read(self) -> dict[str, Any]:
+        while b"\0" not in self.buffer:
+            chunk = self.inp.read(65536)
+            if not chunk:
+                raise RuntimeError("chromium closed the DevTools pipe")
+            self.buffer += chunk
+        message, _, self.buffer = self.buffer.partition(b"\0")
+        return json.loads(message)
+
+    def call(self, method: str, params: dict | None = None, session: bool = True) -> dict[str, Any]:
+        self.next_id += 1
+        msg: dict[str, Any] = {"id": self.next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            msg["sessionId"] = self.session
+        self.out.write(json.dumps(msg).encode() + b"\0")
+        while True:
+            reply = self._read()
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            if "method" in reply:
+                self.events.append(reply)
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError(result["exceptionDetails"])
+        return result["result"].get("value")
+
+    def open(self, url: str, width: int = WIDTH) -> None:
+        target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True},
+                                 session=False)["sessionId"]
+        for domain in ("Page", "Network", "Runtime", "Log"):
+            self.call(f"{domain}.enable")
+        self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1,
+                                                         "mobile": False})
+        self.call("Page.navigate", {"url": url})
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # loaded, and every plotly chart drawn
+            if self.evaluate("document.readyState === 'complete' && Array.from("
+                             "document.querySelectorAll('.plotly-graph-div')).every(d => d.querySelector('.main-svg'))"):
+                break
+            time.sleep(0.2)
+        time.sleep(0.5)
+        self.call("Runtime.evaluate", {"expression": "1"})  # collect the events sent meanwhile
+
+    def close(self) -> None:
+        with contextlib.suppress(RuntimeError, OSError):
+            self.call("Browser.close", session=False)
+        self.proc.wait(timeout=30)
+
+
+#: Everything measured in the page, in one script.
+_MEASURE = """
+(() => {
+  const plots = Array.from(document.querySelectorAll('.plotly-graph-div'));
+  const boxes = el => Array.from(el.querySelectorAll('.textpoint text')).map(t => t.getBoundingClientRect())
+      .filter(r => r.width > 0);
+  const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const networks = plots.filter(p => (p.data || []).some(t => t.name && t.mode === 'markers+text'));
+  const labelStats = networks.map(p => {
+    const b = boxes(p); let n = 0;
+    for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++) if (overlap(b[i], b[j])) n++;
+    return {labels: b.length, overlaps: n, width: p.getBoundingClientRect().width};
+  });
+  const attrs = ['href', 'src', 'action', 'formaction', 'xlink:href', 'srcset', 'poster', 'data'];
+  const live = [];
+  document.querySelectorAll('*').forEach(el => attrs.forEach(a => {
+    const v = (el.getAttribute(a) || '').trim().toLowerCase().replace(/\\s/g, '');
+    if (v.startsWith('javascript:') || v.startsWith('data:') || v.startsWith('vbscript:') || v.startsWith('http'))
+      live.push(el.tagName + ' ' + a + '=' + v.slice(0, 60));
+  }));
+  return {
+    plots: plots.length,
+    drawn: plots.filter(p => p.querySelector('.main-svg')).length,
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    networks: labelStats,
+    live: live,
+    images: document.images.length,
+    text: document.body.innerText,
+  };
+})()
+"""
+
+_PRINT = """
+(() => {
+  window.dispatchEvent(new Event('beforeprint'));
+  return Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => {
+    const z = parseFloat(p.style.zoom || '1'); return p.getBoundingClientRect().width * z;
+  });
+})()
+"""
+
+
+@pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     return test_report.build_once(tmp_path_factory, "injected")
 
 
-def _open(page: Path, profile: Path) -> subprocess.CompletedProcess:
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-           "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+@pytest.fixture(scope="module")
+def measured(reports, tmp_path_factory):
+    """Each page opened once: the measures, the print widths and the DevTools events."""
+    out = {}
+    for page in reports[1]:
+        tools = DevTools(CHROMIUM, tmp_path_factory.mktemp("profile"))
+        try:
+            tools.open(page.as_uri())
+            data = tools.evaluate(_MEASURE)
+            tools.call("Emulation.setEmulatedMedia", {"media": "print"})
+            data["print_widths"] = tools.evaluate(_PRINT)
+            data["events"] = tools.events
+        finally:
+            tools.close()
+        out[page.name] = data
+    return out
 
 
-@pytest.mark.parametrize("stem", list(test_report.NOTEBOOKS))
-def test_report_renders(reports, stem, tmp_path):
-    page = next(p for p in reports[1] if p.stem == stem)
-    run = _open(page, tmp_path / "profile")
-    assert 'class="main-svg"' in run.stdout, f"plotly did not draw in {page.name}:\n{run.stderr[-2000:]}"
-    errors = [ln for ln in run.stderr.splitlines() if "Uncaught" in ln]
-    assert not errors, "\n".join(errors)
-    assert "<script>alert(1)</script>" not in run.stdout  # the injected task stays text in the live DOM too
+PAGES = [f"{stem}.html" for stem in test_report.NOTEBOOKS] + ["index.html"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_charts_drawn_and_no_overflow(measured, name):
+    m = measured[name]
+    if name != "index.html":
+        assert m["plots"] > 0 and m["drawn"] == m["plots"], f"{m['drawn']} of {m['plots']} charts drawn"
+    assert m["overflow"] <= 0, f"{name} is {m['overflow']} px wider than the 1400 px window"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_script_error(measured, name):
+    events = measured[name]["events"]
+    errors = [e["params"] for e in events if e["method"] == "Runtime.exceptionThrown"]
+    errors += [e["params"] for e in events if e["method"] == "Runtime.consoleAPICalled"
+               and e["params"].get("type") in ("error", "assert")]
+    errors += [e["params"]["entry"] for e in events if e["method"] == "Log.entryAdded"
+               and e["params"]["entry"].get("level") == "error"]
+    assert errors == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_inert_whatever_the_plans_say(measured, reports, name):
+    """Zero network requests (only the file itself is read), no image, no javascript:/data:/http link."""
+    page_url = next(p for p in reports[1] if p.name == name).as_uri()
+    requests = [e["params"]["request"]["url"] for e in measured[name]["events"]
+                if e["method"] == "Network.requestWillBeSent"]
+    assert [u for u in requests if u != page_url] == []
+    assert measured[name]["live"] == []
+    assert measured[name]["images"] == 0
+
+
+def test_hostile_text_is_shown_as_text(measured):
+    """The hostile values reach the reader as visible text, not as markup."""
+    for name in ("01_corpus_overview.html", "04_leadership_brief.html"):
+        text = measured[name]["text"]
+        assert "![l](http://127.0.0.1:9/l.png)" in text or "![l](http://127.0.0.1:9/l.png)".upper() in text, name
+    assert "<script>alert(1)</script>" in measured["01_corpus_overview.html"]["text"]
+
+
+def test_network_charts_name_their_agencies_without_overlap(measured):
+    stats = measured["02_agency_networks.html"]["networks"]
+    assert len(stats) >= 6  # three provinces, co-assignment and lead → support
+    for s in stats:
+        assert s["labels"] >= 3, s
+        assert s["overlaps"] == 0, s
+
+
+@pytest.mark.parametrize("name", PAGES[:-1])
+def test_print_keeps_charts_within_a4(measured, name):
+    widths = measured[name]["print_widths"]
+    assert widths and max(widths) <= A4_WIDTH, widths

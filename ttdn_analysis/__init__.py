@@ -3,7 +3,13 @@
 ``load_corpus`` and ``Corpus`` are the entry points. The stages live in subpackages named after them (``ingest``,
 ``parse``, ``registry``, ``analysis``, ``plotting``, ``io``, ``report``); the researcher-facing namespaces
 ``themes``, ``graphs``, ``compare``, ``citations``, ``timeline``, ``agencies``, ``provinces``, ``lineage`` and
-``plots`` are imported on first use, so that ``import ttdn_analysis`` stays light.
+``plots`` are imported on first use, so that ``import ttdn_analysis`` stays light (no chart or notebook library).
+
+Examples
+--------
+>>> import ttdn_analysis
+>>> ttdn_analysis.graphs.__name__
+'ttdn_analysis.analysis.networks'
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from types import ModuleType
 from ttdn_analysis._version import __version__
 from ttdn_analysis.corpus import Corpus, load_corpus
 
-#: Short names of the researcher-facing namespaces -> the module that holds them.
+#: Short names of the researcher-facing namespaces -> the module that holds them (README: "What moved").
 NAMESPACES: dict[str, str] = {
     "themes": "ttdn_analysis.analysis.themes",
     "graphs": "ttdn_analysis.analysis.networks",
@@ -36,3 +42,7 @@ def __getattr__(name: str) -> ModuleType:
         globals()[name] = module
         return module
     raise AttributeError(f"module 'ttdn_analysis' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *NAMESPACES})

@@ -1,79 +1,381 @@
-"""Command line: ``python -m ttdn_analysis summary|report|export``."""
+"""The command line, ``ttdn`` (= ``python -m ttdn_analysis``): summary, report, export, check, coverage, kwic and
+network. Help and messages come in Vietnamese (``--lang en``, or ``TTDN_LANG=en``, for English)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
-from ttdn_analysis.corpus import load_corpus
+import pandas as pd
 
-__all__ = ["main"]
+from ttdn_analysis.corpus import Corpus, load_corpus
+from ttdn_analysis.labels import LANGUAGES, labels
+
+__all__ = ["main", "build_parser", "CliError"]
 
 DEFAULT_DATA = "data/plans"
 
 
-def _summary(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args.data, cache=not args.no_cache)
-    summ = corpus.summary()
-    if summ.empty:
-        print(f"no plans found in {args.data}")
+class CliError(Exception):
+    """A problem the user can fix (a missing folder, an unknown name): printed as one line, exit code 2."""
+
+
+#: Exit codes: done; the command ran and found errors (or a report failed); the input could not be used.
+OK, FOUND_ERRORS, BAD_INPUT = 0, 1, 2
+
+
+def _lang_of(argv: Sequence[str]) -> str:
+    """The language asked for on the command line (``--lang en`` / ``--lang=en``) or in TTDN_LANG."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGUAGES:
+            return arg.split("=", 1)[1]
+    env = os.environ.get("TTDN_LANG", "")
+    return env if env in LANGUAGES else "vi"
+
+
+def _print_table(df: pd.DataFrame, columns: dict[str, str] | None = None, limit: int = 0) -> None:
+    shown = df if not limit else df.head(limit)
+    if columns:
+        shown = shown.rename(columns=columns)
+    with pd.option_context("display.width", 200, "display.max_colwidth", 80):
+        print(shown.to_string(index=not isinstance(shown.index, pd.RangeIndex)))
+
+
+def _corpus(args: argparse.Namespace, T: dict[str, str]) -> Corpus:
+    """The corpus of ``--data`` (an error when the folder does not exist), filtered by --province / --year."""
+    data = Path(args.data)
+    if not data.is_dir():
+        raise CliError(T["no_data_folder"].format(path=data))
+    corpus = load_corpus(data, cache=not getattr(args, "no_cache", False))
+    provinces = getattr(args, "province", None)
+    if provinces:
+        from ttdn_analysis.registry.provinces import canonical_province
+
+        canon = []
+        for name in provinces:
+            c = canonical_province(name)
+            if c is None:
+                raise CliError(T["unknown_province"].format(name=name))
+            canon.append(c)
+        provinces = canon
+    return corpus.select(provinces, getattr(args, "year", None))
+
+
+def _summary(args: argparse.Namespace, lang: str) -> int:
+    T, L = labels(lang, "cli"), labels(lang)
+    corpus = _corpus(args, T)
+    summary = corpus.summary()
+    if summary.empty:
+        print(T["no_plans"].format(path=args.data))
     else:
-        print(summ.to_string(index=False))
+        _print_table(summary, {"plan_id": L["plan"], "province": L["province"], "year": L["year"],
+                               "level": L["level"], "tasks": L["tasks"], "assignments": L["assignments"],
+                               "agencies": L["agencies"], "problems": L["problems"]})
     probs = corpus.problems
-    shown = probs if args.all_problems else probs[probs.severity != "info"]
-    print(f"\nproblems: {len(probs)} ({len(probs) - len(shown)} info rows hidden; --all-problems shows them)")
+    shown = probs if args.all_problems else probs[probs["severity"] != "info"]
+    print("\n" + T["problems_line"].format(n=len(probs), hidden=len(probs) - len(shown)))
     if len(shown):
-        print(shown.to_string(index=False, max_colwidth=110))
-    return 0
+        _print_table(shown.assign(source_file=shown["source_file"].map(lambda s: Path(str(s)).name)),
+                     {"source_file": L["file"], "line": L["line"], "severity": L["severity"], "kind": L["kind"],
+                      "message": L["message"]})
+    return OK
 
 
-def _export(args: argparse.Namespace) -> int:
-    from ttdn_analysis.io.tables import export_corpus
+def _progress(total: int, desc: str) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """A progress bar on stderr (shown only on a terminal): (advance, close)."""
+    from tqdm import tqdm
 
-    corpus = load_corpus(args.data, cache=not args.no_cache)
-    for path in export_corpus(corpus, args.out, args.format):
-        print(path)
-    return 0
+    bar = tqdm(total=total, desc=desc, disable=None, leave=False)
+    return (lambda _name: bar.update(1)), bar.close
 
 
-def _report(args: argparse.Namespace) -> int:
-    from ttdn_analysis.report.build import build_reports
-    paths = build_reports(args.data, args.out, lang=args.lang)
+def _report(args: argparse.Namespace, lang: str) -> int:
+    T = labels(lang, "cli")
+    try:
+        from ttdn_analysis.report.build import NOTEBOOKS, ReportError, build_reports, refresh_notebooks
+    except ImportError as exc:
+        raise CliError(T["missing_extra"].format(extra="reports", detail=exc)) from exc
+    started = time.perf_counter()
+    if args.refresh_notebooks:
+        paths = refresh_notebooks()
+    else:
+        data = Path(args.data)
+        if not data.is_dir():
+            raise CliError(T["no_data_folder"].format(path=data))
+        _corpus(args, T)  # unknown province names fail here, before any notebook runs
+        advance, close = _progress(len(NOTEBOOKS), T["reports_progress"])
+        try:
+            paths = build_reports(data, args.out, lang=lang, provinces=args.province, years=args.year,
+                                  jobs=args.jobs, progress=advance)
+        except ReportError as exc:
+            print(T["error"].format(message=exc), file=sys.stderr)
+            return FOUND_ERRORS
+        finally:
+            close()
+    print(T["written"].format(n=len(paths)))
     for p in paths:
         print(p)
-    return 0
+    print(T["seconds"].format(seconds=f"{time.perf_counter() - started:.0f}"), file=sys.stderr)
+    return OK
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point.
+def _export(args: argparse.Namespace, lang: str) -> int:
+    T = labels(lang, "cli")
+    from ttdn_analysis.io.tables import export_corpus
+
+    corpus = _corpus(args, T)
+    try:
+        paths = export_corpus(corpus, args.out, args.format)
+    except ImportError as exc:  # openpyxl for xlsx
+        raise CliError(T["missing_extra"].format(extra="xlsx", detail=exc)) from exc
+    print(T["written"].format(n=len(paths)))
+    for p in paths:
+        print(p)
+    return OK
+
+
+def _check(args: argparse.Namespace, lang: str) -> int:
+    """Everything read from one plan, in the reader's language, before it joins the corpus."""
+    T, L = labels(lang, "cli"), labels(lang)
+    kinds, themes_of = labels(lang, "problem_kinds"), _theme_names(lang)
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(T["no_file"].format(path=path))
+    c = load_corpus([path], cache=False)
+    print(f"{T['check_file']}: {path.name}")
+    for p in c.plans.itertuples(index=False):
+        print(f"\n== {T['check_plan']}")
+        level = {"province": L["province_level"], "department": L["department_level"]}.get(p.level, p.level)
+        for label, value in ((L["province"], p.province), (L["year"], p.year), (L["level"], level),
+                             (L["issuer"], p.issuer), (L["number"], p.number), (L["date"], p.date),
+                             (L["title"], p.title), (L["sha256"], p.content_hash)):
+            print(f"  {label}: {'' if _missing(value) else value}")
+    a, tt = c.assignments, c.task_themes
+    print(f"\n== {T['check_tasks']} ({len(c.tasks)})")
+    for t in c.tasks.itertuples(index=False):
+        print(f"  {t.path}  [{T['check_lines']} {t.line_start}–{t.line_end}]  {t.title}")
+        for role in ("lead", "support"):
+            names = sorted(set(a[(a["task_id"] == t.task_id) & (a["role"] == role)]["agency"]))
+            print(f"      {L[role]}: {'; '.join(names) or T['check_none']}")
+        tags = [themes_of.get(x, x) for x in dict.fromkeys(tt[tt["task_id"] == t.task_id]["theme"])]
+        if tags:
+            print(f"      {T['check_themes']}: {', '.join(tags)}")
+    probs = c.problems
+    print(f"\n== {T['check_problems']} ({len(probs)})")
+    for r in probs.itertuples(index=False):
+        where = T["check_line"].format(line=r.line) if not _missing(r.line) else Path(str(r.source_file)).name
+        severity = L.get(f"severity_{r.severity}", r.severity)
+        print(f"  {where} · {severity} · {kinds.get(r.kind, r.kind)}\n      {r.message}")
+    errors = int((probs["severity"] == "error").sum())
+    others = int((probs["severity"] == "warning").sum())
+    print()
+    if errors:
+        print(T["check_errors"].format(n=errors))
+        return FOUND_ERRORS
+    print(T["check_warnings"].format(n=others) if others else T["check_ok"])
+    return OK
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _theme_names(lang: str) -> dict[str, str]:
+    from ttdn_analysis.registry.codebook import load_codebook
+
+    return {t.key: (t.label_en if lang == "en" else t.label_vi) for t in load_codebook().themes}
+
+
+def _coverage(args: argparse.Namespace, lang: str) -> int:
+    from ttdn_analysis.analysis.coverage import coverage
+
+    T = labels(lang, "cli")
+    corpus = _corpus(args, T)
+    by = [c.strip() for c in args.by.split(",") if c.strip()]
+    try:
+        table = coverage(corpus, by=by, measure=args.measure)
+    except (ValueError, KeyError) as exc:
+        raise CliError(str(exc)) from exc
+    _print_table(table.rename(columns=_theme_names(lang)))
+    return OK
+
+
+def _kwic(args: argparse.Namespace, lang: str) -> int:
+    from ttdn_analysis.analysis.coverage import kwic
+
+    T, L = labels(lang, "cli"), labels(lang)
+    corpus = _corpus(args, T)
+    try:
+        hits = kwic(corpus, args.theme)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    hits = hits.assign(file=hits["source_file"].map(lambda s: Path(str(s)).name))
+    cols = {"file": L["file"], "path": L["path"], "line": L["line"], "left": L["left"], "match": L["match"],
+            "right": L["right"]}
+    _print_table(hits[[c for c in cols if c in hits.columns]], cols, limit=args.limit)
+    print(f"\n{len(hits)}")
+    return OK
+
+
+def _network(args: argparse.Namespace, lang: str) -> int:
+    from ttdn_analysis.analysis.networks import coassignment_graph
+
+    T = labels(lang, "cli")
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".gexf", ".graphml", ".csv", ".html"):
+        raise CliError(T["unknown_suffix"].format(suffix=suffix))
+    args.province, args.year = [args.province], [args.year]
+    corpus = _corpus(args, T)
+    if corpus.assignments.empty:
+        raise CliError(T["empty_network"].format(province=args.province[0], year=args.year[0]))
+    graph = coassignment_graph(corpus.assignments, weight=args.weight, tasks=corpus.tasks)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".html":
+        try:
+            from ttdn_analysis.plotting.network import network_figure
+            from ttdn_analysis.report.brief import successor_notes
+        except ImportError as exc:
+            raise CliError(T["missing_extra"].format(extra="reports", detail=exc)) from exc
+        province = str(corpus.plans["province"].iloc[0])
+        title = labels(lang)["coassign_title"].format(province=f"{province} {args.year[0]}")
+        fig = network_figure(graph, title=title, lang=lang, notes=successor_notes(graph.nodes, lang, province))
+        fig.write_html(out, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    else:
+        from ttdn_analysis.io.graphs import to_gexf, to_graphml, write_edge_list
+
+        {".gexf": to_gexf, ".graphml": to_graphml, ".csv": write_edge_list}[suffix](graph, out)
+    print(T["written"].format(n=1))
+    print(out)
+    return OK
+
+
+#: command -> (handler, example shown in its help)
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, str], int], str]] = {
+    "summary": (_summary, "ttdn summary --data data/plans"),
+    "report": (_report, "ttdn report --data data/plans --out reports --province 'Đắk Lắk' --year 2025"),
+    "export": (_export, "ttdn export --data data/plans --format xlsx --out reports/tables"),
+    "check": (_check, "ttdn check data/plans/gia-lai-2025-ubnd-ttdn.txt"),
+    "coverage": (_coverage, "ttdn coverage --data data/plans --by province,year --measure task_share"),
+    "kwic": (_kwic, "ttdn kwic border --data data/plans --province 'Gia Lai' --limit 20"),
+    "network": (_network, "ttdn network --province 'Đắk Lắk' --year 2025 --out dak-lak-2025.gexf"),
+}
+
+
+def _localised(T: dict[str, str]) -> type[argparse.HelpFormatter]:
+    """A help formatter that writes argparse's own words ("usage:") in the interface language."""
+
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            super().add_usage(usage, actions, groups, prefix=T["usage"] if prefix is None else prefix)
+
+    return Formatter
+
+
+def _parser(T: dict[str, str], **kwargs: Any) -> argparse.ArgumentParser:
+    """An argument parser whose help flag, usage line and section titles are in the interface language."""
+    ap = argparse.ArgumentParser(add_help=False, formatter_class=_localised(T), **kwargs)
+    ap._optionals.title = T["options"]
+    ap._positionals.title = T["positionals"]
+    ap.add_argument("-h", "--help", action="help", help=T["help"])
+    return ap
+
+
+def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
+    """The ``ttdn`` argument parser, its help in *lang*.
+
+    Parameters
+    ----------
+    lang : {"vi", "en"}, default "vi"
+
+    Returns
+    -------
+    argparse.ArgumentParser
 
     Examples
     --------
-    >>> main(["summary", "/nonexistent-folder"])  # doctest: +ELLIPSIS
-    no plans found in /nonexistent-folder
-    ...
-    0
+    >>> sorted(build_parser().parse_args(["check", "x.txt"]).__dict__)[:3]
+    ['cmd', 'file', 'lang']
     """
-    ap = argparse.ArgumentParser(prog="python -m ttdn_analysis", description=__doc__)
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    s = sub.add_parser("summary", help="one line per plan, then the problems")
-    s.add_argument("data", nargs="?", default=DEFAULT_DATA)
-    s.add_argument("--no-cache", action="store_true")
-    s.add_argument("--all-problems", action="store_true")
-    s.set_defaults(func=_summary)
-    e = sub.add_parser("export", help="write all tables as csv, parquet or xlsx")
-    e.add_argument("--data", default=DEFAULT_DATA)
-    e.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="csv")
-    e.add_argument("--out", default="reports/tables")
-    e.add_argument("--no-cache", action="store_true")
-    e.set_defaults(func=_export)
-    r = sub.add_parser("report", help="run the notebooks and write offline HTML reports")
-    r.add_argument("--data", default=DEFAULT_DATA)
-    r.add_argument("--out", default="reports")
-    r.add_argument("--lang", choices=("vi", "en"), default="vi")
-    r.set_defaults(func=_report)
-    args = ap.parse_args(argv)
-    return int(args.func(args) or 0)
+    T = labels(lang, "cli")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=lang, help=T["lang"])
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--data", default=DEFAULT_DATA, help=T["data"].format(default=DEFAULT_DATA))
+    data.add_argument("--no-cache", action="store_true", help=T["no_cache"])
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--province", action="append", help=T["province"])
+    filters.add_argument("--year", action="append", type=int, help=T["year"])
+
+    ap = _parser(T, prog="ttdn", description=T["description"], epilog=T["epilog"], parents=[common])
+    sub = ap.add_subparsers(dest="cmd", required=True, title=T["commands"], metavar="{" + ",".join(COMMANDS) + "}")
+
+    def command(name: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=T[name], description=T[name], parents=[common, *parents], add_help=False,
+                           epilog=T["example"].format(example=COMMANDS[name][1]), formatter_class=_localised(T))
+        p._optionals.title, p._positionals.title = T["options"], T["positionals"]
+        p.add_argument("-h", "--help", action="help", help=T["help"])
+        return p
+
+    s = command("summary", data)
+    s.add_argument("--all-problems", action="store_true", help=T["all_problems"])
+    r = command("report", data, filters)
+    r.add_argument("--out", default="reports", help=T["out_reports"].format(default="reports"))
+    r.add_argument("--jobs", type=int, default=None, help=T["jobs"])
+    r.add_argument("--refresh-notebooks", action="store_true", help=T["refresh"])
+    e = command("export", data, filters)
+    e.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="xlsx",
+                   help=T["format"].format(default="xlsx"))
+    e.add_argument("--out", default="reports/tables", help=T["out_tables"].format(default="reports/tables"))
+    c = command("check")
+    c.add_argument("file", help=T["file"])
+    v = command("coverage", data, filters)
+    v.add_argument("--by", default="province,year", help=T["by"].format(default="province,year"))
+    v.add_argument("--measure", default="task_share", choices=("task_share", "focus_share", "text_share", "tasks"),
+                   help=T["measure"].format(default="task_share"))
+    k = command("kwic", data, filters)
+    k.add_argument("theme", help=T["theme"])
+    k.add_argument("--limit", type=int, default=50, help=T["limit"].format(default=50))
+    n = command("network", data)
+    n.add_argument("--province", required=True, help=T["province_one"])
+    n.add_argument("--year", required=True, type=int, help=T["year_one"])
+    n.add_argument("--out", required=True, help=T["out_network"])
+    n.add_argument("--weight", choices=("count", "newman", "jaccard"), default="count",
+                   help=T["weight"].format(default="count"))
+    return ap
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return its exit code (0 done, 1 errors found, 2 input not usable).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> main(["summary", "--data", "/nonexistent-folder", "--lang", "en"])  # the message goes to stderr
+    2
+    """
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_of(args_in)
+    args = build_parser(lang).parse_args(args_in)
+    try:
+        return COMMANDS[args.cmd][0](args, args.lang)
+    except CliError as exc:
+        print(labels(args.lang, "cli")["error"].format(message=exc), file=sys.stderr)
+        return BAD_INPUT

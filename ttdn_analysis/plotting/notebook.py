@@ -1,10 +1,11 @@
-"""Notebook display helpers: escaped text, numbers, headings, HTML tables, the offline plotly renderer."""
+"""Notebook display: escaped text, numbers, headings, sentences, HTML tables, and the offline plotly renderer."""
 from __future__ import annotations
 
 import hashlib
 import html
 import itertools
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +13,8 @@ import pandas as pd
 import plotly.io as pio
 from plotly.io._base_renderers import NotebookRenderer
 
-__all__ = ["RENDERER", "esc", "number", "percent", "heading", "markdown", "html_table", "OfflineNotebookRenderer", "setup_plotly"]
+__all__ = ["RENDERER", "esc", "number", "percent", "heading", "fill", "paragraph", "bullets", "html_table",
+           "OfflineNotebookRenderer", "setup_plotly"]
 
 #: Name under which :func:`setup_plotly` registers :class:`OfflineNotebookRenderer`.
 RENDERER = "ttdn_offline"
@@ -65,16 +67,60 @@ def heading(text: str, level: int = 2):
     return HTML(f"<h{level}>{esc(text)}</h{level}>")
 
 
-def markdown(template: str, **values: Any):
-    """Markdown from a trusted *template* with every value HTML-escaped before it is filled in.
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def fill(template: str, **values: Any) -> str:
+    """HTML of a trusted sentence *template* with *values* filled in as escaped text.
+
+    The template's own text is escaped too, then ``**…**`` in it becomes bold; values are escaped after that, so
+    nothing a plan says is read as markup: no HTML, no markdown links or images, no bold.
+
+    Parameters
+    ----------
+    template : str
+        A sentence from ``labels.toml`` with ``{name}`` fields.
+    **values
+        The fields' values (any type; missing values give "").
+
+    Returns
+    -------
+    str
+        An HTML fragment.
 
     Examples
     --------
-    >>> markdown("**{a}**", a="<b>x</b>").data
-    '**&lt;b&gt;x&lt;/b&gt;**'
+    >>> fill("**{a}** có {n} nhiệm vụ", a="Sở ![x](http://h/x.png) <b>", n=3)
+    '<strong>Sở ![x](http://h/x.png) &lt;b&gt;</strong> có 3 nhiệm vụ'
+    >>> fill("{a}", a="**[j](javascript:alert(1))**")
+    '**[j](javascript:alert(1))**'
     """
-    from IPython.display import Markdown
-    return Markdown(template.format(**{k: esc(v) for k, v in values.items()}))
+    body = _BOLD.sub(r"<strong>\1</strong>", html.escape(template, quote=False))
+    return body.format(**{k: esc(v) for k, v in values.items()})
+
+
+def paragraph(template: str, **values: Any) -> Any:
+    """A paragraph (``IPython.display.HTML``) of :func:`fill`.
+
+    Examples
+    --------
+    >>> paragraph("{n} <kế hoạch>", n=2).data
+    '<p>2 &lt;kế hoạch&gt;</p>'
+    """
+    from IPython.display import HTML
+    return HTML(f"<p>{fill(template, **values)}</p>")
+
+
+def bullets(items: list[tuple[str, dict[str, Any]]]) -> Any:
+    """A bulleted list (``IPython.display.HTML``), one item per (template, values) pair, each through :func:`fill`.
+
+    Examples
+    --------
+    >>> bullets([("**{a}**", {"a": "x"}), ("{b}", {"b": "<y>"})]).data
+    '<ul><li><strong>x</strong></li><li>&lt;y&gt;</li></ul>'
+    """
+    from IPython.display import HTML
+    return HTML("<ul>" + "".join(f"<li>{fill(t, **v)}</li>" for t, v in items) + "</ul>")
 
 
 def html_table(df: pd.DataFrame, columns: Mapping[str, str] | None = None, max_rows: int | None = None,

@@ -9,24 +9,13 @@ import plotly.graph_objects as go
 
 from ttdn_analysis.analysis.timeline import timeline_columns
 from ttdn_analysis.parse.timeframes import TIME_COLUMNS, TIME_KINDS
+from ttdn_analysis.plotting.labels import check_lang, labels
 
 __all__ = ["gantt_figure"]
 
 _KIND_COLOURS = {
     "ongoing": "#0072B2", "year": "#56B4E9", "quarter": "#009E73", "period": "#E69F00",
     "deadline": "#D55E00", "frequency": "#CC79A7", "on_guidance": "#999999",
-}
-
-
-_LABELS = {
-    "vi": {"title": "Tiến độ nhiệm vụ — {plan}", "task": "Nhiệm vụ", "time": "Thời gian", "raw": "Thời gian ghi",
-           "per_year": "Số lần/năm", "undated": "{n} nhiệm vụ không có mốc thời gian",
-           "kinds": {"ongoing": "Thường xuyên", "year": "Trong năm", "quarter": "Theo quý", "period": "Giai đoạn",
-                     "deadline": "Hạn chót", "frequency": "Định kỳ", "on_guidance": "Khi có hướng dẫn"}},
-    "en": {"title": "Task timeline — {plan}", "task": "Task", "time": "Time", "raw": "Timeframe as printed",
-           "per_year": "Times per year", "undated": "{n} tasks without dates",
-           "kinds": {"ongoing": "Ongoing", "year": "Within the year", "quarter": "Quarter", "period": "Period",
-                     "deadline": "Deadline", "frequency": "Recurring", "on_guidance": "On guidance"}},
 }
 
 
@@ -61,20 +50,19 @@ def gantt_figure(tasks: pd.DataFrame, plan_id: Any, lang: str = "vi") -> go.Figu
     >>> "&lt;b&gt;TTĐN&lt;/b&gt;" in fig.data[0].hovertext[0]
     True
     """
-    if lang not in _LABELS:
-        raise ValueError(f"lang must be one of {sorted(_LABELS)}, got {lang!r}")
-    ui = _LABELS[lang]
+    ui = labels(check_lang(lang), "timeline")
+    kinds = labels(lang, "time_kinds")
     sel = tasks[tasks["plan_id"] == plan_id]
     if not set(TIME_COLUMNS) <= set(sel.columns):
         sel = timeline_columns(sel)
     order = [c for c in ("line_start", "task_id") if c in sel.columns]
     sel = sel.sort_values(order, kind="stable") if order else sel
     dated = sel[sel["time_start"].notna() & sel["time_end"].notna()]
-    labels = [html.escape(str(p if p is not None and not pd.isna(p) else t))
-              for p, t in zip(dated.get("path", dated["task_id"]), dated["task_id"])]
+    names = [html.escape(str(p if p is not None and not pd.isna(p) else t))
+             for p, t in zip(dated.get("path", dated["task_id"]), dated["task_id"])]
     fig = go.Figure()
     for kind in TIME_KINDS:
-        rows = [(lab, r) for lab, r in zip(labels, dated.to_dict("records")) if r["time_kind"] == kind]
+        rows = [(lab, r) for lab, r in zip(names, dated.to_dict("records")) if r["time_kind"] == kind]
         if not rows:
             continue
         starts = [pd.Timestamp(r["time_start"]) for _, r in rows]
@@ -88,7 +76,7 @@ def gantt_figure(tasks: pd.DataFrame, plan_id: Any, lang: str = "vi") -> go.Figu
                 parts.append(f"{ui['per_year']}: {r['per_year']:g}")
             hover.append("<br>".join(parts))
         fig.add_trace(go.Bar(
-            name=ui["kinds"][kind], orientation="h", y=[lab for lab, _ in rows],
+            name=kinds[kind], orientation="h", y=[lab for lab, _ in rows],
             base=[s.isoformat() for s in starts],
             x=[(e - s).total_seconds() * 1000 for s, e in zip(starts, ends)],
             marker_color=_KIND_COLOURS[kind], hovertext=hover, hoverinfo="text",
@@ -98,9 +86,9 @@ def gantt_figure(tasks: pd.DataFrame, plan_id: Any, lang: str = "vi") -> go.Figu
     if undated:
         title += f"<br><sup>{html.escape(ui['undated'].format(n=undated))}</sup>"
     fig.update_layout(
-        title=title, barmode="overlay", template="plotly_white", height=max(300, 28 * len(labels) + 160),
+        title=title, barmode="overlay", template="plotly_white", height=max(300, 28 * len(names) + 160),
         xaxis={"type": "date", "title": ui["time"]},
-        yaxis={"title": ui["task"], "categoryorder": "array", "categoryarray": labels, "autorange": "reversed"},
+        yaxis={"title": ui["task"], "categoryorder": "array", "categoryarray": names, "autorange": "reversed"},
         legend={"traceorder": "normal"},
     )
     return fig
