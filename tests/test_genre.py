@@ -90,7 +90,8 @@ def test_retyped_copy_with_other_tone_marks_and_spacing(tmp_path, plans_dir):
     (tmp_path / "retyped.txt").write_text(retyped, encoding="utf-8")
     a = load_corpus([plans_dir / "dong-nai-2024-ubnd-ttdn.md"], cache=False)
     b = load_corpus(tmp_path, cache=False)
-    key = lambda c: sorted(zip(c.assignments.path, c.assignments.agency, c.assignments.role))
+    def key(c):
+        return sorted(zip(c.assignments.path, c.assignments.agency, c.assignments.role))
     assert key(a) == key(b)
     assert list(a.tasks.path) == list(b.tasks.path)
 

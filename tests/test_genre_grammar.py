@@ -282,7 +282,7 @@ def test_named_districts_and_towns_named_like_the_province(tmp_path):
     c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n1. Tuyên truyền về biên giới cho đồng bào.\n"
              "- Cơ quan chủ trì: Bộ Chỉ huy Bộ đội Biên phòng tỉnh.\n"
              "- Cơ quan phối hợp: UBND các huyện Lục Yên, Văn Yên và Mù Cang Chải; UBND thành phố Yên Bái.\n")
-    lead, support = roles(c, "II.1")
+    _lead, support = roles(c, "II.1")
     assert support == ["UBND các huyện biên giới", "Ủy ban nhân dân thành phố Yên Bái"]
     raw = set(c.assignments.agency_raw)
     assert "UBND các huyện Lục Yên, Văn Yên và Mù Cang Chải" in raw

@@ -288,10 +288,10 @@ def find_citations(text: str) -> list[dict[str, Any]]:
     -------
     list of dict
         In text order, each with kind (one of :data:`KINDS`), ref (normalised symbol), issuer and issuer_level
-        ("central"/"province", from the symbol suffix via ``issuers.csv``; None when unknown), date (ISO date when "ngày 15/6/2023" or "ngày 15
-        tháng 6 năm 2023" follows within three words, else None), raw (the span as printed, kind word included),
-        start, end, alias (True when the reference only gives a short name to a document: "(gọi tắt là Nghị
-        quyết số 47/NQ-CP)").
+        ("central"/"province", from the symbol suffix via ``issuers.csv``; None when unknown), date (ISO date when
+        "ngày 15/6/2023" or "ngày 15 tháng 6 năm 2023" follows within three words, else None), raw (the span as
+        printed, kind word included), start, end, alias (True when the reference only gives a short name to a
+        document: "(gọi tắt là Nghị quyết số 47/NQ-CP)").
 
     Notes
     -----
@@ -471,6 +471,15 @@ def _number(ref: str) -> str:
     return m.group(0) if m else ""
 
 
+def _iso_day(d: Any) -> str | None:
+    """An ISO date ("2024-06-04") from ISO text or a date/datetime (typed tables); None when unknown."""
+    if isinstance(d, str):
+        return d[:10] if re.match(r"\d{4}-\d{2}-\d{2}", d) else None
+    if hasattr(d, "strftime") and not pd.isna(d):
+        return str(d.strftime("%Y-%m-%d"))
+    return None
+
+
 def _typo_number(a: str, b: str) -> bool:
     """One slip of the keyboard between two document numbers (a digit changed, dropped, doubled or swapped) — but not
     the next number: documents signed on one day are numbered in sequence (1191 and 1192 are both real)."""
@@ -491,7 +500,8 @@ def citation_problems(citations: pd.DataFrame) -> list[dict[str, Any]]:
     Parameters
     ----------
     citations : DataFrame
-        line, kind, ref, date, raw (the output of :func:`citations_from_lines`).
+        line, kind, ref, date (ISO text or datetime), raw: the output of :func:`citations_from_lines`, or the
+        corpus ``citations`` table.
 
     Returns
     -------
@@ -517,8 +527,8 @@ def citation_problems(citations: pd.DataFrame) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     flagged: set[str] = set()
     for rec in citations.to_dict("records"):
-        ref, date = rec.get("ref"), rec.get("date")
-        if not isinstance(ref, str) or ref in refs or ref in flagged or not isinstance(date, str):
+        ref, date = rec.get("ref"), _iso_day(rec.get("date"))
+        if not isinstance(ref, str) or ref in refs or ref in flagged or date is None:
             continue
         same = known[(known["date"] == date) & (known["kind"] == rec.get("kind"))]
         close = [(_edits(ref.upper(), k.upper()), k) for k in same["ref"] if _typo_number(_number(ref), _number(k))]

@@ -173,8 +173,8 @@ def _header_end(live: list[Line]) -> tuple[int, str]:
             return j, kind
         if k == "addressee":
             return i + 1, "letter"
-        if k in ("basis", "article", "decides") or (k == "text" and MARKER_RE.match(ln.text)
-                                                     and not MARKER_RE.match(ln.text).group("bullet")):
+        marker = MARKER_RE.match(ln.text)
+        if k in ("basis", "article", "decides") or (k == "text" and marker and not marker.group("bullet")):
             if k == "basis" and i == 0:
                 continue
             return i, kind

@@ -16,7 +16,6 @@ from ttdn_analysis.parse.document import DOC_TYPES, Document
 from ttdn_analysis.parse.lines import Line
 from ttdn_analysis.registry.agencies import resolve
 from ttdn_analysis.registry.provinces import find_province, provinces
-from ttdn_analysis.text import line_key
 
 __all__ = ["PlanMeta", "read_header", "find_number", "find_date"]
 
@@ -39,9 +38,10 @@ class PlanMeta:
 # "Số: 262 /KH-UBND", "Số hiệu | 143/KH-UBND", "Số: 07/2024/QĐ-UBND", "Số:     /KH-UBND" (left blank)
 _NUMBER = re.compile(r"(?:^|[|\s])số(?:\s+hiệu)?\s*[:|]?\s*(?P<n>\d{0,6})\s*(?:/\s*(?P<y>(?:19|20)\d\d)\s*)?/\s*"
                      r"(?P<sym>[^\W\d_][\w&Đđ]*(?:\s*-\s*[\w&Đđ]+)*)", re.IGNORECASE)
-_DATE_VN = re.compile(r"ngày\s+(?P<d>\d{1,2})?\s*(?:\|\s*)?tháng\s+(?P<m>\d{1,2})?\s*năm\s+(?P<y>\d{4})", re.IGNORECASE)
-_DATE_PLACE = re.compile(r"[^\W\d_][^,|]{1,40},\s*ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})",
-                         re.IGNORECASE)
+_DATE_VN = re.compile(r"ngày\s+(?P<d>\d{1,2})?\s*(?:\|\s*)?tháng\s+(?P<m>\d{1,2})?\s*năm\s+(?P<y>\d{4})",
+                      re.IGNORECASE)
+_DATE_PLACE = re.compile(r"[^\W\d_][^,|]{1,40},\s*ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*"
+                         r"(?P<y>\d{4})", re.IGNORECASE)
 _DATE_DB = re.compile(r"ngày\s+(?:ban\s+hành|ký)\s*[:|]?\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})",
                       re.IGNORECASE)
 _YEAR_IN_TITLE = re.compile(r"năm\s+((?:19|20)\d\d)", re.IGNORECASE)
@@ -140,7 +140,7 @@ def _title(lines: list[Line]) -> tuple[str | None, str]:
             parts: list[str] = []
             for nxt in lines[i + 1:i + 5]:
                 nk = nxt.key
-                if _TITLE_STOP.match(nk) or len(nk) > 250 or k == "quyết định" and nk.startswith("chủ tịch"):
+                if _TITLE_STOP.match(nk) or len(nk) > 250 or (k == "quyết định" and nk.startswith("chủ tịch")):
                     break
                 parts.append(nxt.text.strip().strip("*").strip())
                 if re.search(r"(?:năm|giai đoạn)\s+(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*$", nk):

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass  # noqa: E402
-from functools import cached_property  # noqa: E402
+from dataclasses import dataclass
+from functools import cached_property
 
 from ttdn_analysis.parse.numbering import ITEM_WORD_RE
 from ttdn_analysis.text import line_key, nfc, strip_footnote_markers, strip_markup
@@ -121,7 +121,7 @@ class _Joining:
     one logical line spans.
     """
 
-    __slots__ = ("line", "parts", "size", "quotes", "parens", "colon", "_field_head")
+    __slots__ = ("_field_head", "colon", "line", "parens", "parts", "quotes", "size")
 
     def __init__(self, line: Line) -> None:
         self.line = line

@@ -65,7 +65,8 @@ def non_task_lines(document: Document, outline: Outline) -> list[Line]:
     return sorted(parts, key=lambda ln: ln.start)
 
 
-def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str | None = None) -> dict[str, list[dict]]:
+def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
+               plan_id: str | None = None) -> dict[str, list[dict]]:
     """Parse one read file into table rows (no themes). Never raises for a bad plan: problems are rows.
 
     Examples
@@ -117,14 +118,14 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None, plan_id: str
             path = rec.path
             if path in seen_paths:  # a lost heading can repeat a number: keep ids unique, say so
                 seen_paths[path] += 1
-                rows["problems"].append({"source_file": src, "line": rec.head.start, "severity": "warning",
-                                         "kind": "duplicate_path",
-                                         "message": f"outline number {path} occurs again; kept as {path}~{seen_paths[path]}"})
+                rows["problems"].append({"source_file": src, **problem_row(
+                    rec.head.start, "warning", "duplicate_path",
+                    f"outline number {path} occurs again; kept as {path}~{seen_paths[path]}")})
                 path = f"{path}~{seen_paths[path]}"
             else:
                 seen_paths[path] = 1
             tid = f"{pid}:{path}"
-            own = [ln for ln in rec.lines]
+            own = list(rec.lines)
             placed.update(i for ln in own for i in range(ln.start, ln.end + 1))
             rows["tasks"].append({
                 "plan_id": pid, "task_id": tid, "path": path, "title": rec.title,
@@ -221,8 +222,8 @@ def _unread(document: Document, tables: list[tuple[int, int, int]]) -> list[dict
         out.append(problem_row(start, "warning", "unread_table",
                                f"a table of {rows} rows (lines {start}-{end}) was not read as tasks: its first row "
                                "names no content and lead columns (e.g. 'Nội dung', 'Cơ quan chủ trì')"))
-    after = [ln for ln in document.closing if item_of(ln.text) and _TASK_LIKE.search(ln.key)
-             or field_of(ln.text) and field_of(ln.text)[0] != "time"]
+    after = [ln for ln in document.closing if (item_of(ln.text) and _TASK_LIKE.search(ln.key))
+             or (field_of(ln.text) or ("time",))[0] != "time"]
     if after:
         out.append(problem_row(after[0].start, "warning", "unread_table",
                                f"{len(after)} task-like line(s) after the signature (from line {after[0].start}) "

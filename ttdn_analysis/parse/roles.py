@@ -114,7 +114,7 @@ def inline_fields(text: str) -> tuple[str, list[tuple[str, str, int]]]:
     ('Theo dõi dư luận.', [('lead', 'Sở Ngoại vụ', 27), ('support', 'Công an tỉnh', 50), ('time', 'quý I/2025', 75)])
     """
     key = line_key(text)
-    found = [m for m in cues().inline_re.finditer(key)]
+    found = list(cues().inline_re.finditer(key))
     if not found:
         return text, []
     out = []
@@ -263,7 +263,7 @@ def line_roles(text: str, ctx: RoleContext, task_text: str = "") -> LineRoles:
             out.lead_among_partners |= len(out.lead) > before
     # a parenthesis "(X thực hiện; thời gian: T)": its time field is an inline field of the bracket
     for m in re.finditer(r"\(([^()]*)\)", text):
-        inner_content, inner = inline_fields(m.group(1))
+        _inner_content, inner = inline_fields(m.group(1))
         out.time.extend(v for r, v, _ in inner if r == "time" and v not in out.time)
     return out
 

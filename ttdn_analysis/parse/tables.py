@@ -204,7 +204,7 @@ def expand_tables(lines: list[Line], tables: list[Table]) -> list[Line]:
         for row in table.rows:
             cells = row["cells"]
 
-            def cell(name: str, cells: list[str] = cells) -> str:
+            def cell(name: str, cells: list[str] = cells, cols: dict[str, int] = cols) -> str:
                 i = cols.get(name)
                 return cells[i].strip() if i is not None and i < len(cells) else ""
 
@@ -224,9 +224,11 @@ def tables_unread(raw_lines: list[str], min_rows: int = 3) -> list[tuple[int, in
 
     Examples
     --------
-    >>> tables_unread(["STT | Việc | Ai | Khi", "1 | Tập huấn | Sở Ngoại vụ | Quý I", "2 | Hội thảo | Sở Tư pháp | Quý II"])
+    >>> tables_unread(["STT | Việc | Ai | Khi", "1 | Tập huấn | Sở Ngoại vụ | Quý I",
+    ...                "2 | Hội thảo | Sở Tư pháp | Quý II"])
     [(1, 3, 3)]
-    >>> tables_unread(["TT | Nội dung | Chủ trì | Thời gian", "1 | Tập huấn | Sở Ngoại vụ | Quý I", "2 | x | y | z"])
+    >>> tables_unread(["TT | Nội dung | Chủ trì | Thời gian", "1 | Tập huấn | Sở Ngoại vụ | Quý I",
+    ...                "2 | x | y | z"])
     []
     """
     out: list[tuple[int, int, int]] = []

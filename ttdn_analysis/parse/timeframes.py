@@ -127,7 +127,8 @@ def _year_span(y: int | None) -> tuple[str | None, str | None]:
 
 
 def _result(kind: str | None, start: Any = None, end: Any = None, per_year: float | None = None) -> dict[str, Any]:
-    to_iso = (lambda v: v if v is None or isinstance(v, str) else _iso(v))
+    def to_iso(v):
+        return (v if v is None or isinstance(v, str) else _iso(v))
     return {"time_kind": kind, "time_start": to_iso(start), "time_end": to_iso(end), "per_year": per_year}
 
 
@@ -193,6 +194,11 @@ def parse_timeframe(raw: str | None, plan_year: int | None = None) -> dict[str, 
     if not s:
         return _result(None)
     py = int(plan_year) if plan_year is not None and not pd.isna(plan_year) else None
+    # the branches below give each bound as a date or as ISO text; _result turns both into ISO text
+    a: Any
+    b: Any
+    start: Any
+    end: Any
     years = [int(y) for y in _A_YEAR.findall(s)]
     year = years[0] if years else py
     per_year = _per_year(s)
@@ -237,8 +243,8 @@ def parse_timeframe(raw: str | None, plan_year: int | None = None) -> dict[str, 
         y = int(m.group(3)) if m.group(3) else py
         if y is None:
             return _result("period", per_year=per_year)
-        first = m.group(2) == "đầu"
-        return _result("period", _dt.date(y, 1 if first else 7, 1), _month_end(y, 6 if first else 12), per_year)
+        early = m.group(2) == "đầu"
+        return _result("period", _dt.date(y, 1 if early else 7, 1), _month_end(y, 6 if early else 12), per_year)
     m = _DAY_SPAN.search(s)
     if m:
         y2 = int(m.group(6)) if m.group(6) else None

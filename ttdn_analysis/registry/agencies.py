@@ -8,9 +8,11 @@ from functools import lru_cache
 import pandas as pd
 
 from ttdn_analysis.registry import lineage, read_rows
+from ttdn_analysis.registry.provinces import provinces
 from ttdn_analysis.text import line_key, nfc
 
-__all__ = ["Agency", "AgencyHit", "ScanResult", "agency_at", "scan", "registry", "aliases", "match_at", "vague_at", "scan_list", "drop_province", "resolve", "successors", "harmonize"]
+__all__ = ["Agency", "AgencyHit", "ScanResult", "agency_at", "scan", "scan_list", "registry", "aliases", "match_at",
+           "vague_at", "drop_province", "resolve", "successors", "harmonize"]
 
 @dataclass(frozen=True)
 class Agency:
@@ -68,18 +70,9 @@ def aliases() -> pd.DataFrame:
 def _province_alt() -> str:
     """Regex alternation of province names (match keys), longest first."""
     names: set[str] = set()
-    try:
-        from ttdn_analysis.registry.provinces import (
-            provinces,  # written as data; may list aliases pipe-separated
-        )
-        df = provinces()
-        for _, row in df.iterrows():
-            names.add(line_key(nfc(str(row["name"]))))
-            for a in str(row.get("aliases", "") or "").split("|"):
-                if a.strip():
-                    names.add(line_key(nfc(a.strip())))
-    except Exception:  # the province table is optional for resolution
-        pass
+    for _, row in provinces().iterrows():
+        names.add(line_key(nfc(str(row["name"]))))
+        names.update(line_key(nfc(a.strip())) for a in str(row.get("aliases", "") or "").split("|") if a.strip())
     names = {n for n in names if n and len(n) > 2}
     if not names:
         return r"(?!x)x"
@@ -166,7 +159,7 @@ def match_at(key: str, pos: int, issuer: str | None = None) -> tuple[Agency, int
     """
     rx, targets, _ = _matchers()
     m = rx.match(key, pos)
-    if not m:
+    if not m or m.lastgroup is None:
         return None
     idx = int(m.lastgroup[1:])
     ag = _agency_for(targets[idx], issuer)
@@ -260,7 +253,6 @@ def _stops() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _city_names() -> frozenset[str]:
     """Match keys of the centrally-run cities: 'UBND thành phố Hải Phòng' is a province's committee."""
-    from ttdn_analysis.registry.provinces import provinces
     df = provinces()
     return frozenset(line_key(nfc(str(n))) for n, k in zip(df["name"], df["kind"]) if "thành phố" in str(k))
 
@@ -358,8 +350,8 @@ def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
                 break
             nxt = i + sep.end()
             if (match_at(key, nxt) or heads.match(key, nxt) or _LOCAL_GOV.match(key, nxt)
-                    or vague_at(key, nxt) is not None or key.startswith("các ", nxt)
-                    and not key.startswith("các khu", nxt)):
+                    or vague_at(key, nxt) is not None or (key.startswith("các ", nxt)
+                    and not key.startswith("các khu", nxt))):
                 break
             w = _WORD.match(text, nxt)
             if not w or (mode == "text" and not w.group(0)[0].isupper()):
@@ -534,7 +526,7 @@ def drop_province(name: str, province: str | None = None) -> str:
     key = line_key(nfc(name))
     alt = _flex(line_key(nfc(province))) if province else _province_alt()
     m = re.search(rf"(?:\s+(?P<unit>tỉnh|thành phố))?\s+(?P<name>{alt})(?:\s*-\s*{_province_alt()})?\s*$", key)
-    if not m or m.group("unit") == "thành phố" and m.group("name") not in _city_names():
+    if not m or (m.group("unit") == "thành phố" and m.group("name") not in _city_names()):
         return name  # "… thành phố Lào Cai" is a provincial city's body, not the province's
     return name[: m.start()].rstrip() + " tỉnh"
 
