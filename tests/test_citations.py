@@ -6,8 +6,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ttdn_analysis.parse.citations import (CITATION_COLUMNS, KINDS, citations_from_lines, find_citations, issuer_of, load_issuers)
 from ttdn_analysis.analysis.instruments import citation_graph, instrument_table, task_of_lines
+from ttdn_analysis.parse.citations import (
+    CITATION_COLUMNS,
+    KINDS,
+    citations_from_lines,
+    find_citations,
+    issuer_of,
+    load_issuers,
+)
 from ttdn_analysis.parse.lines import prepare_lines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -259,7 +266,7 @@ def test_short_name_is_not_a_second_mention(corpus):
     own = _plan_citations(corpus, "dak-lak-2024-ubnd-143-kh-nq47")
     at16 = own[own["line"] == 16]
     assert at16["ref"].tolist().count("47/NQ-CP") == 1
-    assert at16.loc[at16["ref"] == "47/NQ-CP", "date"].tolist() == ["2024-04-15"]
+    assert pd.to_datetime(at16.loc[at16["ref"] == "47/NQ-CP", "date"]).tolist() == [pd.Timestamp("2024-04-15")]
     found = find_citations("Nghị quyết số 47/NQ-CP ngày 15/4/2024 (sau đây gọi tắt là Nghị quyết số 47/NQ-CP)")
     assert [c["alias"] for c in found] == [False, True]
     # a short name for a document not cited before still counts
@@ -276,6 +283,9 @@ def test_typo_of_a_known_instrument_is_flagged(corpus):
     # the citation itself is kept as printed
     later = _plan_citations(corpus, "dak-lak-2025-ubnd-ttdn")
     assert "992/CTPH-BTTTT-UBND" in set(later["ref"])
+    # the corpus table (typed dates) gives the same finding
+    from ttdn_analysis.parse.citations import citation_problems
+    assert [p["line"] for p in citation_problems(later)] == [158]
 
 
 def test_dropped_digit_is_a_possible_typo():

@@ -16,7 +16,6 @@ from ttdn_analysis.ingest.read import read_plan
 from ttdn_analysis.parse.lines import clean_line
 from ttdn_analysis.registry.codebook import Codebook, Theme, load_codebook
 
-
 # --------------------------------------------------------------------------- theme first-word cache (item 5)
 
 def test_first_words_cache_survives_id_reuse():
@@ -133,5 +132,5 @@ def test_task_text_prints_each_physical_line_with_its_number(corpus):
 
 def test_task_text_unknown_id_lists_close_ones(corpus):
     tid = corpus.tasks.task_id.iloc[3]
-    with pytest.raises(ValueError, match="unknown task .*Did you mean"):
+    with pytest.raises(ValueError, match=r"unknown task .*Did you mean"):
         task_text(corpus, tid + "x")

@@ -1,8 +1,9 @@
-from hypothesis import given, settings, strategies as st
+from conftest import plan_lines
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ttdn_analysis.parse.lines import clean_line, prepare_lines
 from ttdn_analysis.text import line_key, match_key, to_old_tones, unify_tones
-from conftest import plan_lines
 
 
 def test_tone_styles_unify():

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["FOOTNOTE_CHARS", "ONE_TO_ONE", "nfc", "unify_tones", "to_old_tones", "match_key", "strip_markup", "strip_footnote_markers", "syllable_pattern", "has_syllable", "line_key"]
+__all__ = ["FOOTNOTE_CHARS", "ONE_TO_ONE", "nfc", "unify_tones", "to_old_tones", "match_key", "strip_markup",
+           "strip_footnote_markers", "syllable_pattern", "has_syllable", "line_key"]
 
 # Old-style ("hoà", "Uỷ") tone placement -> new style ("hòa", "Ủy"), the convention of the 2018 spelling rules.
 _TONE_PAIRS = {

@@ -63,8 +63,9 @@ def task_lines(corpus: Any, task_id: str) -> pd.DataFrame:
     >>> tasks = pd.DataFrame({"plan_id": ["p"], "task_id": ["p:II.1"], "path": ["II.1"], "line_start": [30],
     ...     "text": ["1. Tuyên truyền về chủ quyền biển, đảo và biên giới quốc gia\\n- Đơn vị chủ trì: Sở Ngoại vụ"],
     ...     "text_lines": [[30, 33]], "text_breaks": [[[0, 30], [42, 32], [61, 33]]]})
-    >>> task_lines(tasks, "p:II.1").values.tolist()
-    [[30, '1. Tuyên truyền về chủ quyền biển, đảo và'], [32, 'biên giới quốc gia'], [33, '- Đơn vị chủ trì: Sở Ngoại vụ']]
+    >>> task_lines(tasks, "p:II.1").values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [[30, '1. Tuyên truyền về chủ quyền biển, đảo và'], [32, 'biên giới quốc gia'],
+     [33, '- Đơn vị chủ trì: Sở Ngoại vụ']]
     """
     rec = _task(corpus, task_id)
     raw = rec.get("text")
@@ -113,8 +114,8 @@ def task_text(corpus: Any, task_id: str) -> str:
     Examples
     --------
     >>> tasks = pd.DataFrame({"plan_id": ["p"], "task_id": ["p:II.1"], "path": ["II.1"],
-    ...     "source_file": ["dong-nai-2024.md"], "text": ["1. Tuyên truyền về biên giới\\n- Đơn vị chủ trì: Sở Ngoại vụ"],
-    ...     "text_lines": [[98, 100]], "line_start": [98]})
+    ...     "source_file": ["dong-nai-2024.md"], "line_start": [98], "text_lines": [[98, 100]],
+    ...     "text": ["1. Tuyên truyền về biên giới\\n- Đơn vị chủ trì: Sở Ngoại vụ"]})
     >>> print(task_text(tasks, "p:II.1"))
     p:II.1 (dong-nai-2024.md)
      98  1. Tuyên truyền về biên giới

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 import weakref
@@ -79,7 +80,7 @@ def _first_words(theme: Theme) -> frozenset[str]:
         return entry[1]
     labels = [lab for lab, _ in theme._term_res + theme._instrument_res + theme._context_res]
     words = frozenset(w[0] for w in (_WORD_RE.findall(lab) for lab in labels) if w)
-    _FIRSTS[key] = (weakref.ref(theme, lambda ref, key=key: _forget(ref, key)), words)
+    _FIRSTS[key] = (weakref.ref(theme, functools.partial(_forget, key=key)), words)
     return words
 
 
