@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["FOOTNOTE_CHARS", "ONE_TO_ONE", "nfc", "unify_tones", "to_old_tones", "match_key", "strip_markup",
            "strip_footnote_markers", "syllable_pattern", "has_syllable", "line_key"]
@@ -144,10 +145,12 @@ def has_syllable(text_key: str, term: str) -> bool:
     return bool(syllable_pattern(term).search(text_key))
 
 
+@lru_cache(maxsize=8192)
 def line_key(s: str) -> str:
     """Length-preserving match key of an NFC string: unified tones, one dash, lower case.
 
-    Offsets in the key are offsets in *s*, so a match can be shown in the original spelling.
+    Offsets in the key are offsets in *s*, so a match can be shown in the original spelling. Keys are cached (the
+    parser asks for the key of one text many times).
 
     >>> line_key("Uỷ ban – Tỉnh")
     'ủy ban - tỉnh'
