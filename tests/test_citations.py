@@ -315,3 +315,8 @@ def test_known_instruments_are_sourced_and_read_back():
         found = one(f"theo {rec['kind'].split('/')[0]} số {rec['ref']} ngày "
                     f"{rec['date'][8:10]}/{rec['date'][5:7]}/{rec['date'][:4]}")
         assert (found["ref"], found["date"]) == (rec["ref"], rec["date"])
+
+
+def test_instrument_table_unknown_level(corpus):
+    with pytest.raises(ValueError, match=r"unknown level 'national'.*Valid: central, province"):
+        instrument_table(corpus.citations, corpus.plans, level="national")

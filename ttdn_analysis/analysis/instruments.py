@@ -6,6 +6,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from ttdn_analysis.analysis.names import unknown_name
 from ttdn_analysis.parse.citations import (
     CITATION_COLUMNS,
     KINDS,
@@ -21,6 +22,9 @@ __all__ = ["task_of_lines", "instrument_table", "citation_graph",
            # the reader of references, re-exported so that this namespace holds every citation function
            "KINDS", "CITATION_COLUMNS", "find_citations", "citations_from_lines", "citation_problems", "issuer_of",
            "load_issuers", "load_instruments"]
+
+_LEVELS = ("central", "province", None)
+
 
 def task_of_lines(tasks: pd.DataFrame, plan_id: Any = None) -> dict[int, str]:
     """Source line → task_id for one plan: each line in a task's line_start..line_end goes to the innermost task.
@@ -76,7 +80,8 @@ def instrument_table(citations: pd.DataFrame, plans: pd.DataFrame, level: str | 
     plans : DataFrame
         plan_id, province, year (the corpus ``plans`` table).
     level : {"central", "province", None}
-        Keep references whose issuer_level is this (default the national instruments); None keeps all.
+        Keep references whose issuer_level is this (default the national instruments); None keeps all. Anything
+        else raises ``ValueError``.
 
     Returns
     -------
@@ -95,6 +100,8 @@ def instrument_table(citations: pd.DataFrame, plans: pd.DataFrame, level: str | 
     Gia Lai  2025         1         1
     Đồng Nai 2024         1         0
     """
+    if level not in _LEVELS:
+        raise unknown_name("level", level, [str(v) for v in _LEVELS], "(None keeps every reference)")
     keys = plans[["plan_id", "province", "year"]].drop_duplicates("plan_id")
     index = pd.MultiIndex.from_frame(keys[["province", "year"]].drop_duplicates()
                                      .sort_values(["province", "year"], kind="stable"))
