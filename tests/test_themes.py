@@ -422,19 +422,19 @@ def test_keyness_sign_on_toy_corpus():
     tasks = pd.DataFrame({"province": ["Gia Lai"] * 3 + ["Đồng Nai"] * 3, "text": [
         "Tuyên truyền biên giới trên đất liền", "Thông tin khu vực biên giới", "Tuyên truyền biên giới",
         "Tuyên truyền quyền con người", "Truyền thông về quyền con người", "Tuyên truyền quyền con người"]})
-    k = keyness(tasks, {"province": "Gia Lai"}).set_index("term")
+    k = keyness(tasks, {"province": "Gia Lai"}, min_count=1).set_index("term")
     assert k.loc["biên giới", "g2"] > 0 and k.loc["biên giới", "direction"] == "target"
     assert k.loc["biên giới", "target_freq"] == 3 and k.loc["biên giới", "reference_freq"] == 0
     assert k.loc["quyền", "g2"] < 0 and k.loc["quyền", "direction"] == "reference"
     # the same comparison with the groups swapped flips the sign
-    swapped = keyness(tasks, {"province": "Đồng Nai"}, {"province": "Gia Lai"}).set_index("term")
+    swapped = keyness(tasks, {"province": "Đồng Nai"}, {"province": "Gia Lai"}, min_count=1).set_index("term")
     assert swapped.loc["biên giới", "g2"] == -k.loc["biên giới", "g2"]
     # sorted by |G²|, then term; deterministic
-    full = keyness(tasks, {"province": "Gia Lai"}, top=100)
+    full = keyness(tasks, {"province": "Gia Lai"}, top=100, min_count=1)
     keyvals = list(zip(-full["g2"].abs(), full["term"]))
     assert keyvals == sorted(keyvals)
-    pd.testing.assert_frame_equal(full, keyness(tasks, {"province": "Gia Lai"}, top=100))
-    assert len(keyness(tasks, {"province": "Gia Lai"}, top=2)) == 2
+    pd.testing.assert_frame_equal(full, keyness(tasks, {"province": "Gia Lai"}, top=100, min_count=1))
+    assert len(keyness(tasks, {"province": "Gia Lai"}, top=2, min_count=1)) == 2
     with pytest.raises(ValueError):
         keyness(tasks, {"province": "Hà Nội"})
 
