@@ -203,3 +203,13 @@ def test_one_harmonise_function():
     from ttdn_analysis import agencies, graphs
     assert graphs.harmonized.__module__ == "ttdn_analysis.analysis.networks"
     assert agencies.harmonize is harmonize
+
+
+def test_name_on_puts_the_2026_name_beside_the_printed_one():
+    from ttdn_analysis.registry.lineage import name_on
+    assert name_on(STTTT, lang="en") == f"{STTTT} (now probably {VHTTDL}, not confirmed)"
+    assert name_on(STTTT, on="2024-06-01") == STTTT  # before the merger it is its own name
+    assert name_on("Sở Kế hoạch và Đầu tư") == "Sở Kế hoạch và Đầu tư (nay là Sở Tài chính)"
+    assert name_on("Sở Y tế") == "Sở Y tế" and name_on("Sở Không Tồn Tại") == "Sở Không Tồn Tại"
+    with pytest.raises(ValueError):
+        name_on(STTTT, lang="fr")

@@ -180,3 +180,20 @@ def test_find_province(text, name):
 def test_find_province_first_in_text():
     assert find_province("Sở Ngoại vụ tỉnh Gia Lai phối hợp với tỉnh Bình Định") == "Gia Lai"
     assert find_province("tỉnh Bình Định và tỉnh Gia Lai") == "Bình Định"
+
+
+def test_province_mentions_every_name_with_its_span():
+    from ttdn_analysis.registry.provinces import province_mentions
+    text = "Cục Hải quan Gia Lai - Kon Tum; tỉnh Khánh Hoà, vì hoà bình ở biển Thái Bình Dương; tỉnh Hòa Bình"
+    found = province_mentions(text)
+    assert [n for n, _, _ in found] == ["Gia Lai", "Kon Tum", "Khánh Hòa", "Hòa Bình"]
+    assert all(text[s:e].lower().replace("oà", "òa") in (n.lower(), "hòa bình") for n, s, e in found)
+
+
+def test_after_merger_and_province_end():
+    from ttdn_analysis.registry.provinces import after_merger, province_end
+    assert after_merger("Kon Tum") == "Quảng Ngãi" and after_merger("Bình Định") == "Gia Lai"
+    assert after_merger("Đắk Lắk") == "Đắk Lắk" and after_merger(None) is None and after_merger("Atlantis") is None
+    assert province_end("Kon Tum") == ("2025-06-30", "Quảng Ngãi")
+    assert province_end("Phú Yên") == ("2025-06-30", "Đắk Lắk")
+    assert province_end("Đắk Lắk") is None and province_end("Gia Lai") is None and province_end("Atlantis") is None

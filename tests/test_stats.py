@@ -203,3 +203,13 @@ def test_keyness_p_value_matches_the_chi_square_of_g2():
     corrected = themes.keyness(tasks, {"g": "a"}, min_count=1).set_index("term")
     assert abs(corrected.loc["biên giới", "g2"]) < g2  # Williams' correction shrinks G²
     assert themes.keyness(tasks, {"g": "a"}, min_count=100).empty
+
+
+def test_point_coverage_warns_when_a_group_pools_kinds(corpus):
+    with pytest.warns(PooledPlansWarning, match="Đắk Lắk 2024"):
+        table = themes.coverage(corpus, themes=CORE)
+    assert table.attrs["pooled"] == {"Đắk Lắk 2024": "annual (department) + implementation (province)"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PooledPlansWarning)
+        by_plan = themes.coverage(corpus, by="plan_id", themes=CORE)  # one plan per group: nothing pooled
+    assert by_plan.attrs["pooled"] == {}

@@ -1,6 +1,7 @@
 """Theme coverage by province, year or plan, and keyword in context (KWIC) evidence."""
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ttdn_analysis.analysis.coverage_stats import PooledPlansWarning, pooled_groups
 from ttdn_analysis.analysis.tagging import (
     _context,
     _Doc,
@@ -71,10 +73,17 @@ def coverage(
         Index: the groups (sorted); one column per theme; shares rounded to 4. ``attrs`` holds codebook_version,
         measure and by.
 
+    Warns
+    -----
+    PooledPlansWarning
+        When a group pools plans of different kinds (``plans.kind``, when the corpus has plans) or levels; the
+        groups are also in ``attrs["pooled"]``.
+
     Notes
     -----
     Shares are over the tasks of ``tasks`` (tasks without any theme count in the denominator). A task that
-    mentions a theme several times counts once.
+    mentions a theme several times counts once. These are point estimates: :func:`coverage_stats` gives the
+    counts, an interval and a test of differences.
 
     See Also
     --------
@@ -140,6 +149,15 @@ def coverage(
     out.attrs["codebook_version"] = version
     out.attrs["measure"] = measure
     out.attrs["by"] = tuple(by_cols)
+    plans = getattr(corpus_or_tables, "plans", None)
+    if plans is None and isinstance(corpus_or_tables, Mapping):
+        plans = corpus_or_tables.get("plans")
+    pooled = pooled_groups(tasks, plans if isinstance(plans, pd.DataFrame) else None, by_cols)
+    out.attrs["pooled"] = {" ".join(map(str, k)): v for k, v in pooled.items()}
+    if pooled:
+        warnings.warn("groups that pool plans of different kinds or levels ("
+                      + "; ".join(f"{g}: {k}" for g, k in out.attrs["pooled"].items())
+                      + "); group by 'plan_id' to keep them apart", PooledPlansWarning, stacklevel=2)
     return out
 
 

@@ -50,7 +50,7 @@ from ttdn_analysis.analysis.tagging import _Doc, _isna
 from ttdn_analysis.registry import data_file
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
 
-__all__ = ["UNITS", "PooledPlansWarning", "coverage_units", "coverage_stats", "compare_coverage",
+__all__ = ["UNITS", "PooledPlansWarning", "pooled_groups", "coverage_units", "coverage_stats", "compare_coverage",
            "describe_comparison", "describe_pooling"]
 
 #: Units of :func:`coverage_stats` and :func:`compare_coverage`.
@@ -61,6 +61,32 @@ _ROMAN = re.compile(r"^(?:[IVXLC]+|PL)$")
 class PooledPlansWarning(UserWarning):
     """A group pools plans of different kinds or levels (an implementation plan with a yearly plan, a
     department's plan with the province's): its share mixes documents that do not answer the same question."""
+
+
+def pooled_groups(tasks: pd.DataFrame, plans: pd.DataFrame | None, by: Sequence[str]) -> dict[tuple, str]:
+    """Groups of *tasks* (by the columns *by*) whose plans differ in kind or level, with their kinds and levels.
+
+    Examples
+    --------
+    >>> tasks = pd.DataFrame({"plan_id": ["a", "b"], "province": "Đắk Lắk", "year": 2024,
+    ...                       "level": ["department", "province"]})
+    >>> plans = pd.DataFrame({"plan_id": ["a", "b"], "kind": ["annual", "implementation"]})
+    >>> pooled_groups(tasks, plans, ["province", "year"])
+    {('Đắk Lắk', 2024): 'annual (department) + implementation (province)'}
+    """
+    cols = list(by)
+    if not len(tasks) or any(c not in tasks.columns for c in cols) or "plan_id" not in tasks.columns:
+        return {}
+    df = tasks[[*dict.fromkeys([*cols, "plan_id", *(["level"] if "level" in tasks.columns else [])])]]
+    if plans is not None and "kind" in plans.columns:
+        df = df.merge(plans[["plan_id", "kind"]].drop_duplicates("plan_id"), on="plan_id", how="left")
+    out = {}
+    for key, sub in df.drop_duplicates("plan_id").groupby(cols, sort=True, dropna=False, observed=True):
+        kinds = _kinds(sub)
+        if " + " in kinds:
+            parts = key if isinstance(key, tuple) else (key,)
+            out[tuple(p.item() if isinstance(p, np.generic) else p for p in parts)] = kinds
+    return out
 
 
 def _tables(corpus: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import tomllib
 from functools import lru_cache
 
 import pandas as pd
@@ -11,7 +12,8 @@ from ttdn_analysis.registry import data_file, read_rows
 from ttdn_analysis.registry.provinces import canonical_province
 from ttdn_analysis.text import match_key
 
-__all__ = ["LINEAGE_STATUSES", "ABOLISHED_LEVELS", "lineage_table", "successors", "lineage_of", "abolished_on"]
+__all__ = ["LINEAGE_STATUSES", "ABOLISHED_LEVELS", "lineage_table", "successors", "lineage_of", "abolished_on",
+           "name_on"]
 
 #: Values of ``lineage_status`` (see :func:`lineage_of`).
 LINEAGE_STATUSES = ("continues", "confirmed", "unconfirmed", "unknown")
@@ -287,3 +289,49 @@ def lineage_of(name: object, on: str = "2026-01-01", province: str | None = None
                        + ("" if o["confirmed"] else " [not confirmed]") for o in options)
     return {"successor": best["successor"], "lineage_status": status, "successors": listed,
             "lineage_source": best["source"]}
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict[str, dict[str, str]]:
+    data = tomllib.loads(data_file("findings.toml").read_text(encoding="utf-8"))
+    return {lang: data[lang]["lineage"] for lang in ("vi", "en")}
+
+
+def name_on(name: str, on: str = "2026-01-01", province: str | None = None, lang: str = "vi") -> str:
+    """The printed name of an agency with, beside it, what it is called on a date (for reports read later).
+
+    Parameters
+    ----------
+    name : str
+        The agency as the plan names it (canonical name).
+    on : str
+        ISO date. Default ``"2026-01-01"``.
+    province : str or None
+        The plan's province (province-scoped crosswalk rows).
+    lang : {"vi", "en"}
+        Language of the phrase (``ttdn_analysis/registry/data/findings.toml``, tables ``[vi.lineage]``,
+        ``[en.lineage]``).
+
+    Returns
+    -------
+    str
+        *name* unchanged when the agency continues (or nothing is known of it); else *name* followed by its
+        successor, marked "not confirmed" when the crosswalk does not confirm the step.
+
+    Examples
+    --------
+    >>> name_on("Sở Thông tin và Truyền thông")
+    'Sở Thông tin và Truyền thông (nay có thể là Sở Văn hóa, Thể thao và Du lịch, chưa được xác nhận)'
+    >>> name_on("Ban Tuyên giáo Tỉnh ủy", lang="en"), name_on("Sở Y tế")
+    ('Ban Tuyên giáo Tỉnh ủy (now Ban Tuyên giáo và Dân vận Tỉnh ủy)', 'Sở Y tế')
+    """
+    if lang not in ("vi", "en"):
+        raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
+    found = lineage_of(name, on=on, province=province)
+    phrases = _phrases()[lang]
+    status, successor = found["lineage_status"], found["successor"]
+    if status == "unknown" and abolished_on(name) is not None:
+        return phrases["unknown_level"].format(name=name)
+    if status in ("confirmed", "unconfirmed") and successor and successor != name:
+        return phrases[status].format(name=name, successor=successor)
+    return name
