@@ -10,15 +10,15 @@ import numpy as np
 import pandas as pd
 
 from ttdn_analysis.analysis.coverage_stats import PooledPlansWarning, pooled_groups
+from ttdn_analysis.analysis.names import check_names, looks_like_key, unknown_name
 from ttdn_analysis.analysis.tagging import (
     _context,
     _Doc,
     _isna,
-    _position,
+    _Locator,
     _term_hits,
     _theme_hits,
 )
-from ttdn_analysis.analysis.names import check_names, looks_like_key, unknown_name
 from ttdn_analysis.corpus import tasks_of
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
 from ttdn_analysis.text import (
@@ -138,7 +138,7 @@ def coverage(
             sel = sel[sel["focus"] == "central"]
         hit = set() if sel is None or sel.empty else set(zip(sel["plan_id"], sel["task_id"]))
         frame[key] = np.array([tid in hit for tid in task_ids], dtype=float) * weight
-    grouped = frame.groupby(by_cols, dropna=False, sort=True)
+    grouped = frame.groupby(by_cols, dropna=False, sort=True, observed=True)  # categorical keys: groups that occur
     sums = grouped[cols].sum()
     if measure == "tasks":
         out = sums.astype("int64")
@@ -224,7 +224,7 @@ def kwic(
         raise ValueError("theme_or_term must be a non-empty string")
     tasks = tasks_of(corpus)
     cb = _as_codebook(codebook)
-    theme = cb[theme_or_term] if theme_or_term in cb else None
+    theme = next((t for t in cb.themes if t.key == theme_or_term), None)
     rows: list[dict[str, Any]] = []
     for rec in tasks.to_dict("records"):
         text = rec.get("text")
@@ -232,9 +232,10 @@ def kwic(
             continue
         doc = _Doc(str(text))
         hits = _theme_hits(theme, doc) if theme is not None else _term_hits(theme_or_term, doc)
+        where = _Locator(doc, rec.get("text_lines"), rec.get("line_start"), rec.get("text_breaks")) if hits else None
         for h in hits:
             left, match, right = _context(doc, h, window)
-            line, column = _position(doc, h, rec.get("text_lines"), rec.get("line_start"), rec.get("text_breaks"))
+            line, column = where.position(doc, h) if where is not None else (None, None)
             rows.append({"plan_id": rec.get("plan_id"), "task_id": rec.get("task_id"), "path": rec.get("path"),
                          "line": line, "column": column,
                          "left": left, "match": match, "right": right, "source_file": rec.get("source_file")})

@@ -227,8 +227,9 @@ def _term_hits(term: str, doc: _Doc) -> list[_Hit]:
 def _context(doc: _Doc, hit: _Hit, window: int) -> tuple[str, str, str]:
     """(left, match, right) in the display text, newlines shown as spaces."""
     s, e = doc.span(hit.start, hit.end)
-    flat = doc.disp.replace("\n", " ")
-    return flat[max(0, s - window):s], flat[s:e], flat[e:e + window]
+    disp = doc.disp  # slice first, then flatten: the cost is the window's, not the task's
+    left, match, right = disp[max(0, s - window):s], disp[s:e], disp[e:e + window]
+    return left.replace("\n", " "), match.replace("\n", " "), right.replace("\n", " ")
 
 
 def _snippet(doc: _Doc, hit: _Hit, window: int = 60) -> str:
@@ -247,45 +248,62 @@ def _breaks(text: str, text_lines: Any, text_breaks: Any) -> list[tuple[int, int
         return []
     firsts = list(text_lines) if isinstance(text_lines, (list, tuple, np.ndarray)) else []
     out: list[tuple[int, int]] = []
+    n, seen = 0, 0  # newlines before offset `seen` (counted once over the text: linear in its length)
     try:
         for pair in text_breaks:
             off, line = int(pair[0]), int(pair[1])
             if off >= len(text) or (out and off <= out[-1][0]):
                 return []
-            if off == 0 or text[off - 1] == "\n":  # a logical line's first physical line: text_lines says which
-                n = text.count("\n", 0, off)
-                if n >= len(firsts) or int(firsts[n]) != line:
-                    return []
+            n, seen = n + text.count("\n", seen, off), off
+            # a logical line's first physical line: text_lines says which
+            if (off == 0 or text[off - 1] == "\n") and (n >= len(firsts) or int(firsts[n]) != line):
+                return []
             out.append((off, line))
     except (TypeError, ValueError, IndexError):
         return []
     return out
 
 
+class _Locator:
+    """Source line and column of hits in one task's text; built once per task, so that locating every hit of a
+    long task costs a binary search each."""
+
+    __slots__ = ("breaks", "line_start", "newlines", "offsets", "text_lines")
+
+    def __init__(self, doc: _Doc, text_lines: Any, line_start: Any, text_breaks: Any = None) -> None:
+        self.breaks = _breaks(doc.disp, text_lines, text_breaks)
+        self.offsets = [b[0] for b in self.breaks]
+        self.newlines = [i for i, ch in enumerate(doc.disp) if ch == "\n"]
+        self.text_lines = list(text_lines) if isinstance(text_lines, (list, tuple, np.ndarray)) else []
+        self.line_start = line_start
+
+    def position(self, doc: _Doc, hit: _Hit) -> tuple[int | None, int | None]:
+        """Physical source line of a hit and its 1-based column in that line (as cleaned: markup, table pipes and
+        outer spaces removed). Without line breaks for the task, the first line of the hit's logical line and no
+        column; without ``text_lines``, ``line_start``."""
+        start = doc.span(hit.start, hit.end)[0]
+        n = bisect.bisect_right(self.newlines, start - 1)  # logical line of the hit: newlines before it
+        i = bisect.bisect_right(self.offsets, start) - 1
+        if i >= 0 and bisect.bisect_right(self.newlines, self.offsets[i] - 1) == n:  # same logical line
+            return self.breaks[i][1], start - self.breaks[i][0] + 1
+        if n < len(self.text_lines):
+            try:
+                return int(self.text_lines[n]), None
+            except (TypeError, ValueError):
+                pass
+        if self.line_start is not None and not _isna(self.line_start):
+            return int(self.line_start), None
+        return None, None
+
+
 def _position(doc: _Doc, hit: _Hit, text_lines: Any, line_start: Any,
               text_breaks: Any = None) -> tuple[int | None, int | None]:
-    """Physical source line of a hit and its 1-based column in that line (as cleaned: markup, table pipes and
-    outer spaces removed). Without line breaks for the task, the first line of the hit's logical line and no
-    column; without ``text_lines``, ``line_start``."""
-    start = doc.span(hit.start, hit.end)[0]
-    breaks = _breaks(doc.disp, text_lines, text_breaks)
-    if breaks:
-        i = bisect.bisect_right([b[0] for b in breaks], start) - 1
-        if i >= 0 and "\n" not in doc.disp[breaks[i][0]:start]:
-            return breaks[i][1], start - breaks[i][0] + 1
-    n = doc.disp.count("\n", 0, start)
-    if isinstance(text_lines, (list, tuple, np.ndarray)) and n < len(text_lines):
-        try:
-            return int(text_lines[n]), None
-        except (TypeError, ValueError):
-            pass
-    if line_start is not None and not _isna(line_start):
-        return int(line_start), None
-    return None, None
+    """Physical source line and column of one hit (see :class:`_Locator`)."""
+    return _Locator(doc, text_lines, line_start, text_breaks).position(doc, hit)
 
 
 def _line_of(doc: _Doc, hit: _Hit, text_lines: Any, line_start: Any, text_breaks: Any = None) -> int | None:
-    """Physical source line of a hit (see :func:`_position`)."""
+    """Physical source line of a hit (see :class:`_Locator`)."""
     return _position(doc, hit, text_lines, line_start, text_breaks)[0]
 
 
