@@ -1,10 +1,23 @@
-"""Shared fixtures: the seed plans shipped in data/plans."""
+"""Shared fixtures: the seed plans shipped in data/plans, and a cache folder of the test session's own."""
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "data" / "plans"
+
+# Before any test module imports the package: the tests never write into the user's ~/.cache/ttdn_analysis.
+_SESSION_CACHE = tempfile.mkdtemp(prefix="ttdn-test-cache-")
+os.environ["TTDN_CACHE_DIR"] = _SESSION_CACHE
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch):
+    """Every test runs with TTDN_CACHE_DIR set to the session's temporary folder (a test may point it elsewhere)."""
+    monkeypatch.setenv("TTDN_CACHE_DIR", _SESSION_CACHE)
+    yield
 
 
 @pytest.fixture(scope="session")

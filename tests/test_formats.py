@@ -5,7 +5,6 @@ import html
 import io
 import re
 import shutil
-import time
 import zipfile
 from pathlib import Path
 
@@ -24,7 +23,6 @@ FONT_BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
 needs_font = pytest.mark.skipif(not FONT.is_file(), reason=f"no Unicode TTF font at {FONT}: fpdf2 cannot write "
                                                            "Vietnamese text, so no test PDF can be made")
 META = ["province", "year", "level", "number", "date"]
-TIMINGS: dict[str, float] = {}
 
 _TOP = re.compile(r"^(\d{1,2})\.\s+")
 _SUB = re.compile(r"^(\d{1,2})\.(\d{1,2})\.\s+")
@@ -256,10 +254,7 @@ def _f1(got: set, want: set) -> float:
 
 
 def _load(path: Path):
-    t0 = time.perf_counter()
-    c = load_corpus([path], cache=False)
-    TIMINGS[path.name] = time.perf_counter() - t0
-    return c
+    return load_corpus([path], cache=False)  # speed is measured in bench/, not asserted here
 
 
 def compare(got_file: Path, want_file: Path) -> dict:
@@ -461,12 +456,6 @@ def test_html_without_article_uses_the_paragraph_richest_block():
     assert problems == []
     assert lines == [f"{i}. Nhiệm vụ số {i} của kế hoạch năm 2024" for i in range(1, 6)] + [
         "a) Việc một", "b) Việc hai", "- Đơn vị chủ trì: Sở Ngoại vụ"]
-
-
-def test_timings_are_reasonable():
-    """Runs last: each generated plan loaded in well under the time a human would notice in a batch."""
-    slow = {k: v for k, v in TIMINGS.items() if v > 10}
-    assert not slow, slow
 
 
 def test_corrupt_docx_member_is_unreadable_not_an_exception():

@@ -1,12 +1,25 @@
-"""Corpus: load plan files into plans / tasks / assignments / task_themes / problems / citations tables."""
+"""Corpus: load plan files into plans / tasks / assignments / task_themes / problems / citations tables.
+
+The load: find the files (:mod:`ttdn_analysis.ingest.discover`) and their manifests, give each plan an id, read and
+parse each plan (in worker processes when there are many; cached per plan), tag its tasks with themes (cached
+apart, by codebook), put the tables together, check them across plans, type them, and cache the whole.
+
+Plan ids are unique in a corpus and the same on every rerun: the file's stem ("dong-nai-2024-ubnd-ttdn"); when
+two files share a stem, stem and suffix ("plan_txt", "plan_md"); when those still collide (the same name in two
+folders), stem and suffix and the first 6 hex digits of the SHA-1 of the file's absolute path.
+
+Provenance stays valid for the current call: cache entries never store a path as a caller wrote it (a plan's
+entry holds no path; a corpus entry holds absolute paths), and each row's ``source_file`` is re-attached, on
+load, as this call names the file.
+"""
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import sys
 import warnings
-from collections.abc import Iterable, Mapping
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,18 +27,34 @@ from typing import Any
 import pandas as pd
 
 from ttdn_analysis.analysis.tagging import tag_tasks, tagging_fingerprint
-from ttdn_analysis.cache import _cache_dir, _fingerprint, _read_tables, _write_tables
+from ttdn_analysis.cache import _fingerprint, cache_dir, entry_path, prune_cache, read_entry, write_entry
 from ttdn_analysis.checks import corpus_checks
-from ttdn_analysis.ingest.formats import PLAN_SUFFIXES
-from ttdn_analysis.ingest.read import read_plan
+from ttdn_analysis.ingest.discover import PlanFile, find_plan_files
+from ttdn_analysis.ingest.manifest import Manifest, read_manifest
+from ttdn_analysis.ingest.read import file_digest, read_plan
 from ttdn_analysis.parse.plan import parse_plan
 from ttdn_analysis.schema import COLUMNS, PARSE_TABLES, TABLES, empty_table
 
-__all__ = ["Corpus", "tasks_of", "load_corpus"]
+__all__ = ["Corpus", "tasks_of", "load_corpus", "plan_ids"]
 
-@dataclass
+#: Columns typed as categoricals (a small set of repeated values), wherever a table has them. The columns of one
+#: group share their categories across the tables (so that merges on them keep the type); the others have the
+#: values of their own table.
+CATEGORICAL = (("province", "merged_province"), ("level",), ("role",), ("theme",), ("focus",), ("kind",),
+               ("severity",))
+SHARED = (("province", "merged_province"), ("level",))
+#: Date columns (ISO text from the parser) typed as datetime64.
+DATES = {"plans": ("date",), "citations": ("date",), "tasks": ("time_start", "time_end")}
+#: Plans from which the load runs in worker processes.
+PARALLEL_FROM = 40
+
+
+@dataclass(kw_only=True, repr=False)
 class Corpus:
-    """The tables of a set of plans. Every row carries plan_id and source lines; see ``COLUMNS``."""
+    """The tables of a set of plans. Every row carries plan_id and source lines; see ``schema.COLUMNS``.
+
+    Built by :func:`load_corpus`; constructed by keyword only, so that no table lands in another's place.
+    """
 
     plans: pd.DataFrame
     tasks: pd.DataFrame
@@ -35,12 +64,23 @@ class Corpus:
     citations: pd.DataFrame = field(default_factory=lambda: empty_table("citations"))
     files: list[str] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        """Counts per table.
+
+        Examples
+        --------
+        >>> load_corpus([], cache=False)
+        Corpus(0 plans, 0 tasks, 0 assignments, 0 task_themes, 0 problems, 0 citations; 0 files)
+        """
+        counts = ", ".join(f"{len(getattr(self, t))} {t}" for t in TABLES)
+        return f"Corpus({counts}; {len(self.files)} files)"
+
     def select(self, provinces: str | Iterable[str] | None = None,
                years: int | Iterable[int] | None = None) -> Corpus:
         """The part of the corpus whose plans are of the given provinces and years (``None`` keeps all).
 
         Problems of the kept plans' files are kept; problems of files that gave no plan are kept only when no
-        filter is applied.
+        filter is applied. Categories no kept row uses are dropped.
 
         Examples
         --------
@@ -60,34 +100,52 @@ class Corpus:
         plans = plans[mask].reset_index(drop=True)
         ids, files = set(plans["plan_id"]), set(plans["source_file"])
 
-        def keep(df: pd.DataFrame) -> pd.DataFrame:
-            return df[df["plan_id"].isin(ids)].reset_index(drop=True)
+        def keep(df: pd.DataFrame, col: str = "plan_id", values: set | None = None) -> pd.DataFrame:
+            out = df[df[col].isin(ids if values is None else values)].reset_index(drop=True)
+            for c in out.columns:
+                if isinstance(out[c].dtype, pd.CategoricalDtype):
+                    out[c] = out[c].cat.remove_unused_categories()
+            return out
 
-        problems = self.problems[self.problems["source_file"].isin(files)].reset_index(drop=True)
-        return Corpus(plans=plans, tasks=keep(self.tasks), assignments=keep(self.assignments),
-                      task_themes=keep(self.task_themes), problems=problems, citations=keep(self.citations),
-                      files=[f for f in self.files if f in files])
+        return Corpus(plans=keep(plans), tasks=keep(self.tasks), assignments=keep(self.assignments),
+                      task_themes=keep(self.task_themes), problems=keep(self.problems, "source_file", files),
+                      citations=keep(self.citations), files=[f for f in self.files if f in files])
 
     def summary(self) -> pd.DataFrame:
-        """One row per plan: province, year, level, tasks, assignments, distinct agencies, problems.
+        """One row per plan: province, year, level, tasks, assignments, distinct agencies, the share of tasks with
+        a lead agency, problems, and the problems by kind.
 
         Examples
         --------
         >>> c = load_corpus([], cache=False)
-        >>> list(c.summary().columns)[:4]
-        ['plan_id', 'province', 'year', 'level']
+        >>> list(c.summary().columns)  # doctest: +NORMALIZE_WHITESPACE
+        ['plan_id', 'province', 'year', 'level', 'tasks', 'assignments', 'agencies', 'lead_share', 'problems',
+         'problems_by_kind']
         """
-        rows = []
-        for _, p in self.plans.iterrows():
-            a = self.assignments[self.assignments.plan_id == p.plan_id]
-            rows.append({
-                "plan_id": p.plan_id, "province": p.province, "year": p.year, "level": p.level,
-                "tasks": int((self.tasks.plan_id == p.plan_id).sum()), "assignments": len(a),
-                "agencies": int(a.agency.nunique()),
-                "problems": int((self.problems.source_file == p.source_file).sum()),
-            })
-        return pd.DataFrame(rows, columns=["plan_id", "province", "year", "level", "tasks", "assignments",
-                                           "agencies", "problems"])
+        cols = ["plan_id", "province", "year", "level", "tasks", "assignments", "agencies", "lead_share",
+                "problems", "problems_by_kind"]
+        p = self.plans
+        if not len(p):
+            return pd.DataFrame(columns=cols)
+        t, a, pr = self.tasks, self.assignments, self.problems
+        ids = p["plan_id"]
+        n_tasks = t.groupby("plan_id", observed=True).size()
+        n_assign = a.groupby("plan_id", observed=True).size()
+        n_agencies = a.groupby("plan_id", observed=True)["agency"].nunique()
+        led = a[a["role"] == "lead"].groupby("plan_id", observed=True)["task_id"].nunique()
+        kinds = {f: Counter(g.astype(str)) for f, g in pr.groupby("source_file", observed=True)["kind"]}
+        out = pd.DataFrame({
+            "plan_id": ids, "province": p["province"], "year": p["year"], "level": p["level"],
+            "tasks": ids.map(n_tasks).fillna(0).astype(int).to_numpy(),
+            "assignments": ids.map(n_assign).fillna(0).astype(int).to_numpy(),
+            "agencies": ids.map(n_agencies).fillna(0).astype(int).to_numpy(),
+        })
+        tasks = out["tasks"].where(out["tasks"] > 0)
+        out["lead_share"] = (ids.map(led).fillna(0).to_numpy() / tasks).round(3)
+        counted = [kinds.get(f, Counter()) for f in p["source_file"]]
+        out["problems"] = [sum(c.values()) for c in counted]
+        out["problems_by_kind"] = [", ".join(f"{k} {n}" for k, n in sorted(c.items())) for c in counted]
+        return out[cols].reset_index(drop=True)
 
 
 def _as_list(value: Any) -> list | None:
@@ -114,98 +172,199 @@ def tasks_of(obj: Any) -> pd.DataFrame:
     return tasks
 
 
-def _manifest(folder: Path) -> dict[str, dict[str, str]]:
-    f = folder / "manifest.csv"
-    if not f.is_file():
-        return {}
-    try:
-        with f.open(encoding="utf-8-sig") as fh:
-            return {r["file"]: {k: v for k, v in r.items() if v} for r in csv.DictReader(fh) if r.get("file")}
-    except Exception:
-        return {}
+def plan_ids(files: Iterable[str | os.PathLike]) -> dict[str, str]:
+    """A plan id for each file: unique in the set, the same on every rerun (see the module's docstring).
+
+    Examples
+    --------
+    >>> plan_ids(["d/plan.txt", "d/plan.md", "d/other.txt"])
+    {'d/plan.txt': 'plan_txt', 'd/plan.md': 'plan_md', 'd/other.txt': 'other'}
+    """
+    paths = [str(f) for f in files]
+    stems = Counter(Path(p).stem for p in paths)
+    ids = {p: Path(p).stem if stems[Path(p).stem] == 1 else f"{Path(p).stem}_{Path(p).suffix.lstrip('.').lower()}"
+           for p in paths}
+    counts = Counter(ids.values())
+    for p in paths:
+        if counts[ids[p]] > 1:  # the same file name in two folders
+            digest = hashlib.sha1(os.path.normpath(os.path.abspath(p)).encode()).hexdigest()[:6]
+            ids[p] = f"{ids[p]}_{digest}"
+    return ids
 
 
-def _plan_tables(path: Path, manifest: dict[str, str], cache: bool) -> dict[str, pd.DataFrame]:
-    """All tables of one plan: the parse (cached by content and parser) and its themes (cached by codebook)."""
-    doc = read_plan(path)
-    key = hashlib.sha256(f"{doc.sha256}|{path.resolve()}|{sorted(manifest.items())}|{_fingerprint()}".encode()
-                         ).hexdigest()[:32]
-    cdir = _cache_dir() / key
-    tables = _read_tables(cdir, PARSE_TABLES) if cache and doc.sha256 else None
-    if tables is None:
-        rows = parse_plan(doc, manifest)
-        tables = {t: pd.DataFrame(rows[t], columns=COLUMNS[t]) for t in PARSE_TABLES}
-        if cache and doc.sha256:
-            _write_tables(cdir, tables)
-    tables["task_themes"] = _plan_themes(tables, f"{key}-{tagging_fingerprint()}", cache and bool(doc.sha256))
+@dataclass(frozen=True)
+class _Job:
+    """One plan to load: everything a worker process needs (it reads no environment of its own)."""
+
+    path: str  # as the caller names it; rows show it
+    plan_id: str
+    manifest: tuple[tuple[str, str], ...]
+    cache: Path | None  # the cache folder, or None for no cache
+
+
+def _with_source(tables: dict[str, pd.DataFrame], source: str) -> dict[str, pd.DataFrame]:
+    """The tables with *source* as every row's ``source_file`` (a plan's entry is cached without its path)."""
+    for df in tables.values():
+        if "source_file" in df.columns and len(df):
+            df["source_file"] = source
     return tables
 
 
-def _plan_themes(tables: dict[str, pd.DataFrame], key: str, cache: bool) -> pd.DataFrame:
+def _plan_tables(job: _Job) -> dict[str, pd.DataFrame]:
+    """All tables of one plan: the parse (cached by content, id, manifest and parser) and its themes."""
+    manifest = dict(job.manifest)
+    digest = file_digest(job.path) if job.cache is not None else None
+    key = None
+    tables = None
+    if digest:
+        key = hashlib.sha256(f"{digest}|{job.plan_id}|{job.manifest}|{_fingerprint()}".encode()).hexdigest()[:32]
+        tables = read_entry(entry_path("plans", key, job.cache), PARSE_TABLES)
+    if tables is not None:
+        _with_source(tables, job.path)
+    else:
+        doc = read_plan(job.path)
+        rows = parse_plan(doc, manifest, job.plan_id)
+        tables = {t: pd.DataFrame(rows[t], columns=COLUMNS[t]) for t in PARSE_TABLES}
+        if job.cache is not None and doc.sha256:
+            key = hashlib.sha256(f"{doc.sha256}|{job.plan_id}|{job.manifest}|{_fingerprint()}".encode()
+                                 ).hexdigest()[:32]
+            write_entry(entry_path("plans", key, job.cache), _with_source({t: df.copy() for t, df in tables.items()},
+                                                                          ""))
+        else:
+            key = None
+    tables["task_themes"] = _plan_themes(tables, f"{key}-{tagging_fingerprint()}" if key else None, job)
+    return tables
+
+
+def _plan_themes(tables: dict[str, pd.DataFrame], key: str | None, job: _Job) -> pd.DataFrame:
     """Theme tags of one plan's tasks, cached apart from the parse: editing the codebook re-tags only."""
-    tdir = _cache_dir() / "themes" / key
-    cached = _read_tables(tdir, ("task_themes",)) if cache else None
+    path = entry_path("themes", key, job.cache) if key and job.cache is not None else None
+    cached = read_entry(path, ("task_themes",)) if path is not None else None
     if cached is not None:
-        return cached["task_themes"]
+        return _with_source(cached, job.path)["task_themes"]
     tasks = tables["tasks"]
     try:
         themes = tag_tasks(tasks) if len(tasks) else empty_table("task_themes")
+        themes = themes[COLUMNS["task_themes"]]
     except Exception as exc:  # theme tagging must not lose a plan: a problem row says what happened
-        themes = empty_table("task_themes")
-        row = {"source_file": str(tables["plans"]["source_file"].iloc[0]) if len(tables["plans"]) else None,
-               "line": None, "severity": "error", "kind": "themes_failed",
-               "message": f"theme tagging failed: {type(exc).__name__}: {exc}"}
+        row = {"source_file": job.path, "line": None, "severity": "error", "kind": "themes_failed",
+               "message": f"theme tagging failed ({type(exc).__name__}: {exc}); this plan's tasks carry no themes. "
+                          "Check the last edit to themes.toml"}
         tables["problems"] = pd.concat([tables["problems"], pd.DataFrame([row], columns=COLUMNS["problems"])],
                                        ignore_index=True)
-        return themes
-    if cache:
-        _write_tables(tdir, {"task_themes": themes})
+        return empty_table("task_themes")
+    if path is not None:
+        write_entry(path, _with_source({"task_themes": themes.copy()}, ""))
     return themes
 
 
-def _files(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike]) -> tuple[list[Path], list[dict]]:
-    problems = []
-    if isinstance(path_or_paths, (str, os.PathLike)):
-        items = [Path(path_or_paths)]
-    else:
-        items = [Path(p) for p in path_or_paths]
-    files: list[Path] = []
-    for it in items:
-        if it.is_dir():
-            for f in sorted(it.iterdir()):
-                if f.is_file() and not f.name.startswith(".") and f.name != "manifest.csv":
-                    if f.suffix.lower() in PLAN_SUFFIXES:
-                        files.append(f)
-                    else:
-                        problems.append({"source_file": str(f), "line": None, "severity": "warning",
-                                         "kind": "unsupported_format",
-                                         "message": f"not a plan file type ({f.suffix or 'no suffix'}); skipped"})
-        elif it.is_file():
-            files.append(it)
-        else:
-            problems.append({"source_file": str(it), "line": None, "severity": "error", "kind": "unreadable",
-                             "message": "no such file or folder"})
-    return files, problems
-
-
-def _safe_plan_tables(args: tuple[Path, dict[str, str], bool]) -> dict[str, pd.DataFrame] | str:
+def _safe_plan_tables(job: _Job) -> dict[str, pd.DataFrame] | str:
     """Worker: tables of one plan, or an error message (never raises)."""
-    path, manifest, cache = args
     try:
-        return _plan_tables(path, manifest, cache)
+        return _plan_tables(job)
+    except RecursionError:
+        return ("the plan is nested too deeply to be read (thousands of levels of lists or tags); check that it "
+                "is a plan, or save it as .txt")
+    except MemoryError:
+        return "the plan needs more memory than this computer has; check that it is a plan"
     except Exception as exc:  # never let one plan stop the corpus
-        return f"{type(exc).__name__}: {exc}"
+        return f"the parser failed on this file (a bug; please report it with the file): {type(exc).__name__}: {exc}"
 
 
-def _parse_all(jobs: list[tuple[Path, dict[str, str], bool]], workers: int | None) -> list:
-    """Parse plans, across processes when there are many (cached plans are cheap either way)."""
+_DIED = ("the process reading this file stopped twice (it ran out of memory or crashed); the file was not loaded: "
+         "check that it is a plan of ordinary size")
+
+
+def _ping() -> bool:
+    return True
+
+
+def _pool(n: int):
+    """A process pool with a safe start method: forkserver on POSIX, spawn elsewhere (never fork in a process that
+    may run threads, such as a Jupyter kernel)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context(method))
+
+
+def _pool_round(jobs: list, todo: deque, n: int, run: Callable, ping: bool = False
+                ) -> tuple[dict[int, Any], list[int], bool]:
+    """Run the jobs of *todo* (indexes; consumed) on *n* workers, at most *n* at a time.
+
+    Returns the results by index, the jobs in flight when a worker died (empty when none did) and whether the pool
+    worked at all (False when it could not start or died on the *ping*).
+    """
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    done: dict[int, Any] = {}
+    try:
+        ex = _pool(n)
+    except Exception:
+        return done, [], False
+    try:
+        if ping:
+            try:
+                ex.submit(_ping).result()
+            except Exception:
+                return done, [], False
+        flying: dict[Any, int] = {}
+        while todo or flying:
+            while todo and len(flying) < n:
+                i = todo.popleft()
+                try:
+                    flying[ex.submit(run, jobs[i])] = i
+                except BrokenProcessPool:
+                    todo.appendleft(i)
+                    break
+            finished, _ = wait(list(flying), return_when=FIRST_COMPLETED)
+            broken = False
+            for f in finished:
+                i = flying.pop(f)
+                try:
+                    done[i] = f.result()
+                except BrokenProcessPool:
+                    broken = True
+                    flying[f] = i
+            if broken:
+                lost = []
+                for f, i in flying.items():
+                    try:
+                        done[i] = f.result()  # finished just before the break
+                    except Exception:
+                        lost.append(i)
+                return done, sorted(lost), True
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+    return done, [], True
+
+
+def _parse_all(jobs: list[_Job], workers: int | None, run: Callable[[_Job], Any] = _safe_plan_tables) -> list:
+    """Results of *run* for every job, in order: across processes when there are many (cached plans are cheap).
+
+    A worker that dies (killed for memory, a crash in a library) does not lose the load: the plans that were in
+    flight are retried one by one, each in a fresh process, and a plan that kills its process again gets an error
+    message instead of tables. When no worker process can start at all, the plans are read in this process.
+    """
     n = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    if n > 1 and len(jobs) >= 40:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork" if os.name == "posix" else None)) as ex:
-            return list(_progress_iter(ex.map(_safe_plan_tables, jobs, chunksize=8), len(jobs)))
-    return [_safe_plan_tables(j) for j in _progress_iter(jobs, len(jobs))]
+    if n <= 1 or len(jobs) < PARALLEL_FROM:
+        return [run(j) for j in _progress_iter(jobs, len(jobs))]
+    out: dict[int, Any] = {}
+    todo = deque(range(len(jobs)))
+    first = True
+    while todo:
+        done, lost, usable = _pool_round(jobs, todo, n, run, ping=first)
+        if not usable and first:
+            out.update({i: run(jobs[i]) for i in todo})
+            break
+        first = False
+        out.update(done)
+        for i in lost:  # each plan that was in flight when a worker died, alone
+            alone, again, _ = _pool_round(jobs, deque([i]), 1, run)
+            out[i] = alone[i] if i in alone and not again else _DIED
+    return [out.get(i, _DIED) for i in range(len(jobs))]
 
 
 def _progress_iter(it, total: int):
@@ -218,58 +377,141 @@ def _progress_iter(it, total: int):
     return it
 
 
-def _corpus_key(files: list[Path], manifests: dict[Path, dict]) -> str:
-    h = hashlib.sha256(f"{_fingerprint()}|{tagging_fingerprint()}".encode())
-    for f in files:
-        try:
-            data = f.read_bytes()
-        except OSError:
-            data = b""
-        h.update(f"{f.resolve()}|{sorted(manifests[f.parent].get(f.name, {}).items())}|".encode())
-        h.update(hashlib.sha256(data).digest())
+def _corpus_key(met: list[tuple[str, str]], jobs: list[_Job], follow_links: bool) -> str:
+    """Key of a corpus: the code and codebook, every entry met in the folders, each plan's content, id, manifest."""
+    h = hashlib.sha256(f"{_fingerprint()}|{tagging_fingerprint()}|{follow_links}".encode())
+    for ident, what in met:
+        h.update(f"{ident}|{what}\n".encode())
+    for j in jobs:
+        digest = file_digest(j.path)
+        if digest is None:  # too large or unreadable: its size and time stand for it (it is refused unread)
+            try:
+                st = os.stat(j.path)
+                digest = f"{st.st_size}:{st.st_mtime_ns}"
+            except OSError:
+                digest = "-"
+        h.update(f"{os.path.abspath(j.path)}|{j.plan_id}|{j.manifest}|{digest}\n".encode())
     return h.hexdigest()[:32]
 
 
+def _typed(out: dict[str, pd.DataFrame]) -> None:
+    """Give the tables their types in place: nullable integers, datetime64 dates, categoricals."""
+    for t in TABLES:
+        df = out[t]
+        if "year" in df.columns:
+            df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+        for col in DATES.get(t, ()):
+            df[col] = pd.to_datetime(df[col], errors="coerce", format="%Y-%m-%d")
+    out["tasks"]["per_year"] = out["tasks"]["per_year"].astype("float64")
+    out["problems"]["line"] = pd.to_numeric(out["problems"]["line"], errors="coerce").astype("Int64")
+    for group in CATEGORICAL:
+        scopes = [list(TABLES)] if group in SHARED else [[t] for t in TABLES]
+        for tables in scopes:
+            cols = [(t, c) for t in tables for c in group if c in out[t].columns]
+            values = sorted({v for t, c in cols for v in out[t][c].dropna().astype(str)})
+            for t, c in cols:
+                out[t][c] = pd.Categorical(out[t][c].astype(object).where(out[t][c].notna(), None),
+                                           categories=values)
+
+
+def _discover(path_or_paths, follow_links: bool):
+    """Plan files, problem rows, what was met, and each file's checked manifest values."""
+    found = find_plan_files(path_or_paths, follow_links)
+    problems = list(found.problems)
+    manifests: dict[str, Manifest] = {}
+    for folder, display in found.manifests.items():
+        manifests[folder] = read_manifest(display, display)
+        problems += manifests[folder].problems
+    named = {(f.folder, Path(f.display).name) for f in found.files}
+    for folder, m in manifests.items():
+        for name, line in m.lines.items():
+            if (folder, name) not in named:
+                problems.append({"source_file": found.manifests[folder], "line": line, "severity": "warning",
+                                 "kind": "manifest", "message": f"line {line} names {name!r}, which is not among "
+                                 "the plans of the folder (a typo, or the file was moved or skipped?)"})
+    return found, problems, manifests
+
+
 def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], cache: bool = True,
-                workers: int | None = None) -> Corpus:
+                workers: int | None = None, follow_links: bool = False) -> Corpus:
     """Load a folder of plans (or a list of files) into a :class:`Corpus`.
 
-    Unreadable files and lines that cannot be placed become rows of ``problems``; nothing raises for a bad
-    plan. Results are cached as Parquet, per file and per set of files, keyed by content hash and code version
-    (``cache=False`` bypasses the cache). Many plans are parsed in parallel (``workers``: processes, default
-    up to 4 cores).
+    Unreadable files, entries that are not plans and lines that cannot be placed become rows of ``problems``;
+    nothing raises for a bad plan. Results are cached (see :mod:`ttdn_analysis.cache`).
+
+    Parameters
+    ----------
+    path_or_paths : str, path, or iterable of them
+        A folder (its files, not its subfolders), or a list of files and folders.
+    cache : bool, default True
+        Use and fill the cache; False parses everything again and writes nothing.
+    workers : int, optional
+        Worker processes for 40 plans or more (default: up to 4 cores); 1 reads in this process.
+    follow_links : bool, default False
+        Read symbolic links in a folder that lead out of it (else each is a ``skipped`` problem row).
+
+    Returns
+    -------
+    Corpus
 
     Examples
     --------
     >>> c = load_corpus("data/plans")  # doctest: +SKIP
     >>> c.plans[["province", "year", "level"]]  # doctest: +SKIP
+    >>> c = load_corpus(["/no/such/folder"], cache=False)
+    >>> c.problems[["kind", "message"]].values.tolist()
+    [['unreadable', 'no such file or folder']]
     """
-    files, problems = _files(path_or_paths)
-    manifests: dict[Path, dict] = {}
-    for f in files:
-        if f.parent not in manifests:
-            manifests[f.parent] = _manifest(f.parent)
-    ckey = _corpus_key(files, manifests) if cache else ""
-    cdir = _cache_dir() / "corpus" / ckey
-    cached = _read_tables(cdir, TABLES) if cache else None
+    found, problems, manifests = _discover(path_or_paths, follow_links)
+    ids = plan_ids(f.display for f in found.files)
+    root = cache_dir() if cache else None
+    jobs = [_Job(f.display, ids[f.display], tuple(sorted(manifests[f.folder].rows.get(Path(f.display).name, {})
+                                                         .items())) if f.folder in manifests else (), root)
+            for f in found.files]
+    display = {f.identity: f.display for f in found.files}
+    display.update({os.path.normpath(os.path.abspath(p["source_file"])): p["source_file"] for p in problems})
+    ckey = _corpus_key(found.met, jobs, follow_links) if cache else ""
+    cpath = entry_path("corpus", ckey, root) if root is not None else None
+    cached = read_entry(cpath, TABLES) if cpath is not None else None
     if cached is not None:
-        return Corpus(**cached, files=[str(f) for f in files])
-    jobs = [(f, manifests[f.parent].get(f.name, {}), cache) for f in files]
+        for df in cached.values():
+            if "source_file" in df.columns and len(df):
+                df["source_file"] = df["source_file"].astype(object).map(lambda s: display.get(s, s))
+        _typed(cached)
+        return Corpus(**cached, files=[f.display for f in found.files])
+    out = _assemble(found.files, jobs, _parse_all(jobs, workers), problems)
+    if cpath is not None:
+        stored = {}
+        for t, df in out.items():
+            df = df.copy()
+            if "source_file" in df.columns and len(df):
+                df["source_file"] = df["source_file"].astype(object).map(
+                    lambda s: os.path.normpath(os.path.abspath(s)) if isinstance(s, str) else s)
+            stored[t] = df
+        if write_entry(cpath, stored):
+            prune_cache(root)
+    _typed(out)
+    return Corpus(**out, files=[f.display for f in found.files])
+
+
+def _assemble(files: list[PlanFile], jobs: list[_Job], results: list, problems: list[dict]
+              ) -> dict[str, pd.DataFrame]:
+    """The corpus tables from each plan's tables: duplicates dropped (a row says so), problems sorted, checked."""
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
-    hashes: dict[str, str] = {}
-    for f, tables in zip(files, _parse_all(jobs, workers)):
+    first_of: dict[str, str] = {}
+    for f, tables in zip(files, results):
         if isinstance(tables, str):
-            problems.append({"source_file": str(f), "line": None, "severity": "error", "kind": "parse_failed",
-                             "message": f"could not parse: {tables}"})
+            problems.append({"source_file": f.display, "line": None, "severity": "error", "kind": "parse_failed",
+                             "message": tables})
             continue
         plans = tables["plans"]
         if len(plans):
             h = plans["content_hash"].iloc[0]
-            if h in hashes:
-                problems.append({"source_file": str(f), "line": None, "severity": "warning", "kind": "duplicate",
-                                 "message": f"same content as {hashes[h]}; not loaded twice"})
+            if h in first_of:
+                problems.append({"source_file": f.display, "line": None, "severity": "warning", "kind": "duplicate",
+                                 "message": f"same content as {Path(first_of[h]).name}; loaded once"})
                 continue
-            hashes[h] = str(f)
+            first_of[h] = f.display
         for t in TABLES:
             parts[t].append(tables[t])
     if problems:
@@ -280,18 +522,10 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
         with warnings.catch_warnings():  # all-NA columns (e.g. no number yet) are expected
             warnings.simplefilter("ignore", FutureWarning)
             df = pd.concat(frames, ignore_index=True) if frames else empty_table(t)
-        if t == "problems":
-            df = df.sort_values(["source_file", "line"], na_position="first", kind="stable").reset_index(drop=True)
-        out[t] = df
-    if len(out["plans"]):
-        out["plans"]["year"] = out["plans"]["year"].astype("Int64")
-    out["tasks"]["per_year"] = out["tasks"]["per_year"].astype("float64")
-    for t in ("tasks", "assignments", "task_themes", "citations"):
-        if len(out[t]) and "year" in out[t]:
-            out[t]["year"] = out[t]["year"].astype("Int64")
-    if len(out["problems"]):
-        out["problems"]["line"] = out["problems"]["line"].astype("Int64")
+        out[t] = df[COLUMNS[t]].copy()
+        if "year" in df.columns:  # the checks compare years; dates stay ISO text until _typed
+            out[t]["year"] = pd.to_numeric(out[t]["year"], errors="coerce").astype("Int64")
     out["problems"] = corpus_checks(out)  # arrival checks across plans: defunct province or agency, copies
-    if cache:
-        _write_tables(cdir, out)
-    return Corpus(**out, files=[str(f) for f in files])
+    out["problems"] = out["problems"].sort_values(["source_file", "line"], na_position="first", kind="stable"
+                                                  ).reset_index(drop=True)
+    return out

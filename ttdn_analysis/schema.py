@@ -55,6 +55,12 @@ PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: k for k in [
     ProblemKind("encoding", "warning", "not UTF-8: decoded as Windows-1258, or a legacy font encoding"),
     ProblemKind("too_large", "error", "the file, or the text extracted from it, is above the size limit"),
     ProblemKind("unsupported_format", "warning", "not a plan file type; skipped"),
+    ProblemKind("skipped", "warning", "met in the folder but not read: a subfolder, a hidden file, a link that leaves "
+                "the folder (read only with follow_links=True), a broken or looping link, a pipe or device"),
+    ProblemKind("control_characters", "warning", "invisible control characters removed; Word's manual line break "
+                "(vertical tab) read as a line break"),
+    ProblemKind("manifest", "warning", "a row or value of manifest.csv that could not be used (the plan loads with "
+                "what its own text says)"),
     ProblemKind("wrong_format", "error", "the content is not what the file name says"),
     ProblemKind("no_text_layer", "error", "a scanned PDF without text: OCR it first"),
     ProblemKind("duplicate", "warning", "same content as another file; loaded once"),

@@ -6,6 +6,7 @@ import re
 from typing import Iterator
 
 from ttdn_analysis.ingest.formats import _zip_limits
+from ttdn_analysis.ingest.limits import MAX_LINES, TooLong, too_long_message
 from ttdn_analysis.schema import problem_row
 
 __all__ = ["docx_lines"]
@@ -268,8 +269,10 @@ def _textboxes(p) -> Iterator:
 
 
 class _DocxWalker:
-    def __init__(self, numbering: _Numbering) -> None:
+    def __init__(self, numbering: _Numbering, max_lines: int = MAX_LINES) -> None:
         self.numbering = numbering
+        self.max_lines = max_lines
+        self.count = 0  # lines given so far: the walk stops (TooLong) past max_lines
 
     def blocks(self, container) -> list[str]:
         out: list[str] = []
@@ -297,6 +300,9 @@ class _DocxWalker:
                     segs[i] = marker + s.lstrip()
                     break
         out.extend(segs)
+        self.count += len(segs)
+        if self.count > self.max_lines:
+            raise TooLong(f"{self.max_lines} lines")
         return out
 
     @staticmethod
@@ -339,7 +345,7 @@ def docx_lines(data: bytes) -> tuple[list[str], list[dict]]:
     except Exception as exc:
         return [], [problem_row(None, "error", "unreadable", f"corrupt .docx archive: {type(exc).__name__}: {exc}")]
     if why:
-        return [], [problem_row(None, "error", "too_large", f"refused before parsing: {why}")]
+        return [], [problem_row(None, "error", "too_large", f"not read: {why}")]
     try:
         import docx  # python-docx
         document = docx.Document(io.BytesIO(data))
@@ -352,7 +358,11 @@ def docx_lines(data: bytes) -> tuple[list[str], list[dict]]:
             styles_el = document.styles.element
         except Exception:
             styles_el = None
+        if sum(1 for _ in body.iterchildren(_P)) > MAX_LINES:  # each gives a line at least: no need to walk
+            raise TooLong(f"{MAX_LINES} lines")
         lines = _DocxWalker(_Numbering(numbering_el, styles_el)).blocks(body)
+    except TooLong as exc:
+        return [], [problem_row(None, "error", "too_large", too_long_message(str(exc)))]
     except Exception as exc:  # BadZipFile, KeyError (missing part), lxml XMLSyntaxError, ValueError ...
         return [], [problem_row(None, "error", "unreadable",
                              f"cannot read the .docx (truncated or corrupt?): {type(exc).__name__}: {exc}")]

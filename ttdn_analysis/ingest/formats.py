@@ -4,9 +4,18 @@ from __future__ import annotations
 import io
 import zipfile
 
+from ttdn_analysis.ingest.limits import (
+    MAX_DOCX_XML_BYTES,
+    MAX_UNZIPPED_BYTES,
+    MAX_ZIP_ENTRIES,
+    MAX_ZIP_RATIO,
+    MiB,
+    human_size,
+)
 from ttdn_analysis.schema import problem_row
 
-__all__ = ["FORMAT_OF_SUFFIX", "PLAN_SUFFIXES", "TEXT_SUFFIXES", "SUFFIXES", "MAX_ZIP_ENTRIES", "MAX_UNZIPPED_BYTES", "MAX_ZIP_RATIO", "sniff", "describe"]
+__all__ = ["FORMAT_OF_SUFFIX", "PLAN_SUFFIXES", "TEXT_SUFFIXES", "SUFFIXES", "MAX_ZIP_ENTRIES", "MAX_UNZIPPED_BYTES",
+           "MAX_ZIP_RATIO", "sniff", "describe", "hint"]
 
 #: The format registry: file suffix -> the kind of content expected (one place; the suffix lists derive from it).
 FORMAT_OF_SUFFIX: dict[str, str] = {
@@ -20,19 +29,7 @@ TEXT_SUFFIXES: tuple[str, ...] = tuple(s for s, k in FORMAT_OF_SUFFIX.items() if
 #: Suffixes of document formats (.docx, .pdf, .html).
 SUFFIXES: tuple[str, ...] = tuple(s for s, k in FORMAT_OF_SUFFIX.items() if k != "text")
 
-
-MAX_ZIP_ENTRIES = 2_000
-
-
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-
-
-MAX_ZIP_RATIO = 200
-
-
-_RATIO_FLOOR = 1024 * 1024  # entries smaller than this cannot be a bomb whatever their ratio
-
-
+_RATIO_FLOOR = MiB  # entries smaller than this cannot be a bomb whatever their ratio
 
 
 _DESCRIPTIONS = {
@@ -48,6 +45,7 @@ _DESCRIPTIONS = {
     "rtf": "an RTF document",
     "image": "an image (a scan?)",
     "text": "plain text",
+    "utf16": "plain text in UTF-16 (Notepad's 'Unicode')",
     "binary": "unrecognised binary data",
     "empty": "an empty file",
 }
@@ -59,10 +57,19 @@ _HINTS = {
     "html": "rename it to .html",
     "ole2": "open it in Word or LibreOffice and save it as .docx",
     "rtf": "open it in Word or LibreOffice and save it as .docx",
-    "image": "OCR it first and save the text as .txt",
+    "image": "if it is a scan of the plan, OCR it and save the text as .txt",
     "text": "rename it to .txt",
     "odf": "save it as .docx",
+    "zip": "unpack it and put the plan files themselves into the folder",
+    "xlsx": "a plan is a document: save the plan itself as .docx or .txt",
+    "pptx": "a plan is a document: save the plan itself as .docx or .txt",
+    "binary": "it cannot be read as a plan; check that it is the right file",
+    "broken-zip": "the file is damaged or was cut off while copying: save or download it again",
 }
+
+#: Image formats by their first bytes (what a scan or a photo of a plan is saved as).
+_IMAGES = ((b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"II*\x00", "TIFF"),
+           (b"MM\x00*", "TIFF"), (b"BM", "BMP"))
 
 
 def _zip_kind(data: bytes) -> str:
@@ -91,14 +98,14 @@ def sniff(data: bytes) -> str:
     """Say what *data* is from its content alone.
 
     Returns one of "pdf", "docx", "html", "zip", "xlsx", "pptx", "odf", "broken-zip", "ole2", "rtf", "image",
-    "text", "binary", "empty".
+    "text", "utf16" (text with a UTF-16 byte-order mark), "binary", "empty".
 
     Examples
     --------
     >>> sniff(b"%PDF-1.7\\n..."), sniff(b"<!DOCTYPE html><p>x</p>"), sniff(b"PK\\x03\\x04" + bytes(40))
     ('pdf', 'html', 'broken-zip')
-    >>> sniff("Số: 1/KH".encode()), sniff(bytes(range(256)))
-    ('text', 'binary')
+    >>> sniff("Số: 1/KH".encode()), sniff(bytes(range(256))), sniff("Số".encode("utf-16"))
+    ('text', 'binary', 'utf16')
     """
     if not data.strip():
         return "empty"
@@ -110,33 +117,44 @@ def sniff(data: bytes) -> str:
         return "ole2"
     if data.startswith(b"{\\rtf"):
         return "rtf"
-    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")):
+    if data.startswith(tuple(magic for magic, _ in _IMAGES)):
         return "image"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"
     head = data[:2048].lower()
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     if b"<html" in head or b"<!doctype html" in head or b"<body" in head:
         return "html"
     sample = data[:8192]
-    if b"\x00" in sample:
-        return "binary"
-    try:
-        sample.decode("utf-8")
-        return "text"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(sample) - 4:  # a character cut by the sample's end
-            return "text"
-    bad = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return "binary" if bad > len(sample) // 100 else "text"
+    bad = sum(1 for b in sample if b < 9 or 13 < b < 32)  # control bytes; tab, line breaks and form feed are text
+    return "binary" if bad > len(sample) // 100 else "text"  # a stray control character is cleaned, not refused
 
 
-def describe(kind: str) -> str:
-    """Human words for a :func:`sniff` result.
+def describe(kind: str, data: bytes = b"") -> str:
+    """Human words for a :func:`sniff` result (an image is named by its format when *data* is given).
 
-    >>> describe("ole2")
-    'a legacy Office 97-2003 file (.doc/.xls)'
+    Examples
+    --------
+    >>> describe("ole2"), describe("image", b"\\x89PNG\\r\\n")
+    ('a legacy Office 97-2003 file (.doc/.xls)', 'a PNG image')
     """
+    if kind == "image":
+        name = next((n for magic, n in _IMAGES if data.startswith(magic)), None)
+        if name:
+            return f"a {name} image"
     return _DESCRIPTIONS.get(kind, kind)
+
+
+def hint(kind: str) -> str:
+    """What to do with a file whose content is *kind* (a :func:`sniff` result) where a plan was expected.
+
+    Examples
+    --------
+    >>> hint("image")
+    'if it is a scan of the plan, OCR it and save the text as .txt'
+    """
+    return _HINTS.get(kind, "it cannot be read as a plan")
 
 
 _LEGACY_CHARS = set("¢£¤¥¦¨ª«¬®¯±´µ¶·¸¹º»¼½¾ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïðñö÷øûüþÿ")  # never in Unicode Vietnamese
@@ -155,18 +173,27 @@ def _legacy_font_problem(lines: list[str]) -> dict | None:
 
 
 def _zip_limits(data: bytes) -> str | None:
-    """Why a .docx archive is refused before parsing (too many entries, too big, a bomb), or None."""
+    """Why a .docx archive is refused before anything is unzipped (too many entries, too big, a bomb), or None.
+
+    The sizes are the ones the archive declares; unzipping never gives more than that (the ZIP reader stops and
+    fails on a mismatch), so checking them is enough.
+    """
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
-            return f"{len(infos)} entries in the .docx archive (limit {MAX_ZIP_ENTRIES})"
+            return f"the .docx archive holds {len(infos)} entries (at most {MAX_ZIP_ENTRIES} are accepted)"
         total = sum(i.file_size for i in infos)
         if total > MAX_UNZIPPED_BYTES:
-            return f"{total / 1e6:.0f} MB uncompressed (limit {MAX_UNZIPPED_BYTES / 1e6:.0f} MB)"
+            return (f"the .docx unpacks to {human_size(total)} (at most {human_size(MAX_UNZIPPED_BYTES)} are "
+                    "accepted)")
+        body = next((i for i in infos if i.filename == "word/document.xml"), None)
+        if body is not None and body.file_size > MAX_DOCX_XML_BYTES:
+            return (f"the document body unpacks to {human_size(body.file_size)} of Word XML (at most "
+                    f"{human_size(MAX_DOCX_XML_BYTES)}; a plan takes well under 1 MiB)")
         for i in infos:
             if i.file_size > _RATIO_FLOOR and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1):
-                return (f"entry {i.filename!r} expands {i.file_size / max(i.compress_size, 1):.0f}-fold "
-                        f"(limit {MAX_ZIP_RATIO}): a zip bomb?")
+                return (f"the entry {i.filename!r} expands {i.file_size / max(i.compress_size, 1):.0f}-fold "
+                        f"(at most {MAX_ZIP_RATIO}-fold is accepted): a zip bomb?")
     return None
 
 

@@ -5,6 +5,7 @@ import re
 from collections import Counter
 
 from ttdn_analysis.ingest.docx import _format_number, _int
+from ttdn_analysis.ingest.limits import MAX_HTML_DEPTH, MAX_LINES, TooLong, too_long_message
 from ttdn_analysis.schema import problem_row
 
 __all__ = ["html_lines"]
@@ -82,11 +83,32 @@ def _ol_marker(ol, n: int) -> str:
     return f"{n}."
 
 
+def _depth(soup) -> int:
+    """How deep the page's elements nest (one pass, no recursion)."""
+    from bs4 import Tag
+
+    depth = {id(soup): 0}
+    deepest = 0
+    for el in soup.descendants:
+        if isinstance(el, Tag):
+            d = depth.get(id(el.parent), 0) + 1
+            depth[id(el)] = d
+            deepest = max(deepest, d)
+    return deepest
+
+
 class _HtmlEmitter:
+    """Lines of the page's blocks, in document order.
+
+    The walk keeps its own stack of pending steps instead of recursing, so a page nested thousands of levels deep
+    cannot exhaust Python's recursion limit; the steps are those a recursive walk would take, in the same order.
+    """
+
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.buf: list[str] = []
         self.marker = ""
+        self.todo: list[tuple] = []
 
     def flush(self) -> None:
         text = _norm("".join(self.buf))
@@ -97,64 +119,89 @@ class _HtmlEmitter:
             self.marker = ""
             self.lines.append(text)
 
+    def run(self, *steps: tuple) -> None:
+        """Carry out *steps* and every step they lead to."""
+        self.todo.extend(reversed(steps))
+        while self.todo:
+            step = self.todo.pop()
+            op = step[0]
+            if op == "buf":
+                self.buf.append(step[1])
+            elif op == "walk":
+                self.todo.extend(reversed(self._walk_steps(step[1])))
+            elif op == "flush":
+                self.flush()
+            elif op == "marker":
+                self.marker = step[1]
+            elif op == "list":
+                self.todo.extend(reversed(self._list_steps(step[1])))
+            elif op == "table":
+                self.todo.extend(reversed(self._table_steps(step[1])))
+            elif op == "line":
+                self.lines.append(step[1])
+            if len(self.lines) > MAX_LINES:
+                raise TooLong(f"{MAX_LINES} lines")
+            elif op == "pre":
+                self.lines.extend(s for s in (_norm(x) for x in step[1].get_text().split("\n")) if s)
+
     def walk(self, el) -> None:
+        self.run(("walk", el))
+
+    def table(self, tbl) -> None:
+        self.run(("table", tbl))
+
+    def _walk_steps(self, el) -> list[tuple]:
         from bs4 import NavigableString, Tag
         from bs4.element import PreformattedString
+        steps: list[tuple] = []
         for child in el.children:
             if isinstance(child, NavigableString):
                 if not isinstance(child, PreformattedString):  # comments, doctype, CDATA
-                    self.buf.append(str(child))
+                    steps.append(("buf", str(child)))
                 continue
             if not isinstance(child, Tag):
                 continue
             name = child.name
             if name == "br":
-                self.flush()
+                steps.append(("flush",))
             elif name == "table":
-                self.flush()
-                self.table(child)
+                steps += [("flush",), ("table", child)]
             elif name == "pre":
-                self.flush()
-                self.lines.extend(s for s in (_norm(x) for x in child.get_text().split("\n")) if s)
+                steps += [("flush",), ("pre", child)]
             elif name in ("ul", "ol"):
-                self.flush()
-                self.list(child)
+                steps += [("flush",), ("list", child)]
             elif name == "li":  # a stray <li>
-                self.flush()
-                self.marker = "-"
-                self.walk(child)
-                self.flush()
+                steps += [("flush",), ("marker", "-"), ("walk", child), ("flush",)]
             elif name in _BLOCK_TAGS:
-                self.flush()
-                self.walk(child)
-                self.flush()
+                steps += [("flush",), ("walk", child), ("flush",)]
             else:
-                self.walk(child)
+                steps.append(("walk", child))
+        return steps
 
-    def list(self, lst) -> None:
+    def _list_steps(self, lst) -> list[tuple]:
         style = (lst.get("style") or "").replace(" ", "").lower()
         plain = "list-style:none" in style or "list-style-type:none" in style
         n = _int(lst.get("start"), 1) - 1
+        steps: list[tuple] = []
         for li in lst.find_all("li", recursive=False):
             n = _int(li.get("value"), n + 1)
             if not plain and "list-style-type:none" not in (li.get("style") or "").replace(" ", "").lower():
-                self.marker = _ol_marker(lst, n) if lst.name == "ol" else "-"
-            self.walk(li)
-            self.flush()
-        rest = [c for c in lst.children if getattr(c, "name", None) not in ("li", None)]
-        for c in rest:  # stray content directly inside <ul>
-            self.walk(c)
-            self.flush()
+                steps.append(("marker", _ol_marker(lst, n) if lst.name == "ol" else "-"))
+            steps += [("walk", li), ("flush",)]
+        for c in lst.children:  # stray content directly inside <ul>
+            if getattr(c, "name", None) not in ("li", None):
+                steps += [("walk", c), ("flush",)]
+        return steps
 
-    def table(self, tbl) -> None:
-        rows = [tr for tr in tbl.find_all("tr") if tr.find_parent("table") is tbl]
-        for tr in rows:
+    def _table_steps(self, tbl) -> list[tuple]:
+        steps: list[tuple] = []
+        for tr in (tr for tr in tbl.find_all("tr") if tr.find_parent("table") is tbl):
             cells = [c for c in tr.find_all(["td", "th"], recursive=False) if _norm(c.get_text(" "))]
             if len(cells) == 1:  # layout table: one filled cell holds ordinary blocks
-                self.walk(cells[0])
-                self.flush()
+                steps += [("walk", cells[0]), ("flush",)]
             elif cells:
-                self.lines.append(" | ".join(_norm(c.get_text(" ")) for c in cells))
+                steps.append(("line", " | ".join(_norm(c.get_text(" ")) for c in cells)))
+        return steps
 
 
 def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
@@ -177,6 +224,11 @@ def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
         soup = BeautifulSoup(raw, "html.parser")  # the page's own charset declaration, else a guess
         problems.append(problem_row(None, "warning", "encoding",
                                  f"page is not UTF-8; decoded as {soup.original_encoding or 'a guessed encoding'}"))
+    deepest = _depth(soup)
+    if deepest > MAX_HTML_DEPTH:
+        return [], [problem_row(None, "error", "too_large", f"the page nests its elements {deepest} levels deep (an "
+                                f"article nests a few dozen; at most {MAX_HTML_DEPTH} are read): it is not an "
+                                "ordinary web page; copy the plan's text into a .txt file")]
     keep_inside = ("article", "main")
     for tag in soup.find_all(_DROP_TAGS):
         if tag.decomposed:
@@ -193,9 +245,12 @@ def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
             form.decompose()
     main = _pick_main(soup)
     em = _HtmlEmitter()
-    if main.name in ("table",):
-        em.table(main)
-    else:
-        em.walk(main)
+    try:
+        if main.name in ("table",):
+            em.table(main)
+        else:
+            em.walk(main)
+    except TooLong as exc:
+        return [], problems + [problem_row(None, "error", "too_large", too_long_message(str(exc)))]
     em.flush()
     return em.lines, problems

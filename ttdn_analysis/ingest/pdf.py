@@ -6,11 +6,10 @@ import re
 import time
 from collections import Counter
 
+from ttdn_analysis.ingest.limits import MAX_LINES, MAX_PDF_PAGES, MAX_TEXT_BYTES, human_size, too_long_message
 from ttdn_analysis.schema import problem_row
 
 __all__ = ["MAX_PDF_PAGES", "is_page_number", "pdf_lines"]
-
-MAX_PDF_PAGES = 500
 
 
 _PDF_SECONDS = 120.0  # time budget for text extraction of one PDF
@@ -103,16 +102,18 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
         return [], [problem_row(None, "error", "unreadable", f"cannot read the PDF: {type(exc).__name__}: {exc}")]
     if n > MAX_PDF_PAGES:
         problems.append(problem_row(None, "warning", "too_large",
-                                 f"PDF has {n} pages; only the first {MAX_PDF_PAGES} were read"))
+                                    f"the PDF has {n} pages; only the first {MAX_PDF_PAGES} were read (a plan has "
+                                    "a few dozen): check that the plan is not missing its end"))
         n = MAX_PDF_PAGES
     pages: list[list[str]] = []
     scanned: list[int] = []
     t0 = time.monotonic()
+    n_lines = n_bytes = 0
     for i in range(n):
         if time.monotonic() - t0 > _PDF_SECONDS:
-            problems.append(problem_row(None, "warning", "too_large",
-                                     f"text extraction stopped after {_PDF_SECONDS:.0f} s at page {i + 1} of {n}"))
-            break
+            return [], [problem_row(None, "error", "too_large",
+                                    f"reading the PDF's text took more than {_PDF_SECONDS:.0f} s (stopped at page "
+                                    f"{i + 1} of {n}): it was not read; save the plan as .docx or .txt")]
         try:
             page = reader.pages[i]
             text = page.extract_text() or ""
@@ -124,6 +125,11 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
         if not any(lines) and page is not None and _has_images(page):
             scanned.append(i + 1)
         pages.append(lines)
+        n_lines += len(lines)
+        n_bytes += len(text.encode("utf-8", "replace"))
+        if n_lines > MAX_LINES or n_bytes > MAX_TEXT_BYTES:
+            what = f"{MAX_LINES} lines" if n_lines > MAX_LINES else human_size(MAX_TEXT_BYTES)
+            return [], [problem_row(None, "error", "too_large", too_long_message(what))]
     if not any(s for pg in pages for s in pg):
         return [], problems + [problem_row(None, "error", "no_text_layer",
                                         "PDF has no text layer (scanned image?): OCR it first")]

@@ -1,34 +1,49 @@
-"""Read one plan file into physical lines with provenance and problems (any supported format)."""
+"""Read one plan file into physical lines with provenance and problems (any supported format).
+
+Every file is told apart by its content (:func:`~ttdn_analysis.ingest.formats.sniff`), not only by its name; the
+size limits of :mod:`ttdn_analysis.ingest.limits` apply to the file and to the text read from it; invisible
+control characters are removed (Word's manual line break read as a line break). Whatever cannot be read becomes
+a problem row whose message says what the file is and what to do.
+"""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ttdn_analysis.ingest.docx import docx_lines
 from ttdn_analysis.ingest.formats import (
-    _HINTS,
     FORMAT_OF_SUFFIX,
-    SUFFIXES,
-    TEXT_SUFFIXES,
+    PLAN_SUFFIXES,
     _legacy_font_problem,
     describe,
+    hint,
     sniff,
 )
 from ttdn_analysis.ingest.html import html_lines
+from ttdn_analysis.ingest.limits import (
+    CONTROL_SHARE,
+    MAX_BYTES,
+    MAX_FILE_BYTES,
+    MAX_LINES,
+    MAX_TEXT_BYTES,
+    human_size,
+    too_long_message,
+)
 from ttdn_analysis.ingest.pdf import pdf_lines
 from ttdn_analysis.schema import problem_row
 
-__all__ = ["MAX_BYTES", "MAX_TEXT_BYTES", "RawDoc", "read_plan", "read_lines"]
+__all__ = ["MAX_BYTES", "MAX_TEXT_BYTES", "RawDoc", "read_plan", "read_lines", "file_digest", "clean_controls"]
 
-
-
-MAX_BYTES = 50 * 1024 * 1024  # any file: a plan is tens of kB (a PDF with images a few MB)
-
-
-MAX_TEXT_BYTES = 5 * 1024 * 1024  # a text plan above this is not a plan: refused, not parsed
+#: Readers of document formats: content kind -> bytes -> (lines, problems).
+_READERS: dict[str, Callable[[bytes], tuple[list[str], list[dict]]]] = {
+    "docx": docx_lines, "pdf": pdf_lines, "html": html_lines}
+_NAMES = {"text": "a text plan", "docx": "a Word document", "pdf": "a PDF", "html": "a web page"}
+_CHUNK = 1 << 20
 
 
 @dataclass
@@ -46,68 +61,223 @@ class RawDoc:
     problems: list[dict] = field(default_factory=list)
 
 
-def _decode(data: bytes) -> tuple[str | None, str, list[dict]]:
-    """Decode bytes as UTF-8 (BOM or not), else Windows-1258; report what was done."""
+def file_digest(path: str | Path, limit: int = MAX_BYTES) -> str | None:
+    """SHA-256 of a file read in chunks (constant memory), or None when it is above *limit* or unreadable.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "k.txt")
+    >>> _ = open(p, "wb").write(b"abc")
+    >>> file_digest(p)[:12], file_digest(p, limit=2)
+    ('ba7816bf8f01', None)
+    """
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+                return None
+            size = 0
+            while chunk := fh.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    return None
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+# C0 and C1 control characters but tab, line feed and carriage return; lone surrogates; the two non-characters
+# XML refuses. Word's manual line break (\x0b, vertical tab) is a line break.
+_CONTROLS = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_controls(lines: list[str]) -> tuple[list[str], list[dict]]:
+    """Remove invisible control characters; Word's manual line break (``\\x0b``) becomes a line break.
+
+    Returns the cleaned lines and at most one ``control_characters`` problem row saying what was done and where.
+
+    Examples
+    --------
+    >>> lines, probs = clean_controls(["Số: 1/KH\\x0bĐồng Nai", "KẾ\\x00 HOẠCH\\x1b"])
+    >>> lines
+    ['Số: 1/KH', 'Đồng Nai', 'KẾ HOẠCH']
+    >>> probs[0]["kind"], probs[0]["line"]
+    ('control_characters', 1)
+    """
+    out: list[str] = []
+    removed = breaks = 0
+    first: int | None = None
+    for i, ln in enumerate(lines, start=1):
+        if "\x0b" in ln:
+            parts = ln.split("\x0b")
+            breaks += len(parts) - 1
+            first = first or i
+        else:
+            parts = [ln]
+        for part in parts:
+            cleaned, n = _CONTROLS.subn("", part)
+            if n:
+                removed += n
+                first = first or i
+            out.append(cleaned)
+    if not removed and not breaks:
+        return lines, []
+    said = []
+    if breaks:
+        said.append(f"{breaks} manual line break(s) from Word (vertical tab) read as line breaks, so the line "
+                    "numbers after the first one count them as lines")
+    if removed:
+        said.append(f"{removed} invisible control character(s) removed (from a converter or a copy from Word)")
+    return out, [problem_row(first, "warning", "control_characters", "; ".join(said) + "; the text is unchanged "
+                             "otherwise")]
+
+
+def _decode(data: bytes, kind: str) -> tuple[str | None, str, list[dict]]:
+    """Decode a text plan: UTF-16 with its byte-order mark, UTF-8 (BOM or not), else Windows-1258."""
+    if kind == "utf16":
+        try:
+            return data.decode("utf-16"), "utf-16", [problem_row(
+                None, "info", "encoding", "saved as UTF-16 (Notepad's 'Unicode'); read as such")]
+        except UnicodeDecodeError:
+            return None, "unknown", [problem_row(
+                None, "error", "unreadable", "the file starts like UTF-16 text but is not: save the plan as "
+                "UTF-8 text (.txt) and add it again")]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    if data.count(b"\x00") > len(data) // 20:
-        return None, "binary", [problem_row(None, "error", "unreadable",
-                                         "file looks binary (NUL bytes), not a text plan")]
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
-        return None, "unknown", [problem_row(None, "error", "unreadable",
-                                          f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
-                                          "and not Windows-1258; save the file as UTF-8")]
-    return text, "cp1258", [problem_row(None, "warning", "encoding",
-                                     "not UTF-8; decoded as Windows-1258 (cp1258)")]
+        return None, "unknown", [problem_row(
+            None, "error", "unreadable", f"the text is neither UTF-8 (byte {utf8_error.start} is not) nor "
+            "Windows-1258: open it in a text editor and save it as UTF-8")]
+    return text, "cp1258", [problem_row(None, "warning", "encoding", "not UTF-8; read as Windows-1258 (the old "
+                                        "Vietnamese Windows encoding): check the accents, or save it as UTF-8")]
+
+
+def _text_lines(data: bytes, kind: str) -> tuple[list[str], str, list[dict]]:
+    """Physical lines of a text plan (lines split at LF; a CR at a line's end is dropped, a lone CR is a space)."""
+    text, enc, probs = _decode(data, kind)
+    if text is None:
+        return [], enc, probs
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+    return [ln.replace("\r", " ") for ln in lines], enc, probs
+
+
+def _binary_share(lines: list[str]) -> float:
+    n = sum(map(len, lines))
+    bad = sum(len(_CONTROLS.findall(ln)) for ln in lines)
+    return bad / n if n else 0.0
+
+
+def _refused(path: Path, sha: str, enc: str, kind: str, message: str) -> RawDoc:
+    return RawDoc(path, [], sha, enc, [problem_row(None, "error", kind, message)])
+
+
+_HTML_FRAGMENT = re.compile(rb"<(p|div|table|br|h[1-6]|span)\b", re.I)
+
+
+def _content_kind(want: str | None, data: bytes) -> tuple[str, dict | None]:
+    """The kind of content to read *data* as, given the kind its name promises; or a problem row refusing it."""
+    kind = sniff(data)
+    if kind == "empty":
+        return kind, problem_row(None, "error", "empty", "the file is empty")
+    if want == "html" and kind == "text" and _HTML_FRAGMENT.search(data[:65536]):
+        return "html", None  # an HTML fragment without <html>/<body>: the name decides
+    if want == "text" and kind == "utf16":
+        return kind, None
+    if want == "docx" and kind == "broken-zip":
+        return kind, problem_row(None, "error", "unreadable", "this .docx is damaged or was cut off while "
+                                 "copying (not a readable ZIP archive): open it in Word and save it again")
+    if want is not None and kind != want:
+        return kind, problem_row(None, "error", "wrong_format",
+                                 f"this is {describe(kind, data)}, not {_NAMES[want]}: {hint(kind)}")
+    if want is None and kind not in _READERS:
+        return kind, problem_row(None, "error", "wrong_format",
+                                 f"this is {describe(kind, data)}, not a .docx, .pdf or .html plan: {hint(kind)}")
+    return kind, None
 
 
 def read_plan(path: str | Path) -> RawDoc:
     """Read one plan file into physical lines; never raises for a bad file.
 
+    The size is checked before the file is read, the content is sniffed whatever the name says, and the text
+    read (or extracted from a .docx, .pdf or .html) is held to :data:`MAX_TEXT_BYTES`.
+
     Examples
     --------
     >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "k.txt")
+    >>> d = tempfile.mkdtemp()
+    >>> p = os.path.join(d, "k.txt")
     >>> _ = open(p, "wb").write("\\ufeffSố: 1/KH\\r\\nKẾ HOẠCH\\r\\n".encode("utf-8"))
     >>> read_plan(p).lines
     ['Số: 1/KH', 'KẾ HOẠCH', '']
+    >>> _ = open(os.path.join(d, "scan.txt"), "wb").write(b"\\x89PNG\\r\\n\\x1a\\n" + bytes(64))
+    >>> read_plan(os.path.join(d, "scan.txt")).problems[0]["message"]  # doctest: +ELLIPSIS
+    'this is a PNG image, not a text plan: if it is a scan of the plan, OCR it and save the text as .txt'
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        limit = MAX_TEXT_BYTES if path.suffix.lower() in TEXT_SUFFIXES else MAX_BYTES
-        if size > limit:
-            return RawDoc(path, [], "", "none", [problem_row(None, "error", "too_large",
-                          f"file is {size / 1e6:.1f} MB, above the {limit / 1e6:.0f} MB limit for a plan")])
-        data = path.read_bytes()
+        st = path.stat()
     except OSError as exc:
-        return RawDoc(path, [], "", "none", [problem_row(None, "error", "unreadable", f"cannot read file: {exc}")])
+        return _refused(path, "", "none", "unreadable", f"the file cannot be opened ({exc.strerror or exc})")
+    if stat.S_ISDIR(st.st_mode):
+        return _refused(path, "", "none", "unreadable", "this is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        return _refused(path, "", "none", "unreadable", "this is not a regular file (a pipe, socket or device)")
+    if st.st_size > MAX_BYTES:
+        return _refused(path, "", "none", "too_large", f"the file is {human_size(st.st_size)}; a plan file may be "
+                        f"at most {human_size(MAX_BYTES)}: check that it is the plan, or split off its annexes")
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return _refused(path, "", "none", "unreadable", f"the file cannot be read ({exc.strerror or exc})")
     sha = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES:
-        if suffix in SUFFIXES:
-            try:
-                lines, probs = read_lines(path, data)
-            except Exception as exc:  # a hostile or broken file must not stop the corpus
-                return RawDoc(path, [], sha, "none", [problem_row(None, "error", "unreadable",
-                              f"cannot parse {suffix} file: {type(exc).__name__}: {exc}")])
-            return RawDoc(path, lines, sha, suffix.lstrip("."), probs)
-        return RawDoc(path, [], sha, "none", [problem_row(None, "error", "unsupported_format",
-                      f"file type {suffix or '(none)'} is not supported; use .txt or .md")])
-    if not data.strip():
-        return RawDoc(path, [], sha, "utf-8", [problem_row(None, "error", "empty", "file is empty")])
-    text, enc, probs = _decode(data)
-    if text is None:
-        return RawDoc(path, [], sha, enc, probs)
-    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
-    lines = [ln.replace("\r", " ") for ln in lines]
-    return RawDoc(path, lines, sha, enc, probs)
+    want = FORMAT_OF_SUFFIX.get(suffix)
+    if want is None:
+        return _refused(path, sha, "none", "unsupported_format",
+                        f"the file type {suffix or '(no extension)'} is not read (its content is "
+                        f"{describe(sniff(data), data)}); plans are read from {', '.join(PLAN_SUFFIXES)}")
+    kind, refusal = _content_kind(want, data)
+    if refusal is not None:
+        return RawDoc(path, [], sha, "none", [refusal])
+    limit = MAX_FILE_BYTES["text" if kind == "utf16" else kind]
+    if len(data) > limit:
+        return _refused(path, sha, "none", "too_large",
+                        f"the file is {human_size(len(data))}; {_NAMES[want]} may be at most {human_size(limit)} "
+                        "(a plan is a few hundred KiB at most): check that it is the plan")
+    if kind in ("text", "utf16"):
+        lines, enc, probs = _text_lines(data, kind)
+        if not lines:
+            return RawDoc(path, [], sha, enc, probs)
+        legacy = _legacy_font_problem(lines)
+        if legacy:
+            probs.append(legacy)
+    else:
+        enc = kind
+        try:
+            lines, probs = read_lines(path, data)
+        except Exception as exc:  # a hostile or broken file must not stop the corpus: the row names the error
+            return _refused(path, sha, "none", "unreadable", f"the {suffix} file cannot be read "
+                            f"({type(exc).__name__}: {exc}); open it and save it again, or save it as .txt")
+    if lines and _binary_share(lines) > CONTROL_SHARE:
+        return _refused(path, sha, enc, "unreadable", "this file holds binary data (many control characters), "
+                        "not the text of a plan: check that it is the right file")
+    lines, cprobs = clean_controls(lines)
+    if len(lines) > MAX_LINES:
+        return _refused(path, sha, enc, "too_large", too_long_message(f"{MAX_LINES} lines"))
+    size = sum(len(ln.encode("utf-8", "surrogatepass")) + 1 for ln in lines)
+    if size > MAX_TEXT_BYTES + 1:
+        return _refused(path, sha, enc, "too_large", too_long_message(human_size(MAX_TEXT_BYTES)))
+    return RawDoc(path, lines, sha, enc, probs + cprobs)
 
 
 def read_lines(path: str | Path, data: bytes) -> tuple[list[str], list[dict]]:
@@ -124,29 +294,15 @@ def read_lines(path: str | Path, data: bytes) -> tuple[list[str], list[dict]]:
     (['Số: 1/KH', 'KẾ HOẠCH'], [])
     >>> lines, probs = read_lines("plan.pdf", b"<!DOCTYPE html><html>...</html>")
     >>> lines, probs[0]["kind"], probs[0]["message"]
-    ([], 'wrong_format', 'file is named .pdf but its content is an HTML web page; rename it to .html')
+    ([], 'wrong_format', 'this is an HTML web page, not a PDF: rename it to .html')
     """
-    suffix = Path(path).suffix.lower()
-    want = FORMAT_OF_SUFFIX.get(suffix)
-    kind = sniff(data)
-    if kind == "empty":
-        return [], [problem_row(None, "error", "empty", "file is empty")]
-    if want == "docx" and kind == "broken-zip":
-        return [], [problem_row(None, "error", "unreadable",
-                             "truncated or corrupt .docx (not a readable ZIP archive); save it again from Word")]
-    if want == "html" and kind == "text" and re.search(rb"<(p|div|table|br|h[1-6]|span)\b", data[:65536], re.I):
-        kind = "html"  # an HTML fragment without <html>/<body>: the name decides
-    if want is not None and kind != want:
-        hint = _HINTS.get(kind)
+    kind, refusal = _content_kind(FORMAT_OF_SUFFIX.get(Path(path).suffix.lower()), data)
+    if refusal is not None:
+        return [], [refusal]
+    if kind not in _READERS:
         return [], [problem_row(None, "error", "wrong_format",
-                             f"file is named {suffix} but its content is {describe(kind)}"
-                             + (f"; {hint}" if hint else "; it cannot be read as a plan"))]
-    reader: dict[str, Callable[[bytes], tuple[list[str], list[dict]]]] = {
-        "docx": docx_lines, "pdf": pdf_lines, "html": html_lines}
-    if kind not in reader:
-        return [], [problem_row(None, "error", "wrong_format",
-                             f"content is {describe(kind)}, not a .docx, .pdf or .html plan")]
-    lines, problems = reader[kind](data)
+                                f"this is {describe(kind, data)}, not a .docx, .pdf or .html plan: {hint(kind)}")]
+    lines, problems = _READERS[kind](data)
     if not any(ln.strip() for ln in lines) and not any(p["severity"] == "error" for p in problems):
         problems.append(problem_row(None, "error", "empty", f"the {kind} file holds no text"))
     legacy = _legacy_font_problem(lines)
