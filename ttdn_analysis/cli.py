@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -371,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["summary", "--data", "/nonexistent-folder", "--lang", "en"])  # the message goes to stderr
     2
     """
+    warnings.simplefilter("ignore", FutureWarning)  # library deprecations are for developers, not for readers
+    warnings.simplefilter("ignore", DeprecationWarning)
     args_in = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(args_in)
     args = build_parser(lang).parse_args(args_in)

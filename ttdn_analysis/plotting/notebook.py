@@ -153,12 +153,14 @@ class OfflineNotebookRenderer(NotebookRenderer):
     """plotly's ``"notebook"`` renderer without any network use and with stable element ids.
 
     Like ``"notebook"``, activating it displays plotly.js once (embedded, not from a CDN); each figure is then a
-    small ``<div>`` and script. Unlike it, figures load no MathJax from a CDN and their ``<div>`` ids are
-    ``ttdn-fig-<n>-<hash of the figure>`` instead of random UUIDs, so the same notebook gives the same HTML.
+    small ``<div>`` and script. Unlike it, figures load no MathJax from a CDN, the mode bar carries no link to
+    plotly.com, and their ``<div>`` ids are ``ttdn-fig-<n>-<hash of the figure>`` instead of random UUIDs, so the
+    same notebook gives the same HTML.
     """
 
     def __init__(self, height: int = 520) -> None:
-        super().__init__(connected=False)
+        # no "Produced with Plotly" logo: it is a link to the web, and a report must not carry one
+        super().__init__(connected=False, config={"displaylogo": False, "responsive": True})
         self.height = height
         self._counter = itertools.count(1)
 

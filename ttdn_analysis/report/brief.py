@@ -14,12 +14,14 @@ import networkx as nx
 import pandas as pd
 
 from ttdn_analysis.analysis.coverage import coverage
+from ttdn_analysis.analysis.coverage_stats import compare_coverage, describe_comparison
 from ttdn_analysis.analysis.networks import coassignment_graph, graph_summary, lead_support_graph
 from ttdn_analysis.corpus import Corpus
 from ttdn_analysis.plotting.labels import check_lang, labels, plan_labels, theme_labels
 from ttdn_analysis.plotting.notebook import fill, number, percent
 from ttdn_analysis.registry.agencies import harmonize
 from ttdn_analysis.registry.codebook import load_codebook
+from ttdn_analysis.registry.lineage import name_on
 
 __all__ = ["Sentence", "Sentences", "SUCCESSOR_DATE", "with_successor", "successor_notes", "province_networks",
            "network_summary", "network_reading", "BriefFacts", "brief_facts", "brief_sentences", "plan_changes",
@@ -95,21 +97,17 @@ def with_successor(agencies: Iterable[str], lang: str = "vi", province: str | No
     Returns
     -------
     dict of str to str
-        name -> display text (plain text; escape it for HTML).
+        name -> display text (plain text; escape it for HTML), from
+        :func:`~ttdn_analysis.registry.lineage.name_on` on :data:`SUCCESSOR_DATE`.
 
     Examples
     --------
     >>> with_successor(["Ban Tuyên giáo Tỉnh ủy", "Sở Y tế"], "en")
-    {'Ban Tuyên giáo Tỉnh ủy': 'Ban Tuyên giáo Tỉnh ủy (now: Ban Tuyên giáo và Dân vận Tỉnh ủy)', 'Sở Y tế': 'Sở Y tế'}
+    {'Ban Tuyên giáo Tỉnh ủy': 'Ban Tuyên giáo Tỉnh ủy (now Ban Tuyên giáo và Dân vận Tỉnh ủy)', 'Sở Y tế': 'Sở Y tế'}
     """
-    L = labels(check_lang(lang), "lineage")
-    out = {}
-    for name, (succ, status) in _successors(agencies, province).items():
-        if succ and succ != name and status in ("confirmed", "unconfirmed"):
-            out[name] = L["successor" if status == "confirmed" else "unconfirmed"].format(agency=name, successor=succ)
-        else:
-            out[name] = name
-    return out
+    check_lang(lang)
+    names = sorted({a for a in agencies if isinstance(a, str) and a.strip()})
+    return {a: name_on(a, on=SUCCESSOR_DATE, province=province, lang=lang) for a in names}
 
 
 def successor_notes(agencies: Iterable[str], lang: str = "vi", province: str | None = None) -> dict[str, str]:
@@ -118,7 +116,7 @@ def successor_notes(agencies: Iterable[str], lang: str = "vi", province: str | N
     Examples
     --------
     >>> successor_notes(["Sở Kế hoạch và Đầu tư", "Sở Y tế"])
-    {'Sở Kế hoạch và Đầu tư': 'nay: Sở Tài chính'}
+    {'Sở Kế hoạch và Đầu tư': 'nay là Sở Tài chính'}
     """
     shown = with_successor(agencies, lang, province)
     return {a: text[len(a):].strip().removeprefix("(").removesuffix(")") for a, text in shown.items() if text != a}
@@ -229,7 +227,8 @@ class BriefFacts:
     by_agencies: pd.DataFrame
     #: the ten agencies leading the most tasks (collectives left out): agency, tasks, plans
     top_leads: pd.DataFrame
-    #: share of tasks per theme (columns: theme labels) by province and year
+    #: share of tasks per theme (columns: theme labels) by plan (rows: plan names), so no plans of different
+    #: kinds are pooled
     coverage: pd.DataFrame
     #: network density per province, densest first
     density: pd.DataFrame
@@ -266,7 +265,9 @@ def brief_facts(corpus: Corpus, lang: str = "vi") -> BriefFacts:
     top = (leads.groupby("agency").agg(tasks=("task_id", "nunique"), plans=("plan_id", "nunique")).reset_index()
            .sort_values(["tasks", "plans", "agency"], ascending=[False, False, True], kind="stable").head(10)
            .reset_index(drop=True))
-    cov = (coverage(corpus, by=("province", "year"), measure="task_share").rename(columns=theme_labels(lang))
+    names = plan_labels(corpus.plans)
+    cov = (coverage(corpus, by="plan_id", measure="task_share").rename(columns=theme_labels(lang),
+                                                                        index=names)
            if len(corpus.task_themes) else pd.DataFrame())
     co, _ = province_networks(corpus)
     density = network_summary(co)[["province", "density"]]
@@ -316,10 +317,10 @@ def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence]:
         out["lead"] = Sentence(T["lead"], {"agency": with_successor([first.agency], lang)[first.agency],
                                            "n": first.tasks, "k": first.plans})
     if len(facts.coverage) and len(facts.coverage.columns):
-        cells = facts.coverage.stack().rename("share").reset_index()
+        cells = facts.coverage.rename_axis(index="plan", columns="theme").stack().rename("share").reset_index()
         best = cells.sort_values("share", ascending=False, kind="stable").iloc[0]
         out["themes"] = Sentence(T["themes"], {"theme": best["theme"], "share": percent(best["share"], lang),
-                                               "group": f"{best['province']} {best['year']}"})
+                                               "group": best["plan"]})
     if len(facts.density):
         dense, sparse = facts.density.iloc[0], facts.density.iloc[-1]
         out["density"] = Sentence(T["density"] if len(facts.density) > 1 else T["density_one"],
@@ -329,7 +330,7 @@ def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence]:
 
 
 def plan_changes(corpus: Corpus) -> pd.DataFrame:
-    """What changed between each province's consecutive plans of the same level and issuer.
+    """What changed between each province's consecutive plans of the same kind, level and issuer.
 
     Lead agencies are compared by the agency that carries their work in 2026 (:data:`SUCCESSOR_DATE`), so a
     renamed or merged agency is not counted as a new lead.
@@ -341,38 +342,36 @@ def plan_changes(corpus: Corpus) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per pair of plans, sorted by province and year: ``province``, ``level``, ``issuer``, ``plan_a``,
-        ``plan_b``, ``year_a``, ``year_b``, ``tasks_a``, ``tasks_b``, ``agencies_a``, ``agencies_b``,
+        One row per pair of plans, sorted by province and year: ``province``, ``kind``, ``level``, ``issuer``,
+        ``plan_a``, ``plan_b``, ``year_a``, ``year_b``, ``tasks_a``, ``tasks_b``, ``agencies_a``, ``agencies_b``,
         ``leads_added`` and ``leads_dropped`` (sorted lists of agency names as printed in the plan that has them).
 
     Examples
     --------
     >>> from ttdn_analysis import load_corpus
     >>> plan_changes(load_corpus([], cache=False)).columns.tolist()[:4]
-    ['province', 'level', 'issuer', 'plan_a']
+    ['province', 'kind', 'level', 'issuer']
     """
-    columns = ["province", "level", "issuer", "plan_a", "plan_b", "year_a", "year_b", "tasks_a", "tasks_b",
-               "agencies_a", "agencies_b", "leads_added", "leads_dropped"]
-    plans = corpus.plans.dropna(subset=["province", "year"])
-    plans = plans.sort_values(["province", "level", "issuer", "year", "plan_id"], kind="stable")
+    keys = ["province", "kind", "level", "issuer"]
+    columns = [*keys, "plan_a", "plan_b", "year_a", "year_b", "tasks_a", "tasks_b", "agencies_a", "agencies_b",
+               "leads_added", "leads_dropped"]
+    plans = corpus.plans.dropna(subset=["province", "year"]).astype({k: object for k in keys})
+    plans = plans.sort_values([*keys, "year", "plan_id"], kind="stable", na_position="last")
     a = corpus.assignments
+    leads = a[(a["role"] == "lead") & ~a["is_collective"].astype(bool)]
     rows = []
-    for (province, level, issuer), group in plans.groupby(["province", "level", "issuer"], sort=True, dropna=False,
-                                                            observed=True):
-        ids = group["plan_id"].tolist()
-        years = [int(y) for y in group["year"]]
+    for key, group in plans.groupby(keys, sort=True, dropna=False):
+        ids, years = group["plan_id"].tolist(), [int(y) for y in group["year"]]
         for i in range(1, len(ids)):
             if years[i] != years[i - 1] + 1:
                 continue
             pa, pb = ids[i - 1], ids[i]
-            la = a[(a["plan_id"] == pa) & (a["role"] == "lead") & ~a["is_collective"].astype(bool)]["agency"]
-            lb = a[(a["plan_id"] == pb) & (a["role"] == "lead") & ~a["is_collective"].astype(bool)]["agency"]
-            succ = _successors([*la, *lb], str(province))
+            la, lb = leads[leads["plan_id"] == pa]["agency"], leads[leads["plan_id"] == pb]["agency"]
+            succ = _successors([*la, *lb], str(key[0]))
             now_a = {succ[x][0]: x for x in sorted(set(la))}
             now_b = {succ[x][0]: x for x in sorted(set(lb))}
             rows.append({
-                "province": province, "level": level, "issuer": issuer, "plan_a": pa, "plan_b": pb,
-                "year_a": years[i - 1], "year_b": years[i],
+                **dict(zip(keys, key)), "plan_a": pa, "plan_b": pb, "year_a": years[i - 1], "year_b": years[i],
                 "tasks_a": int((corpus.tasks["plan_id"] == pa).sum()),
                 "tasks_b": int((corpus.tasks["plan_id"] == pb).sum()),
                 "agencies_a": int(a[a["plan_id"] == pa]["agency"].nunique()),
@@ -383,104 +382,82 @@ def plan_changes(corpus: Corpus) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def theme_changes(corpus: Corpus, changes: pd.DataFrame) -> pd.DataFrame:
-    """Share of tasks on each core theme in both plans of every pair of :func:`plan_changes`.
+def theme_changes(corpus: Corpus, changes: pd.DataFrame, n_boot: int = 2000) -> dict[tuple[str, str], pd.DataFrame]:
+    """The core themes' shares of tasks in both plans of every pair of :func:`plan_changes`, compared.
 
     Parameters
     ----------
     corpus : Corpus
     changes : DataFrame
         :func:`plan_changes`.
+    n_boot : int, default 2000
+        Bootstrap replicates of the interval of each difference.
 
     Returns
     -------
-    DataFrame
-        ``plan_a``, ``plan_b``, ``theme``, ``share_a``, ``share_b``, ``diff`` (share_b − share_a) and ``low``,
-        ``high``: the 95% confidence interval of the difference where the coverage statistics give one (NaN
-        otherwise).
+    dict
+        (plan_a, plan_b) -> :func:`~ttdn_analysis.analysis.coverage_stats.compare_coverage` of the two plans:
+        shares, the difference with its 95% interval, Fisher's exact test and whether the difference is
+        distinguishable from noise after Holm's adjustment.
 
     Examples
     --------
     >>> from ttdn_analysis import load_corpus
     >>> c = load_corpus([], cache=False)
-    >>> theme_changes(c, plan_changes(c)).columns.tolist()
-    ['plan_a', 'plan_b', 'theme', 'share_a', 'share_b', 'diff', 'low', 'high']
+    >>> theme_changes(c, plan_changes(c))
+    {}
     """
-    columns = ["plan_a", "plan_b", "theme", "share_a", "share_b", "diff", "low", "high"]
-    if changes.empty or corpus.tasks.empty:
-        return pd.DataFrame(columns=columns)
     core = list(load_codebook().core_keys)
-    shares = coverage(corpus, by="plan_id", measure="task_share", themes=core)
-    rows = []
-    for r in changes.itertuples(index=False):
-        for theme in core:
-            sa, sb = float(shares.loc[r.plan_a, theme]), float(shares.loc[r.plan_b, theme])
-            # HOOK (issue 16): the interval comes from the coverage statistics (compare_coverage) once they land.
-            rows.append({"plan_a": r.plan_a, "plan_b": r.plan_b, "theme": theme, "share_a": sa, "share_b": sb,
-                         "diff": sb - sa, "low": float("nan"), "high": float("nan")})
-    return pd.DataFrame(rows, columns=columns)
+    return {(r.plan_a, r.plan_b): compare_coverage(corpus, {"plan_id": r.plan_a}, {"plan_id": r.plan_b},
+                                                   themes=core, n_boot=n_boot)
+            for r in changes.itertuples(index=False)}
 
 
-def change_sentences(changes: pd.DataFrame, themes: pd.DataFrame, lang: str = "vi",
-                     threshold: float = 0.05) -> list[Sentences]:
+def change_sentences(changes: pd.DataFrame, themes: Mapping[tuple[str, str], pd.DataFrame],
+                     lang: str = "vi") -> list[Sentences]:
     """For each pair of consecutive plans, the sentences saying what changed.
 
     Parameters
     ----------
     changes : DataFrame
         :func:`plan_changes`.
-    themes : DataFrame
+    themes : mapping
         :func:`theme_changes`.
     lang : {"vi", "en"}, default "vi"
-    threshold : float, default 0.05
-        Theme shares that moved less than this are summed up in one sentence.
 
     Returns
     -------
     list of Sentences
-        One list per pair: tasks and agencies, new and dropped leads, then the themes.
+        One list per pair: tasks and agencies, new and dropped leads (with their 2026 names), then one sentence
+        per core theme from :func:`~ttdn_analysis.analysis.coverage_stats.describe_comparison` (the shares, the
+        interval of the difference and whether it is distinguishable from noise).
 
     Examples
     --------
     >>> ch = pd.DataFrame([{"province": "X", "plan_a": "a", "plan_b": "b", "year_a": 2024, "year_b": 2025,
     ...                     "tasks_a": 10, "tasks_b": 12, "agencies_a": 5, "agencies_b": 5,
     ...                     "leads_added": ["Sở <A>"], "leads_dropped": []}])
-    >>> th = pd.DataFrame([{"plan_a": "a", "plan_b": "b", "theme": "border", "share_a": 0.1, "share_b": 0.3,
-    ...                     "diff": 0.2, "low": float("nan"), "high": float("nan")}])
-    >>> [s.html() for s in change_sentences(ch, th, "en")[0].items][1:]
-    ['New lead agencies: Sở &lt;A&gt;.', 'Theme “Land border”: 10% → 30% of the tasks (up 20 percentage points).']
+    >>> [s.html() for s in change_sentences(ch, {}, "en")[0].items]  # doctest: +NORMALIZE_WHITESPACE
+    ['<strong>X</strong>, plan 2024 → 2025: 10 → 12 tasks (+2); 5 → 5 agencies assigned.',
+     'New lead agencies: Sở &lt;A&gt;.']
     """
     T = labels(check_lang(lang), "changes")
-    names = theme_labels(lang)
     out = []
     for r in changes.itertuples(index=False):
-        delta = r.tasks_b - r.tasks_a
         items = [Sentence(T["pair"], {"province": r.province, "year_a": r.year_a, "year_b": r.year_b,
                                       "tasks_a": r.tasks_a, "tasks_b": r.tasks_b,
-                                      "delta": f"{delta:+d}", "agencies_a": r.agencies_a,
+                                      "delta": f"{r.tasks_b - r.tasks_a:+d}", "agencies_a": r.agencies_a,
                                       "agencies_b": r.agencies_b})]
-        if r.leads_added:
-            shown = with_successor(r.leads_added, lang, r.province)
-            items.append(Sentence(T["leads_added"], {"agencies": "; ".join(shown[x] for x in r.leads_added)}))
-        if r.leads_dropped:
-            shown = with_successor(r.leads_dropped, lang, r.province)
-            items.append(Sentence(T["leads_dropped"], {"agencies": "; ".join(shown[x] for x in r.leads_dropped)}))
+        for names, key in ((r.leads_added, "leads_added"), (r.leads_dropped, "leads_dropped")):
+            if names:
+                shown = with_successor(names, lang, r.province)
+                items.append(Sentence(T[key], {"agencies": "; ".join(shown[x] for x in names)}))
         if not r.leads_added and not r.leads_dropped:
             items.append(Sentence(T["leads_same"]))
-        pair = themes[(themes["plan_a"] == r.plan_a) & (themes["plan_b"] == r.plan_b)]
-        moved = pair[pair["diff"].abs() >= threshold]
-        for t in moved.itertuples(index=False):
-            points = number(abs(t.diff) * 100, lang, 0)
-            values = {"theme": names.get(t.theme, t.theme), "share_a": percent(t.share_a, lang),
-                      "share_b": percent(t.share_b, lang),
-                      "change": T["up" if t.diff > 0 else "down"].format(points=points)}
-            if pd.notna(t.low) and pd.notna(t.high):
-                values |= {"low": number(t.low * 100, lang, 0), "high": number(t.high * 100, lang, 0)}
-                items.append(Sentence(T["theme_ci"], values))
-            else:
-                items.append(Sentence(T["theme"], values))
-        if len(pair) and moved.empty:
-            items.append(Sentence(T["themes_same"], {"threshold": number(threshold * 100, lang, 0)}))
+        table = themes.get((r.plan_a, r.plan_b))
+        if table is not None and len(table):
+            said = describe_comparison(table, lang, names=(str(r.year_a), str(r.year_b)))
+            items += [Sentence("{text}", {"text": text}) for text in said]
         out.append(Sentences(items))
     return out
 

@@ -237,9 +237,10 @@ def export_html(nb: Any, header: str = "", title: str = "", lang: str = "vi") ->
     Returns
     -------
     str
-        The page. Cells tagged ``report-hide`` and the injected parameters are left out; nothing is loaded from
-        the network (the lab template's require.js, MathJax and mermaid scripts are dropped, plotly.js is embedded
-        in the notebook's output); a print stylesheet lays it out on A4.
+        The page. Cells tagged ``report-hide``, the injected parameters and warnings (stderr) are left out; nothing
+        is loaded from
+        the network (the lab template's require.js, MathJax and mermaid scripts are dropped, plotly.js is
+        embedded in the notebook's output); a print stylesheet lays it out on A4.
     """
     import jinja2
     from nbconvert import HTMLExporter
@@ -247,6 +248,9 @@ def export_html(nb: Any, header: str = "", title: str = "", lang: str = "vi") ->
     from traitlets.config import Config
 
     nb = copy.deepcopy(nb)
+    for cell in nb.cells:  # warnings are for the researcher at the notebook, not for the report's reader
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
     if title:
         nb.metadata["title"] = title
     cfg = Config()
@@ -409,8 +413,8 @@ def refresh_notebooks(folder: str | os.PathLike | None = None, timeout: int = 60
     Notes
     -----
     Outputs of cells tagged ``nbval-ignore-output`` (charts, set-up) are cleared after the run: they embed
-    plotly.js and are not compared. Run metadata (papermill's, timings) is not kept, so a rerun on the same plans
-    changes nothing. Use after a change to extraction, themes or the seed plans (``make notebooks``).
+    plotly.js and are not compared. Run metadata (papermill's, timings) and warnings (stderr, with temporary
+    paths) are not kept, so a rerun on the same plans changes nothing. Use after a change to extraction, themes or the seed plans (``make notebooks``).
     """
     import nbformat
 
@@ -421,9 +425,12 @@ def refresh_notebooks(folder: str | os.PathLike | None = None, timeout: int = 60
         for cell in nb.cells:
             cell.metadata.pop("papermill", None)
             cell.metadata.pop("execution", None)
-            if cell.cell_type == "code" and "nbval-ignore-output" in cell.metadata.get("tags", []):
+            if cell.cell_type != "code":
+                continue
+            if "nbval-ignore-output" in cell.metadata.get("tags", []):
                 cell.outputs = []
                 cell.execution_count = None
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
         nbformat.write(nb, str(path))
         written.append(path)
     return written
