@@ -309,7 +309,7 @@ def test_word_numbering_markers_in_lines(tmp_path):
     assert "KẾ HOẠCH" in lines and "Hoạt động thông tin đối ngoại tỉnh Đồng Nai năm 2024" in lines  # soft break
     starts = [ln.split(" ")[0] for ln in lines if ln]
     assert starts[starts.index("I."):][:3] == ["I.", "1.", "-"]
-    assert ["II.", "III.", "IV."] == [s for s in starts if s in ("II.", "III.", "IV.")]
+    assert [s for s in starts if s in ("II.", "III.", "IV.")] == ["II.", "III.", "IV."]
     after_ii = starts[starts.index("II."):]
     assert [s for s in after_ii[:after_ii.index("III.")] if re.fullmatch(r"\d\.", s)] == [f"{n}." for n in
                                                                                           range(1, 8)]
@@ -328,8 +328,8 @@ def test_pdf_reads_like_the_text_version(tmp_path, seed):
     f = make_pdf(seed, tmp_path / (Path(seed).stem + ".pdf"))
     lines, problems = read_lines(f, f.read_bytes())
     assert problems == []
-    assert not [ln for ln in lines if re.fullmatch(r"- \d+ -", ln) or "Kế hoạch hoạt động thông tin đối ngoại"
-                in ln and ln.startswith("UBND")]  # page numbers and the running header are gone
+    assert not [ln for ln in lines if re.fullmatch(r"- \d+ -", ln) or ("Kế hoạch hoạt động thông tin đối ngoại"
+                in ln and ln.startswith("UBND"))]  # page numbers and the running header are gone
     widths = sorted(len(ln) for ln in lines if ln)
     assert widths[int(len(widths) * 0.9)] < 100  # the text is hard-wrapped like a real PDF
     res = compare(f, PLANS / seed)

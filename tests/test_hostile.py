@@ -6,9 +6,21 @@ asserted here; these tests check the behaviour (and count work where growth is t
 """
 from __future__ import annotations
 
-import pytest
-from hypothesis import given, settings, strategies as st
+import io
+import os
+import shutil
+import sys
+import zipfile
+from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ttdn_analysis import load_corpus
+from ttdn_analysis.ingest.html import html_lines
+from ttdn_analysis.ingest.limits import MAX_LINES, MiB
+from ttdn_analysis.ingest.read import read_plan
 from ttdn_analysis.parse import lines as lines_mod
 
 
@@ -54,18 +66,6 @@ def test_rejoined_lines_keep_every_physical_line_once(raw):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Files that are not what they say, or not plans at all: one clear problem row each, the other plans load
-
-import io  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import sys  # noqa: E402
-import zipfile  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from ttdn_analysis import load_corpus  # noqa: E402
-from ttdn_analysis.ingest.html import html_lines  # noqa: E402
-from ttdn_analysis.ingest.limits import MAX_LINES, MiB  # noqa: E402
-from ttdn_analysis.ingest.read import read_plan  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "plans" / "dong-nai-2024-ubnd-ttdn.md"
@@ -255,7 +255,7 @@ def _jobs(folder: Path):
 
 
 def test_dead_worker_plan_is_retried_alone_then_reported(tmp_path):
-    from ttdn_analysis.corpus import PARALLEL_FROM, _DIED, _parse_all
+    from ttdn_analysis.corpus import _DIED, PARALLEL_FROM, _parse_all
     text = "Không phải kế hoạch.\n"
     for i in range(PARALLEL_FROM + 4):
         (tmp_path / f"p{i:03d}.txt").write_text(text + f"{i}\n", encoding="utf-8")

@@ -2,12 +2,13 @@
 import shutil
 import unicodedata
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ttdn_analysis import load_corpus
-from ttdn_analysis.schema import TABLES
-from ttdn_analysis.parse.plan import parse_plan
 from ttdn_analysis.ingest.read import read_plan
+from ttdn_analysis.parse.plan import parse_plan
+from ttdn_analysis.schema import TABLES
 
 SEED = "dong-nai-2024-ubnd-ttdn.md"
 

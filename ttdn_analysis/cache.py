@@ -10,6 +10,7 @@ Settings: ``TTDN_CACHE_DIR`` (default ``~/.cache/ttdn_analysis``), ``TTDN_CACHE_
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -153,12 +154,10 @@ def read_entry(path: Path, names: Sequence[str]) -> dict[str, pd.DataFrame] | No
                 if table.column_names != list(COLUMNS[n]):
                     return None
                 tables[n] = _to_pandas(table)
-    except Exception:  # absent, truncated, foreign or corrupt: a miss, never an error
+    except Exception:  # noqa: BLE001 — absent, truncated, foreign or corrupt (any error of zip or Arrow): a miss
         return None
-    try:
+    with contextlib.suppress(OSError):
         os.utime(path)  # least recently used is pruned first
-    except OSError:
-        pass
     return tables
 
 
@@ -186,12 +185,10 @@ def write_entry(path: Path, tables: Mapping[str, pd.DataFrame]) -> bool:
             fh.write(buf.getvalue())
         os.replace(tmp, path)
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001 — a full or read-only disk, or a table Arrow cannot hold: no entry, no error
         if tmp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
         return False
 
 
@@ -256,10 +253,8 @@ def _tree_bytes(p: Path) -> int:
     total = 0
     for dirpath, _, files in os.walk(p):
         for f in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.lstat(os.path.join(dirpath, f)).st_size
-            except OSError:
-                pass
     return total
 
 
@@ -327,10 +322,8 @@ def prune_cache(root: Path | None = None, limit: int | None = None) -> int:
     for p, _, st in _entries(root):
         if p.name.endswith(".tmp"):
             if now - st.st_mtime > _STALE_TMP:
-                try:
+                with contextlib.suppress(OSError):
                     p.unlink()
-                except OSError:
-                    pass
             continue
         entries.append((st.st_mtime, p.as_posix(), p, st.st_size))
     total = sum(e[3] for e in entries)

@@ -246,7 +246,7 @@ def _plan_themes(tables: dict[str, pd.DataFrame], key: str | None, job: _Job) ->
     try:
         themes = tag_tasks(tasks) if len(tasks) else empty_table("task_themes")
         themes = themes[COLUMNS["task_themes"]]
-    except Exception as exc:  # theme tagging must not lose a plan: a problem row says what happened
+    except Exception as exc:  # noqa: BLE001 — theme tagging must not lose a plan: a problem row says what happened
         row = {"source_file": job.path, "line": None, "severity": "error", "kind": "themes_failed",
                "message": f"theme tagging failed ({type(exc).__name__}: {exc}); this plan's tasks carry no themes. "
                           "Check the last edit to themes.toml"}
@@ -267,7 +267,7 @@ def _safe_plan_tables(job: _Job) -> dict[str, pd.DataFrame] | str:
                 "is a plan, or save it as .txt")
     except MemoryError:
         return "the plan needs more memory than this computer has; check that it is a plan"
-    except Exception as exc:  # never let one plan stop the corpus
+    except Exception as exc:  # noqa: BLE001 — one plan never stops the corpus: its error becomes a problem row
         return f"the parser failed on this file (a bug; please report it with the file): {type(exc).__name__}: {exc}"
 
 
@@ -296,19 +296,19 @@ def _pool_round(jobs: list, todo: deque, n: int, run: Callable, ping: bool = Fal
     Returns the results by index, the jobs in flight when a worker died (empty when none did) and whether the pool
     worked at all (False when it could not start or died on the *ping*).
     """
-    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures import FIRST_COMPLETED, CancelledError, wait
     from concurrent.futures.process import BrokenProcessPool
 
     done: dict[int, Any] = {}
     try:
         ex = _pool(n)
-    except Exception:
+    except (OSError, ValueError, NotImplementedError):  # no processes here (a sandbox, no /dev/shm)
         return done, [], False
     try:
         if ping:
             try:
                 ex.submit(_ping).result()
-            except Exception:
+            except (BrokenProcessPool, OSError, RuntimeError):  # workers cannot start (e.g. an unguarded script)
                 return done, [], False
         flying: dict[Any, int] = {}
         while todo or flying:
@@ -333,7 +333,7 @@ def _pool_round(jobs: list, todo: deque, n: int, run: Callable, ping: bool = Fal
                 for f, i in flying.items():
                     try:
                         done[i] = f.result()  # finished just before the break
-                    except Exception:
+                    except (BrokenProcessPool, CancelledError):
                         lost.append(i)
                 return done, sorted(lost), True
     finally:

@@ -90,7 +90,7 @@ def _entry(path: Path, display: str, root: Path | None, follow_links: bool, foun
     """Classify one entry (of a folder when *root* is given, else named by the caller)."""
     name = path.name
     ident = _identity(display)
-    if root is not None and (name.startswith(".") or name.startswith("~$")):
+    if root is not None and name.startswith((".", "~$")):
         found.met.append((ident, "hidden"))
         found.problems.append(_row(display, "info", "skipped", "hidden file (or an Office lock file); not read"))
         return

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ttdn_analysis.ingest.formats import _zip_limits
 from ttdn_analysis.ingest.limits import MAX_LINES, TooLong, too_long_message
@@ -47,7 +47,7 @@ def _int(s: str | None, default: int) -> int:
 
 
 class _LvlDef:
-    __slots__ = ("start", "fmt", "text", "restart", "legal", "pstyle")
+    __slots__ = ("fmt", "legal", "pstyle", "restart", "start", "text")
 
     def __init__(self, lvl) -> None:
         self.start = _int(_val(lvl.find(_W + "start")), 1)
@@ -93,7 +93,7 @@ class _Numbering:
     def __init__(self, numbering_el, styles_el) -> None:
         self.abstract: dict[str, dict[int, _LvlDef]] = {}
         self.style_link: dict[str, str] = {}  # abstractNumId -> numbering style id (numStyleLink)
-        self.nums: dict[str, tuple[str, dict[int, tuple[int | None, _LvlDef | None]]]] = {}
+        self.nums: dict[str, tuple[str | None, dict[int, tuple[int | None, _LvlDef | None]]]] = {}
         self.styles: dict[str, tuple[str | None, str | None, str | None]] = {}  # id -> numId, ilvl, basedOn
         self.default_style: str | None = None
         self.counters: dict[str, list[int | None]] = {}
@@ -139,6 +139,8 @@ class _Numbering:
             return None
         aid = self.nums[num_id][0]
         for _ in range(3):  # follow numStyleLink -> style -> numId -> abstractNum
+            if aid is None:
+                break
             lvls = self.abstract.get(aid)
             if lvls or aid not in self.style_link:
                 break
@@ -187,11 +189,12 @@ class _Numbering:
             for k, (start, _) in overrides.items():
                 if start is not None and 0 <= k < 9:
                     counts[k] = None
-        if counts[ilvl] is None:
+        current = counts[ilvl]
+        if current is None:
             ov = overrides.get(ilvl)
             counts[ilvl] = ov[0] if ov and ov[0] is not None else d.start
         else:
-            counts[ilvl] += 1
+            counts[ilvl] = current + 1
         for k in range(ilvl + 1, 9):  # deeper levels restart when a shallower one advances
             dk = lvl(k)
             restart = dk.restart if dk is not None else None
@@ -205,7 +208,8 @@ class _Numbering:
         def sub(m: re.Match) -> str:
             k = int(m.group(1)) - 1
             dk = lvl(k)
-            n = counts[k] if 0 <= k < 9 and counts[k] is not None else (dk.start if dk is not None else 1)
+            ck = counts[k] if 0 <= k < 9 else None
+            n = ck if ck is not None else (dk.start if dk is not None else 1)
             fmt = "decimal" if (d.legal or dk is None) else dk.fmt
             return "" if fmt == "none" else _format_number(n, fmt)
 
@@ -342,8 +346,9 @@ def docx_lines(data: bytes) -> tuple[list[str], list[dict]]:
     """
     try:
         why = _zip_limits(data)
-    except Exception as exc:
-        return [], [problem_row(None, "error", "unreadable", f"corrupt .docx archive: {type(exc).__name__}: {exc}")]
+    except Exception as exc:  # noqa: BLE001 — a broken archive is a problem row, whatever the zip module raised
+        return [], [problem_row(None, "error", "unreadable", "this .docx is damaged (its ZIP archive cannot be "
+                                f"read: {type(exc).__name__}: {exc}); open it in Word and save it again")]
     if why:
         return [], [problem_row(None, "error", "too_large", f"not read: {why}")]
     try:
@@ -352,18 +357,18 @@ def docx_lines(data: bytes) -> tuple[list[str], list[dict]]:
         body = document.element.body
         try:
             numbering_el = document.part.numbering_part.element
-        except Exception:
+        except (KeyError, NotImplementedError, AttributeError):  # no numbering part: no automatic numbers
             numbering_el = None
         try:
             styles_el = document.styles.element
-        except Exception:
+        except (KeyError, NotImplementedError, AttributeError):
             styles_el = None
         if sum(1 for _ in body.iterchildren(_P)) > MAX_LINES:  # each gives a line at least: no need to walk
             raise TooLong(f"{MAX_LINES} lines")
         lines = _DocxWalker(_Numbering(numbering_el, styles_el)).blocks(body)
     except TooLong as exc:
         return [], [problem_row(None, "error", "too_large", too_long_message(str(exc)))]
-    except Exception as exc:  # BadZipFile, KeyError (missing part), lxml XMLSyntaxError, ValueError ...
-        return [], [problem_row(None, "error", "unreadable",
-                             f"cannot read the .docx (truncated or corrupt?): {type(exc).__name__}: {exc}")]
+    except Exception as exc:  # noqa: BLE001 — BadZipFile, KeyError, XMLSyntaxError ...: a bad file is a problem row
+        return [], [problem_row(None, "error", "unreadable", f"this .docx cannot be read ({type(exc).__name__}: "
+                                f"{exc}); open it in Word and save it again, or save it as .txt")]
     return lines, []

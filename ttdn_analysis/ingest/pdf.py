@@ -5,6 +5,7 @@ import io
 import re
 import time
 from collections import Counter
+from typing import Any
 
 from ttdn_analysis.ingest.limits import MAX_LINES, MAX_PDF_PAGES, MAX_TEXT_BYTES, human_size, too_long_message
 from ttdn_analysis.schema import problem_row
@@ -55,9 +56,9 @@ def _strip_running(pages: list[list[str]]) -> None:
             common = {k for k, c in keys.items() if k and c >= 2 and c >= len(pages) / 2}
             if not common:
                 break
-            for n, i in enumerate(idx):
-                if i is not None and _edge_key(pages[n][i]) in common:
-                    del pages[n][i]
+            for n, j in enumerate(idx):
+                if j is not None and _edge_key(pages[n][j]) in common:
+                    del pages[n][j]
 
 
 def pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
@@ -91,15 +92,16 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
-            except Exception as exc:
-                return [], [problem_row(None, "error", "unreadable",
-                                     f"encrypted PDF that cannot be decrypted: {type(exc).__name__}: {exc}")]
+            except Exception as exc:  # noqa: BLE001 — an unknown encryption is a problem row, whatever pypdf raised
+                return [], [problem_row(None, "error", "unreadable", "the PDF is encrypted in a way that cannot be "
+                                        f"opened ({type(exc).__name__}: {exc}): save it again without protection")]
             if not ok:
                 return [], [problem_row(None, "error", "unreadable",
-                                     "PDF is password-protected: remove the password and save it again")]
+                                        "the PDF is password-protected: remove the password and save it again")]
         n = len(reader.pages)
-    except Exception as exc:
-        return [], [problem_row(None, "error", "unreadable", f"cannot read the PDF: {type(exc).__name__}: {exc}")]
+    except Exception as exc:  # noqa: BLE001 — a broken PDF is a problem row, whatever pypdf raised
+        return [], [problem_row(None, "error", "unreadable", f"the PDF cannot be read ({type(exc).__name__}: {exc}): "
+                                "open it and save it again, or save the plan as .docx or .txt")]
     if n > MAX_PDF_PAGES:
         problems.append(problem_row(None, "warning", "too_large",
                                     f"the PDF has {n} pages; only the first {MAX_PDF_PAGES} were read (a plan has "
@@ -117,9 +119,9 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
         try:
             page = reader.pages[i]
             text = page.extract_text() or ""
-        except Exception as exc:
-            problems.append(problem_row(None, "warning", "unreadable",
-                                     f"page {i + 1}: text could not be extracted: {type(exc).__name__}: {exc}"))
+        except Exception as exc:  # noqa: BLE001 — one bad page is a problem row; the others are read
+            problems.append(problem_row(None, "warning", "unreadable", f"the text of page {i + 1} could not be read "
+                                        f"({type(exc).__name__}: {exc}); it is missing from the plan"))
             text, page = "", None
         lines = [_SPACES.sub(" ", ln).strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         if not any(lines) and page is not None and _has_images(page):
@@ -146,12 +148,13 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
     return out, problems
 
 
-def _has_images(page) -> bool:
+def _has_images(page: Any) -> bool:
+    xo: Any
     try:
         res = page.get("/Resources")
         res = res.get_object() if res is not None else None
         xo = res.get("/XObject") if res is not None else None
         xo = xo.get_object() if xo is not None else None
         return bool(xo) and any(xo[k].get_object().get("/Subtype") == "/Image" for k in xo)
-    except Exception:
+    except Exception:  # noqa: BLE001 — unreadable resources only mean we cannot tell a scan: no image assumed
         return False

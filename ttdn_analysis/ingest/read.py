@@ -265,7 +265,7 @@ def read_plan(path: str | Path) -> RawDoc:
         enc = kind
         try:
             lines, probs = read_lines(path, data)
-        except Exception as exc:  # a hostile or broken file must not stop the corpus: the row names the error
+        except Exception as exc:  # noqa: BLE001 — a hostile or broken file must not stop the corpus: a problem row
             return _refused(path, sha, "none", "unreadable", f"the {suffix} file cannot be read "
                             f"({type(exc).__name__}: {exc}); open it and save it again, or save it as .txt")
     if lines and _binary_share(lines) > CONTROL_SHARE:
