@@ -355,7 +355,7 @@ def plan_changes(corpus: Corpus) -> pd.DataFrame:
     keys = ["province", "kind", "level", "issuer"]
     columns = [*keys, "plan_a", "plan_b", "year_a", "year_b", "tasks_a", "tasks_b", "agencies_a", "agencies_b",
                "leads_added", "leads_dropped"]
-    plans = corpus.plans.dropna(subset=["province", "year"]).astype({k: object for k in keys})
+    plans = corpus.plans.dropna(subset=["province", "year"]).astype(dict.fromkeys(keys, object))
     plans = plans.sort_values([*keys, "year", "plan_id"], kind="stable", na_position="last")
     a = corpus.assignments
     leads = a[(a["role"] == "lead") & ~a["is_collective"].astype(bool)]

@@ -414,7 +414,8 @@ def refresh_notebooks(folder: str | os.PathLike | None = None, timeout: int = 60
     -----
     Outputs of cells tagged ``nbval-ignore-output`` (charts, set-up) are cleared after the run: they embed
     plotly.js and are not compared. Run metadata (papermill's, timings) and warnings (stderr, with temporary
-    paths) are not kept, so a rerun on the same plans changes nothing. Use after a change to extraction, themes or the seed plans (``make notebooks``).
+    paths) are not kept, so a rerun on the same plans changes nothing. Use after a change to extraction, themes or
+    the seed plans (``make notebooks``).
     """
     import nbformat
 
