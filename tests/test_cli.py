@@ -39,7 +39,7 @@ def test_help_is_vietnamese_with_an_example_per_command(env):
         assert run.returncode == 0, name
         assert f"Ví dụ: ttdn {name}" in run.stdout, name
         assert "hiện hướng dẫn này rồi thoát" in run.stdout, name
-        if name not in ("check",):
+        if name not in ("check", "cache"):
             assert "--data" in run.stdout, name
 
 
@@ -164,3 +164,14 @@ def test_report_with_filters_is_quiet(env, tmp_path):
     assert "dong-nai-2024-ubnd-ttdn.md" in overview and "gia-lai-2025-ubnd-ttdn.txt" not in overview
     assert [ln for ln in run.stderr.splitlines() if ln.strip()] == [ln for ln in run.stderr.splitlines()
                                                                    if ln.startswith("Xong sau ")]
+
+
+def test_cache_info_and_clear(env, tmp_path):
+    own = {**env, "TTDN_CACHE_DIR": str(tmp_path / "cache")}
+    assert ttdn(own, "summary", "--data", str(PLANS)).returncode == 0
+    info = ttdn(own, "cache", "info")
+    assert info.returncode == 0 and f"Thư mục bộ nhớ đệm: {tmp_path / 'cache'}" in info.stdout
+    assert "plans: 5 mục" in info.stdout
+    cleared = ttdn(own, "cache", "clear")
+    assert cleared.returncode == 0 and "Đã xóa bộ nhớ đệm" in cleared.stdout
+    assert "plans: 0 mục" in ttdn(own, "cache", "info").stdout

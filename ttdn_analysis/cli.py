@@ -1,5 +1,5 @@
-"""The command line, ``ttdn`` (= ``python -m ttdn_analysis``): summary, report, export, check, coverage, kwic and
-network. Help and messages come in Vietnamese (``--lang en``, or ``TTDN_LANG=en``, for English)."""
+"""The command line, ``ttdn`` (= ``python -m ttdn_analysis``): summary, report, export, check, coverage, kwic,
+network and cache. Help and messages come in Vietnamese (``--lang en``, or ``TTDN_LANG=en``, for English)."""
 from __future__ import annotations
 
 import argparse
@@ -260,6 +260,25 @@ def _network(args: argparse.Namespace, lang: str) -> int:
     return OK
 
 
+def _cache(args: argparse.Namespace, lang: str) -> int:
+    from ttdn_analysis.cache import cache_dir, cache_info, clear_cache
+    from ttdn_analysis.ingest.limits import human_size
+
+    T = labels(lang, "cli")
+    if args.action == "clear":
+        root = cache_dir()
+        print(T["cache_cleared"].format(path=root, size=human_size(clear_cache(root))))
+        return OK
+    info = cache_info()
+    print(T["cache_folder"].format(path=info.path))
+    print(T["cache_size"].format(size=human_size(info.total), limit=human_size(info.limit)))
+    for area, n in info.entries.items():
+        print(T["cache_area"].format(area=area, n=n, size=human_size(info.bytes[area])))
+    if info.other_bytes:
+        print(T["cache_older"].format(size=human_size(info.other_bytes)))
+    return OK
+
+
 #: command -> (handler, example shown in its help)
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, str], int], str]] = {
     "summary": (_summary, "ttdn summary --data data/plans"),
@@ -269,6 +288,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, str], int], str]] = {
     "coverage": (_coverage, "ttdn coverage --data data/plans --by province,year --measure task_share"),
     "kwic": (_kwic, "ttdn kwic border --data data/plans --province 'Gia Lai' --limit 20"),
     "network": (_network, "ttdn network --province 'Đắk Lắk' --year 2025 --out dak-lak-2025.gexf"),
+    "cache": (_cache, "ttdn cache info"),
 }
 
 
@@ -352,6 +372,8 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
     n.add_argument("--out", required=True, help=T["out_network"])
     n.add_argument("--weight", choices=("count", "newman", "jaccard"), default="count",
                    help=T["weight"].format(default="count"))
+    x = command("cache")
+    x.add_argument("action", choices=("info", "clear"), help=T["cache_action"])
     return ap
 
 
