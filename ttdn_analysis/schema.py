@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 __all__ = ["TABLES", "PARSE_TABLES", "META", "COLUMNS", "PLAN_KINDS", "ProblemKind", "PROBLEM_KINDS", "problem_row",
-           "empty_table"]
+           "empty_table", "problem_kinds_table"]
 
 #: The tables of a corpus, in the order they are written and shown.
 TABLES = ("plans", "tasks", "assignments", "task_themes", "problems", "citations")
@@ -64,7 +64,8 @@ PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: k for k in [
     ProblemKind("wrong_format", "error", "the content is not what the file name says"),
     ProblemKind("no_text_layer", "error", "a scanned PDF without text: OCR it first"),
     ProblemKind("duplicate", "warning", "same content as another file; loaded once"),
-    ProblemKind("parse_failed", "error", "the parser failed on this file (a bug): the other plans still load"),
+    ProblemKind("parse_failed", "error", "the file could not be parsed (a parser bug, or its process ran out of "
+                "memory twice): the other plans still load"),
     ProblemKind("themes_failed", "error", "theme tagging failed for this plan: its tasks carry no themes"),
     ProblemKind("no_tasks", "error", "no task section or numbered tasks found"),
     ProblemKind("no_province", "warning", "the plan's province could not be read from its header"),
@@ -85,6 +86,19 @@ PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: k for k in [
     ProblemKind("near_duplicate", "warning", "most of the plan's task text is found in another plan (named)"),
     ProblemKind("agency_defunct", "warning", "the plan assigns an agency abolished or merged before the plan's date"),
 ]}
+
+
+def problem_kinds_table() -> str:
+    """The catalogue of problem kinds as a Markdown table (README's list is this text, and a test checks it).
+
+    Examples
+    --------
+    >>> print(problem_kinds_table().splitlines()[2])
+    | `unreadable` | error | the file could not be read (missing, corrupt, or not text) |
+    """
+    rows = ["| kind | usual severity | meaning |", "|---|---|---|"]
+    rows += [f"| `{k.kind}` | {k.severity} | {k.meaning} |" for k in PROBLEM_KINDS.values()]
+    return "\n".join(rows) + "\n"
 
 
 def problem_row(line: int | None, severity: str, kind: str, message: str) -> dict:
