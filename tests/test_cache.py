@@ -1,0 +1,148 @@
+"""The loader's cache: validated entries (a wrong schema is a miss and is rewritten), atomic writes, a size cap with
+least-recently-used pruning, info and clear, and tagging cached apart from the parse."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from ttdn_analysis import load_corpus
+from ttdn_analysis.cache import (
+    cache_info,
+    clear_cache,
+    entry_path,
+    prune_cache,
+    read_entry,
+    write_entry,
+)
+from ttdn_analysis.schema import COLUMNS, PARSE_TABLES, TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+PLANS = ROOT / "data" / "plans"
+TWO = ["dong-nai-2024-ubnd-ttdn.md", "gia-lai-2025-ubnd-ttdn.txt"]
+
+
+def _folder(tmp_path: Path, names=TWO) -> Path:
+    d = tmp_path / "plans"
+    d.mkdir(exist_ok=True)
+    for n in names:
+        shutil.copy(PLANS / n, d / n)
+    return d
+
+
+def _entries(root: Path, area: str) -> list[Path]:
+    return sorted((root / "v2" / area).rglob("*.zip"))
+
+
+def _same(a, b) -> None:
+    for t in TABLES:
+        pd.testing.assert_frame_equal(getattr(a, t), getattr(b, t), obj=t)
+
+
+def test_entries_of_a_wrong_schema_are_misses_and_are_rewritten(tmp_path, monkeypatch):
+    """Issue 14 item 7: a valid file with the wrong schema crashed the load (KeyError) or dropped a plan for good."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(root))
+    plans = _folder(tmp_path)
+    fresh = load_corpus(plans, cache=False)
+    load_corpus(plans)
+    for p in _entries(root, "corpus"):
+        p.unlink()
+    stale = _entries(root, "plans")
+    assert len(stale) == 2
+    old = {"plans": pd.DataFrame({"plan_id": ["x"], "source_file": [""]}),  # an older schema: no content_hash
+           "tasks": pd.DataFrame({"plan_id": ["x"], "task_id": ["x:1"]})}
+    write_entry(stale[0], old)
+    stale[1].write_bytes(b"PK\x03\x04 cut off")  # a damaged entry
+    again = load_corpus(plans)
+    _same(again, fresh)
+    for p in stale:  # both replaced by valid entries
+        assert read_entry(p, PARSE_TABLES) is not None
+    corpus_entry = _entries(root, "corpus")[0]
+    write_entry(corpus_entry, {t: pd.DataFrame({"x": [1]}) for t in TABLES})  # a corpus entry of another schema
+    _same(load_corpus(plans), fresh)
+    assert read_entry(corpus_entry, TABLES) is not None
+
+
+def test_cache_hits_give_the_tables_of_a_fresh_load(tmp_path, monkeypatch):
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    plans = _folder(tmp_path)
+    fresh = load_corpus(plans, cache=False)
+    _same(load_corpus(plans), fresh)   # fills the cache
+    _same(load_corpus(plans), fresh)   # the corpus entry
+    for p in _entries(tmp_path / "cache", "corpus"):
+        p.unlink()
+    _same(load_corpus(plans), fresh)   # the plans' and themes' entries
+
+
+def test_a_failed_write_leaves_no_file(tmp_path):
+    path = entry_path("plans", "abcdef", tmp_path)
+    assert not write_entry(path, {"plans": pd.DataFrame({"x": [object()]})})  # Arrow cannot hold it
+    assert not path.exists() and list(path.parent.iterdir()) == []
+
+
+def test_the_cache_stays_under_its_cap_least_recently_used_first(tmp_path, monkeypatch):
+    """Issue 14 item 8: the cache grew forever (2,000 plans: 186 MB in 12,006 files)."""
+    root = tmp_path / "cache"
+    n = 20_000
+    df = pd.DataFrame({"source_file": ["p.txt"] * n, "line": range(n), "severity": ["info"] * n,
+                       "kind": ["unplaced_line"] * n, "message": [f"line {i}" for i in range(n)]})
+    keys = ["aa01", "aa02", "aa03", "aa04"]
+    for k in keys:
+        write_entry(entry_path("plans", k, root), {"problems": df})
+    size = cache_info(root).total
+    now = time.time()
+    for i, k in enumerate(keys):  # aa01 used longest ago ... aa04 just now
+        os.utime(entry_path("plans", k, root), (now - 100 + i, now - 100 + i))
+    assert read_entry(entry_path("plans", "aa01", root), ["problems"]) is not None  # a hit: the most recent now
+    (entry_path("plans", "aa09", root).parent / "aa09.zip.x1.tmp").write_bytes(b"debris")
+    old = entry_path("plans", "aa09", root).parent / "aa09.zip.x1.tmp"
+    os.utime(old, (now - 7200, now - 7200))
+    removed = prune_cache(root, limit=int(size * 0.3))
+    left = sorted(p.name for p in _entries(root, "plans"))
+    assert removed == 3 and left == ["aa01.zip"] and not old.exists()
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(root))
+    monkeypatch.setenv("TTDN_CACHE_MAX_MB", "0.05")
+    load_corpus(_folder(tmp_path))
+    assert cache_info(root).total <= 0.05 * 2 ** 20
+
+
+def test_info_and_clear_touch_only_the_cache(tmp_path):
+    root = tmp_path / "cache"
+    write_entry(entry_path("themes", "ab12", root), {"task_themes": pd.DataFrame(columns=COLUMNS["task_themes"])})
+    (root / "0123456789abcdef0123456789abcdef").mkdir(parents=True)  # an older layout's entry
+    (root / "0123456789abcdef0123456789abcdef" / "plans.parquet").write_bytes(b"x" * 100)
+    (root / "my-notes.txt").write_text("not the cache's", encoding="utf-8")
+    info = cache_info(root)
+    assert info.entries["themes"] == 1 and info.other_bytes == 100
+    assert "themes: 1 entries" in str(info)
+    assert clear_cache(root) == info.total + 100
+    assert sorted(p.name for p in root.iterdir()) == ["my-notes.txt"]
+
+
+def test_editing_the_codebook_retags_without_parsing_again(tmp_path, monkeypatch):
+    """Issue 15: tagging is cached apart from the parse, keyed by the codebook."""
+    import ttdn_analysis.corpus as corpus_mod
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    plans = _folder(tmp_path)
+    first = load_corpus(plans)
+    calls = {"parse": 0, "tag": 0}
+    real_tag = corpus_mod.tag_tasks
+
+    def parse(*args, **kwargs):
+        calls["parse"] += 1
+        raise AssertionError("parsed again")
+
+    def tag(tasks):
+        calls["tag"] += 1
+        return real_tag(tasks)
+
+    monkeypatch.setattr(corpus_mod, "parse_plan", parse)
+    monkeypatch.setattr(corpus_mod, "tag_tasks", tag)
+    monkeypatch.setattr(corpus_mod, "tagging_fingerprint", lambda: "an-edited-codebook")
+    again = load_corpus(plans)
+    assert calls == {"parse": 0, "tag": 2}
+    _same(again, first)
