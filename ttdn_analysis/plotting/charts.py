@@ -24,6 +24,27 @@ def bar_figure(df: pd.DataFrame, x: str, y: str | Sequence[str], title: str = ""
                barmode: str = "group") -> go.Figure:
     """Bar chart of one or more numeric columns *y* against the categories in *x* (labels escaped).
 
+    Parameters
+    ----------
+    df : DataFrame
+        One row per bar (group).
+    x : str
+        Column of the categories (plan names, agencies …).
+    y : str or sequence of str
+        Numeric column(s); several give grouped (or stacked, *barmode*) bars.
+    title : str, default ""
+    names : mapping, optional
+        Column -> legend name.
+    horizontal : bool, default False
+        Bars along x, categories top to bottom in the frame's order.
+    height : int, optional
+        Pixels.
+    barmode : {"group", "stack", "overlay", "relative"}, default "group"
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
     Examples
     --------
     >>> df = pd.DataFrame({"plan": ["<b>", "B"], "tasks": [3, 1]})
@@ -56,6 +77,22 @@ def heatmap_figure(matrix: pd.DataFrame, title: str = "", zlabel: str = "", perc
 
     A MultiIndex of rows (e.g. province, year) is joined with " – ".
 
+    Parameters
+    ----------
+    matrix : DataFrame
+        Rows (index, a MultiIndex allowed) by columns, numbers.
+    title : str, default ""
+    zlabel : str, default ""
+        Colour bar title.
+    percent : bool, default True
+        Values are shares in [0, 1], written as percentages.
+    height : int, optional
+        Pixels; default grows with the rows.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
     Examples
     --------
     >>> m = pd.DataFrame({"a": [0.5, 0.0]}, index=["x", "y"])
@@ -79,6 +116,18 @@ def stacked_share_figure(matrix: pd.DataFrame, title: str = "", xlabel: str = ""
                          height: int | None = None) -> go.Figure:
     """Horizontal stacked bars: each row of *matrix* (counts) as shares summing to 1.
 
+    Parameters
+    ----------
+    matrix : DataFrame
+        Counts, rows by columns.
+    title, xlabel : str, default ""
+    height : int, optional
+        Pixels; default grows with the rows.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
     Examples
     --------
     >>> m = pd.DataFrame({"a": [1, 0], "b": [3, 2]}, index=["x", "y"])
@@ -99,6 +148,19 @@ def stacked_share_figure(matrix: pd.DataFrame, title: str = "", xlabel: str = ""
 
 def keyness_figure(table: pd.DataFrame, title: str = "", top: int = 15, height: int | None = None) -> go.Figure:
     """Horizontal bars of signed G² from :func:`ttdn_analysis.themes.keyness` (target words right, reference left).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``term``, ``g2`` and optionally ``direction`` ("target" or "reference").
+    title : str, default ""
+    top : int, default 15
+        Rows drawn.
+    height : int, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
 
     Examples
     --------

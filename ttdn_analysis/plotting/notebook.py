@@ -30,6 +30,14 @@ def _missing(v: Any) -> bool:
 def esc(value: Any) -> str:
     """HTML-escaped text of *value* ("" for missing values).
 
+    Parameters
+    ----------
+    value : any
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> esc("<script>alert(1)</script>")
@@ -40,6 +48,16 @@ def esc(value: Any) -> str:
 
 def number(value: float, lang: str = "vi", digits: int = 2) -> str:
     """*value* with *digits* decimals, decimal comma in Vietnamese.
+
+    Parameters
+    ----------
+    value : float
+    lang : {"vi", "en"}, default "vi"
+    digits : int, default 2
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -53,6 +71,17 @@ def number(value: float, lang: str = "vi", digits: int = 2) -> str:
 def percent(value: float, lang: str = "vi") -> str:
     """*value* (a share) as a whole percentage.
 
+    Parameters
+    ----------
+    value : float
+        A share in [0, 1].
+    lang : {"vi", "en"}, default "vi"
+        (The same in both languages today.)
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> percent(0.256), percent(1.0, "en")
@@ -61,8 +90,23 @@ def percent(value: float, lang: str = "vi") -> str:
     return f"{float(value) * 100:.0f}%"
 
 
-def heading(text: str, level: int = 2):
-    """An HTML heading (text escaped) for ``IPython.display.display``."""
+def heading(text: str, level: int = 2) -> Any:
+    """An HTML heading (text escaped) for ``IPython.display.display``.
+
+    Parameters
+    ----------
+    text : str
+    level : int, default 2
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Examples
+    --------
+    >>> heading("A <b>", 3).data
+    '<h3>A &lt;b&gt;</h3>'
+    """
     from IPython.display import HTML
     return HTML(f"<h{level}>{esc(text)}</h{level}>")
 
@@ -102,6 +146,17 @@ def fill(template: str, **values: Any) -> str:
 def paragraph(template: str, **values: Any) -> Any:
     """A paragraph (``IPython.display.HTML``) of :func:`fill`.
 
+    Parameters
+    ----------
+    template : str
+        A trusted sentence with ``{name}`` fields (``**…**`` is bold).
+    **values
+        The fields' values, escaped.
+
+    Returns
+    -------
+    IPython.display.HTML
+
     Examples
     --------
     >>> paragraph("{n} <kế hoạch>", n=2).data
@@ -114,6 +169,15 @@ def paragraph(template: str, **values: Any) -> Any:
 def bullets(items: list[tuple[str, dict[str, Any]]]) -> Any:
     """A bulleted list (``IPython.display.HTML``), one item per (template, values) pair, each through :func:`fill`.
 
+    Parameters
+    ----------
+    items : list of (str, dict)
+        Templates and their values.
+
+    Returns
+    -------
+    IPython.display.HTML
+
     Examples
     --------
     >>> bullets([("**{a}**", {"a": "x"}), ("{b}", {"b": "<y>"})]).data
@@ -124,8 +188,22 @@ def bullets(items: list[tuple[str, dict[str, Any]]]) -> Any:
 
 
 def html_table(df: pd.DataFrame, columns: Mapping[str, str] | None = None, max_rows: int | None = None,
-               float_format: str = "{:.3f}"):
+               float_format: str = "{:.3f}") -> Any:
     """A DataFrame as an escaped HTML table (``to_html(escape=True)``), columns optionally renamed.
+
+    Parameters
+    ----------
+    df : DataFrame
+    columns : mapping, optional
+        Column -> header; only these columns are shown, in this order.
+    max_rows : int, optional
+        Rows shown (the first ones).
+    float_format : str, default "{:.3f}"
+
+    Returns
+    -------
+    IPython.display.HTML
+        A ``<table class="ttdn-table">``; list cells joined by ", ", missing values empty.
 
     Examples
     --------
@@ -180,6 +258,10 @@ def setup_plotly() -> str:
 
     Use as ``pio.renderers.default = plots.setup_plotly()``: the assignment activates the renderer, which
     embeds plotly.js in the output of that cell (once per notebook).
+
+    Returns
+    -------
+    str
 
     Examples
     --------

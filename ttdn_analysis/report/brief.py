@@ -113,6 +113,16 @@ def with_successor(agencies: Iterable[str], lang: str = "vi", province: str | No
 def successor_notes(agencies: Iterable[str], lang: str = "vi", province: str | None = None) -> dict[str, str]:
     """name -> one line naming its 2026 successor, only for agencies whose work moved (for chart hovers).
 
+    Parameters
+    ----------
+    agencies : iterable of str
+    lang : {"vi", "en"}, default "vi"
+    province : str, optional
+
+    Returns
+    -------
+    dict of str to str
+
     Examples
     --------
     >>> successor_notes(["Sở Kế hoạch và Đầu tư", "Sở Y tế"])
@@ -150,6 +160,17 @@ def province_networks(corpus: Corpus) -> tuple[dict[str, nx.Graph], dict[str, nx
 
 def network_summary(graphs: Mapping[str, nx.Graph]) -> pd.DataFrame:
     """One row of :func:`~ttdn_analysis.analysis.networks.graph_summary` figures per province.
+
+    Parameters
+    ----------
+    graphs : mapping
+        province -> graph.
+
+    Returns
+    -------
+    DataFrame
+        province, nodes, edges, total_weight, density, components, largest_component_share, communities,
+        modularity.
 
     Examples
     --------

@@ -94,6 +94,10 @@ class ReportError(RuntimeError):
 def notebooks_dir() -> Path:
     """The folder of the report notebooks: ``notebooks/`` of the repository, shipped as ``ttdn_analysis.notebooks``.
 
+    Returns
+    -------
+    Path
+
     Examples
     --------
     >>> sorted(p.name for p in notebooks_dir().glob("0*.ipynb"))[0]
@@ -104,6 +108,10 @@ def notebooks_dir() -> Path:
 
 def codebook_version() -> str:
     """Version of the theme codebook stamped on every report.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -159,6 +167,16 @@ def execute_notebook(path: str | os.PathLike, params: Mapping[str, Any] | None =
     ------
     ReportError
         When a cell fails, naming the notebook, the cell and the error.
+
+    Examples
+    --------
+    >>> import nbformat, tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "n.ipynb"
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+    ...     nbformat.v4.new_code_cell("print(x + 1)")]), str(path))
+    >>> execute_notebook(path, {"x": 41}).cells[-1].outputs[0].text.strip()
+    '42'
     """
     import papermill
 
@@ -241,6 +259,16 @@ def export_html(nb: Any, header: str = "", title: str = "", lang: str = "vi") ->
         is loaded from
         the network (the lab template's require.js, MathJax and mermaid scripts are dropped, plotly.js is
         embedded in the notebook's output); a print stylesheet lays it out on A4.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1", outputs=[
+    ...     nbformat.v4.new_output("display_data", {"text/html": "<p>shown</p>"}),
+    ...     nbformat.v4.new_output("stream", name="stderr", text="a warning")])])
+    >>> page = export_html(nb, header="<header>h</header>", title="T")
+    >>> "<p>shown</p>" in page, "a warning" in page, "<title>T</title>" in page
+    (True, False, True)
     """
     import jinja2
     from nbconvert import HTMLExporter
@@ -352,6 +380,13 @@ def build_reports(data_dir: str | os.PathLike, out_dir: str | os.PathLike, lang:
     ``provinces`` and ``years`` through papermill, and run with the notebooks folder as working directory. The
     corpus is loaded here too, for the header (file names and SHA-256 hashes) and the index; the cache makes that
     cheap. Set ``SOURCE_DATE_EPOCH`` to fix the generation date.
+
+    Examples
+    --------
+    Four kernels take half a minute, so this example is not run here (tests/test_report.py builds reports):
+
+    >>> build_reports("data/plans", "reports")  # doctest: +SKIP
+    [PosixPath('reports/01_corpus_overview.html'), ..., PosixPath('reports/index.html')]
     """
     check_lang(lang)
     data_dir = Path(data_dir).resolve()
@@ -416,6 +451,12 @@ def refresh_notebooks(folder: str | os.PathLike | None = None, timeout: int = 60
     plotly.js and are not compared. Run metadata (papermill's, timings) and warnings (stderr, with temporary
     paths) are not kept, so a rerun on the same plans changes nothing. Use after a change to extraction, themes or
     the seed plans (``make notebooks``).
+
+    Examples
+    --------
+    It rewrites ``notebooks/`` (``make notebooks``), so this example is not run here:
+
+    >>> refresh_notebooks()  # doctest: +SKIP
     """
     import nbformat
 
