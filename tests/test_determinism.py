@@ -23,6 +23,13 @@ gs = {p: graphs.coassignment_graph(graphs.slice_assignments(c.assignments, provi
       for p in sorted(c.plans.province.dropna().unique())}
 parts += [graphs.centrality_table(g).to_json(orient="split", force_ascii=False) for g in gs.values()]
 parts.append(graphs.compare_graphs(gs).to_json(orient="split", force_ascii=False))
+from ttdn_analysis.plotting import network_figure
+from ttdn_analysis.report import brief
+parts += [network_figure(g).to_json() for g in gs.values()]  # positions and the placement of agency names
+facts = brief.brief_facts(c)
+parts += [facts.by_tasks.to_json(orient="split", force_ascii=False), facts.top_leads.to_json(orient="split",
+          force_ascii=False), facts.coverage.to_json(orient="split", force_ascii=False)]
+parts += [s.html() for s in brief.brief_sentences(facts).values()]
 for name, part in zip(range(len(parts)), parts):
     print(name, hashlib.sha256(part.encode()).hexdigest())
 """
