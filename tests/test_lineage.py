@@ -213,3 +213,21 @@ def test_name_on_puts_the_2026_name_beside_the_printed_one():
     assert name_on("Sở Y tế") == "Sở Y tế" and name_on("Sở Không Tồn Tại") == "Sở Không Tồn Tại"
     with pytest.raises(ValueError):
         name_on(STTTT, lang="fr")
+
+
+def test_harmonised_network_reports_the_nodes_it_merged(corpus):
+    from ttdn_analysis import graphs
+    h = graphs.harmonized(corpus.assignments, on="2026-01-01")
+    assert (h["agency_original"] == corpus.assignments["agency"]).all()
+    assert set(h["lineage_status"]) <= set(LINEAGE_STATUSES)
+    merged = graphs.merged_nodes(h).set_index("agency")
+    assert merged.loc["Sở Tài chính", "former"] == "Sở Kế hoạch và Đầu tư; Sở Tài chính"
+    assert merged.loc["Sở Tài chính", "change"] == "merged"
+    assert merged.loc["UBND cấp xã", "former"] == "UBND các huyện biên giới; UBND cấp huyện"
+    assert merged.loc["Ban Tuyên giáo và Dân vận Tỉnh ủy", "change"] == "renamed"
+    assert "unconfirmed" in merged.loc["Sở Văn hóa, Thể thao và Du lịch", "lineage_status"]
+    assert h.attrs["merged_nodes"]["Sở Tài chính"] == ["Sở Kế hoạch và Đầu tư", "Sở Tài chính"]
+    before = graphs.coassignment_graph(corpus.assignments)
+    after = graphs.coassignment_graph(h)
+    assert after.number_of_nodes() < before.number_of_nodes()
+    assert "Sở Thông tin và Truyền thông" in before and "Sở Thông tin và Truyền thông" not in after

@@ -215,11 +215,21 @@ def _by_columns(units: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
 
 
 def _kinds(sub: pd.DataFrame) -> str:
-    kind = sub["kind"] if "kind" in sub.columns else pd.Series([None] * len(sub), index=sub.index)
-    level = sub["level"] if "level" in sub.columns else pd.Series([None] * len(sub), index=sub.index)
-    pairs = {(str(k) if not _isna(k) else "unknown kind", str(lv) if not _isna(lv) else "unknown level")
-             for k, lv in zip(kind, level)}
-    return " + ".join(f"{k} ({lv})" for k, lv in sorted(pairs))
+    """The kinds and levels of a group's plans, "annual (department) + implementation (province)"; one part alone
+    when the other is not known (no plans table: levels only)."""
+    has_kind, has_level = "kind" in sub.columns, "level" in sub.columns
+
+    def show(v: Any, what: str) -> str:
+        return f"unknown {what}" if v is None or _isna(v) else str(v)
+
+    if has_kind and has_level:
+        parts = {f"{show(k, 'kind')} ({show(lv, 'level')})" for k, lv in zip(sub["kind"], sub["level"])}
+    elif has_kind or has_level:
+        col = "kind" if has_kind else "level"
+        parts = {show(v, col) for v in sub[col]}
+    else:
+        parts = set()
+    return " + ".join(sorted(parts))
 
 
 def _names(unit: str) -> tuple[str, str]:
