@@ -167,3 +167,11 @@ def test_manifest_kind_not_known_is_a_problem(tmp_path):
     assert c.plans["kind"].tolist() == ["annual"]  # read from the title instead
     bad = c.problems[c.problems["kind"] == "manifest"]
     assert len(bad) == 1 and "'yearly'" in bad["message"].iloc[0] and "annual" in bad["message"].iloc[0]
+
+
+def test_signing_date_as_loaded_is_used(relabelled):
+    """The loader types dates (datetime64): the check reads the signing day, not only the year."""
+    (defunct,) = _found(relabelled, "province_defunct", "kon-tum").itertuples()
+    assert "dated 2026-01-05" in defunct.message
+    late = _tables("Đồng Nai", 2025, ["x"], date=pd.Timestamp("2025-03-15"), agencies=["Sở Thông tin và Truyền thông"])
+    assert corpus_checks(late)["kind"].tolist() == ["agency_defunct"]

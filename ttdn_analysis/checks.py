@@ -14,6 +14,8 @@ A plan's date is its signing date when the header gives one in full, else 1 Janu
 """
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ttdn_analysis.registry.lineage import abolished_on, successors
+from ttdn_analysis.registry.lineage import abolished_on, lineage_table, successors
 from ttdn_analysis.registry.provinces import (
     MERGER_SOURCE,
     canonical_province,
@@ -31,6 +33,7 @@ from ttdn_analysis.registry.provinces import (
     province_mentions,
 )
 from ttdn_analysis.schema import COLUMNS, PROBLEM_KINDS
+from ttdn_analysis.text import match_key
 
 __all__ = ["NEAR_DUPLICATE", "SHINGLE_WORDS", "plan_date", "corpus_checks"]
 
@@ -52,9 +55,13 @@ def plan_date(date: Any, year: Any) -> str | None:
 
     Examples
     --------
-    >>> plan_date("2023-11-08", 2024), plan_date(None, 2026), plan_date(None, None)
-    ('2023-11-08', '2026-01-01', None)
+    >>> plan_date("2023-11-08", 2024), plan_date(pd.Timestamp("2025-03-15"), 2025), plan_date(pd.NaT, 2026)
+    ('2023-11-08', '2025-03-15', '2026-01-01')
+    >>> plan_date(None, None) is None
+    True
     """
+    if isinstance(date, (pd.Timestamp, dt.date)) and not pd.isna(date):
+        return date.strftime("%Y-%m-%d")
     if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.strip()):
         return date.strip()
     try:
@@ -106,17 +113,24 @@ def _province_mismatch(plans: pd.DataFrame, tasks: pd.DataFrame) -> list[dict[st
         sub = by_plan.get(p.plan_id)
         if header is None or sub is None:
             continue
+        # one scan per plan: the tasks' texts joined, each mention mapped back to its task and source line
+        texts, offsets, at = [], [], 0
+        for text in sub["text"]:
+            t = text if isinstance(text, str) else ""
+            texts.append(t)
+            offsets.append(at)
+            at += len(t) + 1
+        joined = "\n".join(texts)
         counts: Counter[str] = Counter()
         first: dict[str, int | None] = {}
-        for text, lines, start in zip(sub["text"], sub["text_lines"], sub["line_start"]):
-            if not isinstance(text, str):
-                continue
-            for name, pos, _ in province_mentions(text):
-                counts[name] += 1
-                if name not in first:
-                    i = text.count("\n", 0, pos)
-                    has = isinstance(lines, (list, tuple, np.ndarray)) and i < len(lines)
-                    first[name] = int(lines[i]) if has else (None if pd.isna(start) else int(start))
+        for name, pos, _ in province_mentions(joined):
+            counts[name] += 1
+            if name not in first:
+                k = bisect.bisect_right(offsets, pos) - 1
+                lines, start = sub["text_lines"].iloc[k], sub["line_start"].iloc[k]
+                i = texts[k].count("\n", 0, pos - offsets[k])
+                has = isinstance(lines, (list, tuple, np.ndarray)) and i < len(lines)
+                first[name] = int(lines[i]) if has else (None if pd.isna(start) else int(start))
         if not counts:
             continue
         other, n = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -214,6 +228,8 @@ def _agency_defunct(plans: pd.DataFrame, assignments: pd.DataFrame) -> list[dict
     out = []
     info = {p.plan_id: p for p in plans.itertuples(index=False)}
     memo: dict[tuple[str, str | None, str], str | None] = {}
+    # only agencies the crosswalk names, and those of an abolished level, can be defunct
+    changed = {match_key(n) for n in lineage_table()["old"]}
     for pid, sub in assignments.groupby("plan_id", sort=True):
         p = info.get(pid)
         if p is None:
@@ -224,6 +240,8 @@ def _agency_defunct(plans: pd.DataFrame, assignments: pd.DataFrame) -> list[dict
         province = p.province if isinstance(p.province, str) else None
         lines = sub.groupby("agency", sort=True)["line"].min()
         for agency, line in lines.items():
+            if match_key(str(agency)) not in changed and abolished_on(str(agency)) is None:
+                continue
             key = (str(agency), province, d)
             if key not in memo:
                 memo[key] = _defunct_message(str(agency), province, d)
