@@ -133,14 +133,14 @@ def _province_mismatch(plans: pd.DataFrame, tasks: pd.DataFrame) -> list[dict[st
                 first[name] = int(lines[i]) if has else (None if pd.isna(start) else int(start))
         if not counts:
             continue
-        other, n = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        other, n_other = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         own = counts.get(header, 0)
         d = plan_date(getattr(p, "date", None), getattr(p, "year", None))
-        if n >= _MISMATCH_MIN and n > 2 * own and not _same_unit(header, other, d):
-            at = f" (first at line {first[other]})" if first.get(other) is not None else ""
+        if n_other >= _MISMATCH_MIN and n_other > 2 * own and not _same_unit(header, other, d):
+            where = f" (first at line {first[other]})" if first.get(other) is not None else ""
             out.append(_row(p.source_file, first.get(other), "province_mismatch",
                             f"{_name(p.source_file)}: the header names {header}, but the plan's tasks name {other} "
-                            f"{n} times{at} and {header} {own} times. A plan of {other} relabelled, or the wrong "
+                            f"{n_other} times{where} and {header} {own} times. A plan of {other} relabelled, or the wrong "
                             f"province in the header?"))
     return out
 
@@ -227,27 +227,27 @@ def _agency_defunct(plans: pd.DataFrame, assignments: pd.DataFrame) -> list[dict
         return []
     out = []
     info = {p.plan_id: p for p in plans.itertuples(index=False)}
-    memo: dict[tuple[str, str | None, str], str | None] = {}
+    dates = {pid: plan_date(getattr(p, "date", None), getattr(p, "year", None)) for pid, p in info.items()}
     # only agencies the crosswalk names, and those of an abolished level, can be defunct
     changed = {match_key(n) for n in lineage_table()["old"]}
-    for pid, sub in assignments.groupby("plan_id", sort=True):
-        p = info.get(pid)
-        if p is None:
-            continue
-        d = plan_date(getattr(p, "date", None), getattr(p, "year", None))
-        if d is None:
+    candidates = {a for a in assignments["agency"].dropna().astype(str).unique()
+                  if match_key(a) in changed or abolished_on(a) is not None}
+    if not candidates:
+        return []
+    sel = assignments[assignments["agency"].astype(str).isin(candidates)]
+    first = sel.groupby(["plan_id", sel["agency"].astype(str)], sort=True, observed=True)["line"].min()
+    memo: dict[tuple[str, str | None, str], str | None] = {}
+    for (pid, agency), line in first.items():
+        p, d = info.get(pid), dates.get(pid)
+        if p is None or d is None:
             continue
         province = p.province if isinstance(p.province, str) else None
-        lines = sub.groupby("agency", sort=True)["line"].min()
-        for agency, line in lines.items():
-            if match_key(str(agency)) not in changed and abolished_on(str(agency)) is None:
-                continue
-            key = (str(agency), province, d)
-            if key not in memo:
-                memo[key] = _defunct_message(str(agency), province, d)
-            if memo[key]:
-                out.append(_row(p.source_file, line, "agency_defunct",
-                                f"{_name(p.source_file)}, line {'?' if pd.isna(line) else int(line)}: {memo[key]}"))
+        key = (agency, province, d)
+        if key not in memo:
+            memo[key] = _defunct_message(agency, province, d)
+        if memo[key]:
+            out.append(_row(p.source_file, line, "agency_defunct",
+                            f"{_name(p.source_file)}, line {'?' if pd.isna(line) else int(line)}: {memo[key]}"))
     return out
 
 
