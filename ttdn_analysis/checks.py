@@ -140,8 +140,8 @@ def _province_mismatch(plans: pd.DataFrame, tasks: pd.DataFrame) -> list[dict[st
             where = f" (first at line {first[other]})" if first.get(other) is not None else ""
             out.append(_row(p.source_file, first.get(other), "province_mismatch",
                             f"{_name(p.source_file)}: the header names {header}, but the plan's tasks name {other} "
-                            f"{n_other} times{where} and {header} {own} times. A plan of {other} relabelled, or the wrong "
-                            f"province in the header?"))
+                            f"{n_other} times{where} and {header} {own} times. A plan of {other} relabelled, or the "
+                            f"wrong province in the header?"))
     return out
 
 
