@@ -110,7 +110,8 @@ def instrument_table(citations: pd.DataFrame, plans: pd.DataFrame, level: str | 
     if merged.empty:
         out = pd.DataFrame(index=index)
     else:
-        out = merged.groupby(["province", "year", "ref"], sort=True).size().unstack("ref", fill_value=0)
+        counts = merged.groupby(["province", "year", "ref"], sort=True, observed=True).size()
+        out = counts.unstack("ref", fill_value=0)
         totals = out.sum(axis=0)
         order = sorted(out.columns, key=lambda r: (-int(totals[r]), str(r)))
         out = out.reindex(index=index, columns=order, fill_value=0).astype("int64")
