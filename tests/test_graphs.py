@@ -432,6 +432,10 @@ def test_slice_province_ignores_case_and_diacritics(assignments):
         g.slice_assignments(assignments, province="Đắk Lắk", year=2025))
     # a real province without plans here is an empty answer, not an error
     assert g.slice_assignments(assignments, province="Hà Nội").empty
+    # typed tables (categorical province, nullable year) slice the same way
+    typed = assignments.astype({"province": "category", "year": "Int64"})
+    assert len(g.slice_assignments(typed, province="dak lak", year="2025")) == len(
+        g.slice_assignments(assignments, province="Đắk Lắk", year=2025))
 
 
 def test_slice_unknown_province_lists_the_provinces(assignments):
