@@ -328,7 +328,7 @@ def index_html(corpus: Corpus, reports: Sequence[Path], lang: str = "vi", genera
     rows, sentences = headline(corpus, lang)
     figures = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     said = "".join(f"<li>{s.html()}</li>" for s in sentences)
-    files = header_html(corpus, L["files_used"], lang, generated, version).replace("h1>", "h2>")
+    files = header_html(corpus, X["sources"], lang, generated, version).replace("h1>", "h2>")
     style = _CSS + "body { font-family: Arial, 'Noto Sans', sans-serif; max-width: 60em; margin: 2em auto; " \
                    "padding: 0 1em; line-height: 1.5; } th { width: 14em; }"
     return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
