@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from ttdn_analysis import load_corpus
 from ttdn_analysis.cache import (
@@ -123,26 +124,60 @@ def test_info_and_clear_touch_only_the_cache(tmp_path):
     assert sorted(p.name for p in root.iterdir()) == ["my-notes.txt"]
 
 
-def test_editing_the_codebook_retags_without_parsing_again(tmp_path, monkeypatch):
-    """Issue 15: tagging is cached apart from the parse, keyed by the codebook."""
+def _edited(codebook, how: str):
+    """The codebook with one theme's terms extended, one theme dropped, or one theme added (a copy)."""
+    import dataclasses
+
+    from ttdn_analysis.registry.codebook import Codebook
+    themes = list(codebook.themes)
+    if how == "term":
+        themes[0] = dataclasses.replace(themes[0], terms=(*themes[0].terms, "thông tin đối ngoại"))
+    elif how == "drop":
+        themes = themes[1:]
+    elif how == "add":
+        themes.append(dataclasses.replace(themes[0], key="zz_new", terms=("kế hoạch",)))
+    major, minor, n = codebook.version.split(".")
+    return Codebook(version=f"{major}.{minor}.{int(n) + 1}", themes=themes, path=codebook.path, focus=codebook.focus)
+
+
+@pytest.mark.parametrize("how", ["term", "drop", "add"])
+def test_a_codebook_edit_retags_only_the_changed_themes_and_equals_a_full_tagging(tmp_path, monkeypatch, how):
+    """Issue 15: tagging is cached apart from the parse (and per theme), so an edit to themes.toml re-tags without
+    parsing again, and only the themes whose definition changed."""
     import ttdn_analysis.corpus as corpus_mod
+    from ttdn_analysis.analysis.tagging import tag_tasks
+    from ttdn_analysis.registry.codebook import load_codebook
     monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
     plans = _folder(tmp_path)
     first = load_corpus(plans)
-    calls = {"parse": 0, "tag": 0}
-    real_tag = corpus_mod.tag_tasks
+    edited = _edited(load_codebook(), how)
+    tagged: list[list[str]] = []
 
     def parse(*args, **kwargs):
-        calls["parse"] += 1
         raise AssertionError("parsed again")
 
-    def tag(tasks):
-        calls["tag"] += 1
-        return real_tag(tasks)
+    def tag(tasks, codebook=None):
+        tagged.append([t.key for t in codebook.themes])
+        return tag_tasks(tasks, codebook)
 
     monkeypatch.setattr(corpus_mod, "parse_plan", parse)
     monkeypatch.setattr(corpus_mod, "tag_tasks", tag)
+    monkeypatch.setattr(corpus_mod, "load_codebook", lambda: edited)
     monkeypatch.setattr(corpus_mod, "tagging_fingerprint", lambda: "an-edited-codebook")
     again = load_corpus(plans)
-    assert calls == {"parse": 0, "tag": 2}
-    _same(again, first)
+    expect = {"term": [[edited.themes[0].key]] * 2, "drop": [], "add": [["zz_new"]] * 2}[how]
+    assert tagged == expect
+    full = pd.concat([tag_tasks(first.tasks[first.tasks.plan_id == pid].astype({"province": object,
+                      "merged_province": object, "level": object}), edited) for pid in first.plans.plan_id],
+                     ignore_index=True)
+    got = again.task_themes.astype(dict.fromkeys(("theme", "focus", "province", "merged_province", "level"), object))
+    full = full[got.columns].astype(dict.fromkeys(("theme", "focus", "province", "merged_province", "level"), object))
+    full["year"] = full["year"].astype("Int64")
+    full["source_file"] = full["source_file"].astype(str)
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), full, check_dtype=False)
+    pd.testing.assert_frame_equal(again.tasks, first.tasks)
+    if how != "drop":  # the edit matters: rows of the edited theme changed
+        key = expect[0][0]
+        assert not again.task_themes[again.task_themes.theme == key].reset_index(drop=True).equals(
+            first.task_themes[first.task_themes.theme == key].reset_index(drop=True))
+    assert set(again.task_themes.codebook_version) == {edited.version}

@@ -125,11 +125,12 @@ def _to_pandas(table) -> pd.DataFrame:
     return df
 
 
-def read_entry(path: Path, names: Sequence[str]) -> dict[str, pd.DataFrame] | None:
+def read_entry(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[str]] = COLUMNS
+               ) -> dict[str, pd.DataFrame] | None:
     """The tables *names* of the entry at *path*, or None when it is absent, unreadable or not of this schema.
 
-    A table is valid when its columns are exactly ``schema.COLUMNS[name]``; anything else is a miss, and the caller
-    rewrites the entry. A hit marks the entry as recently used.
+    A table is valid when its columns are exactly ``columns[name]`` (by default ``schema.COLUMNS[name]``); anything
+    else is a miss, and the caller rewrites the entry. A hit marks the entry as recently used.
 
     Examples
     --------
@@ -151,7 +152,7 @@ def read_entry(path: Path, names: Sequence[str]) -> dict[str, pd.DataFrame] | No
             tables = {}
             for n in names:
                 table = ipc.open_file(pa.BufferReader(zf.read(f"{n}.arrow"))).read_all()
-                if table.column_names != list(COLUMNS[n]):
+                if table.column_names != list(columns[n]):
                     return None
                 tables[n] = _to_pandas(table)
     except Exception:  # noqa: BLE001 — absent, truncated, foreign or corrupt (any error of zip or Arrow): a miss

@@ -21,11 +21,14 @@ import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+import ttdn_analysis.analysis.tagging as _tagging_module
+import ttdn_analysis.registry.codebook as _codebook_module
 from ttdn_analysis.analysis.tagging import tag_tasks, tagging_fingerprint
 from ttdn_analysis.cache import _fingerprint, cache_dir, entry_path, prune_cache, read_entry, write_entry
 from ttdn_analysis.checks import corpus_checks
@@ -33,9 +36,10 @@ from ttdn_analysis.ingest.discover import PlanFile, find_plan_files
 from ttdn_analysis.ingest.manifest import Manifest, read_manifest
 from ttdn_analysis.ingest.read import file_digest, read_plan
 from ttdn_analysis.parse.plan import parse_plan
+from ttdn_analysis.registry.codebook import Codebook, load_codebook
 from ttdn_analysis.schema import COLUMNS, PARSE_TABLES, TABLES, empty_table
 
-__all__ = ["Corpus", "tasks_of", "load_corpus", "plan_ids"]
+__all__ = ["Corpus", "tasks_of", "load_corpus", "plan_ids", "theme_fingerprints"]
 
 #: Columns typed as categoricals (a small set of repeated values), wherever a table has them. The columns of one
 #: group share their categories across the tables (so that merges on them keep the type); the others have the
@@ -232,20 +236,83 @@ def _plan_tables(job: _Job) -> dict[str, pd.DataFrame]:
                                                                           ""))
         else:
             key = None
-    tables["task_themes"] = _plan_themes(tables, f"{key}-{tagging_fingerprint()}" if key else None, job)
+    tables["task_themes"] = _plan_themes(tables, key, job)
     return tables
 
 
+#: The second table of a themes entry: the fingerprint each theme's rows were tagged with.
+_THEME_KEYS = {"task_themes": COLUMNS["task_themes"], "theme_keys": ["theme", "fingerprint"]}
+
+
+@lru_cache(maxsize=1)
+def _tagging_code() -> str:
+    """Hash of the code that tags (the tagging and codebook modules)."""
+    h = hashlib.sha256()
+    for mod in (_tagging_module, _codebook_module):
+        h.update(Path(str(mod.__file__)).read_bytes())
+    return h.hexdigest()
+
+
+def theme_fingerprints(codebook: Codebook) -> dict[str, str]:
+    """A fingerprint per theme: its definition, the codebook's focus rule and the tagging code.
+
+    A theme's rows depend on nothing else (not on the other themes), so a plan's cached rows of a theme stay valid
+    while its fingerprint does; the codebook's version is only a label, rewritten on the rows.
+
+    Examples
+    --------
+    >>> fp = theme_fingerprints(load_codebook())
+    >>> len(fp) == len(load_codebook().themes), len(fp["border"])
+    (True, 16)
+    """
+    base = f"{_tagging_code()}|{codebook.focus!r}"
+    return {t.key: hashlib.sha256(f"{base}|{t!r}".encode()).hexdigest()[:16] for t in codebook.themes}
+
+
+def _merged_tags(tasks: pd.DataFrame, cached: dict[str, pd.DataFrame] | None, codebook: Codebook,
+                 wanted: dict[str, str]) -> tuple[pd.DataFrame, bool]:
+    """The plan's theme rows under *codebook*: cached rows of unchanged themes, the changed themes tagged anew.
+
+    Returns the rows, in :func:`tag_tasks`'s order, and whether anything was tagged or dropped.
+    """
+    have = dict(zip(cached["theme_keys"]["theme"], cached["theme_keys"]["fingerprint"])) if cached else {}
+    todo = [t for t in codebook.themes if have.get(t.key) != wanted[t.key]]
+    kept = cached["task_themes"] if cached else empty_table("task_themes")
+    kept = kept[kept["theme"].isin([k for k in wanted if have.get(k) == wanted[k]])]
+    changed = bool(todo) or len(kept) != (len(cached["task_themes"]) if cached else 0)
+    parts = [kept] if len(kept) else []
+    if todo and len(tasks):
+        sub = Codebook(version=codebook.version, themes=todo, path=codebook.path, focus=codebook.focus)
+        new = tag_tasks(tasks, sub)
+        if len(new):
+            parts.append(new[COLUMNS["task_themes"]])
+    if not parts:
+        return empty_table("task_themes"), changed
+    if len(parts) == 1 and not len(kept):
+        return parts[0].reset_index(drop=True), changed
+    rows = pd.concat(parts, ignore_index=True)
+    order = {tid: i for i, tid in enumerate(tasks["task_id"])}
+    rows = rows.assign(_order=rows["task_id"].map(order)).sort_values(["_order", "theme"], kind="stable")
+    rows = rows.drop(columns="_order").reset_index(drop=True)
+    rows["codebook_version"] = codebook.version
+    return rows, changed
+
+
 def _plan_themes(tables: dict[str, pd.DataFrame], key: str | None, job: _Job) -> pd.DataFrame:
-    """Theme tags of one plan's tasks, cached apart from the parse: editing the codebook re-tags only."""
+    """Theme tags of one plan's tasks, cached apart from the parse and per theme: after an edit to the codebook only
+    the themes whose definition changed are tagged again (see :func:`theme_fingerprints`)."""
     path = entry_path("themes", key, job.cache) if key and job.cache is not None else None
-    cached = read_entry(path, ("task_themes",)) if path is not None else None
-    if cached is not None:
-        return _with_source(cached, job.path)["task_themes"]
     tasks = tables["tasks"]
     try:
-        themes = tag_tasks(tasks) if len(tasks) else empty_table("task_themes")
-        themes = themes[COLUMNS["task_themes"]]
+        codebook = load_codebook()
+        wanted = theme_fingerprints(codebook)
+        cached = read_entry(path, list(_THEME_KEYS), _THEME_KEYS) if path is not None else None
+        themes, changed = _merged_tags(tasks, cached, codebook, wanted)
+        if cached is not None and not changed:
+            themes = _with_source({"t": themes}, job.path)["t"]
+            if len(themes) and (themes["codebook_version"] != codebook.version).any():
+                themes["codebook_version"] = codebook.version
+            return themes
     except Exception as exc:  # noqa: BLE001 — theme tagging must not lose a plan: a problem row says what happened
         row = {"source_file": job.path, "line": None, "severity": "error", "kind": "themes_failed",
                "message": f"theme tagging failed ({type(exc).__name__}: {exc}); this plan's tasks carry no themes. "
@@ -254,8 +321,9 @@ def _plan_themes(tables: dict[str, pd.DataFrame], key: str | None, job: _Job) ->
                                        ignore_index=True)
         return empty_table("task_themes")
     if path is not None:
-        write_entry(path, _with_source({"task_themes": themes.copy()}, ""))
-    return themes
+        keys = pd.DataFrame({"theme": list(wanted), "fingerprint": list(wanted.values())})
+        write_entry(path, _with_source({"task_themes": themes.copy(), "theme_keys": keys}, ""))
+    return _with_source({"t": themes}, job.path)["t"]
 
 
 def _safe_plan_tables(job: _Job) -> dict[str, pd.DataFrame] | str:
