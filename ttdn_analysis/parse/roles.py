@@ -171,10 +171,20 @@ def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", ta
     >>> r = read_list("Sở Ngoại vụ chủ trì; Công an tỉnh, Sở Tư pháp phối hợp", "lead", RoleContext())
     >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support]
     (['Sở Ngoại vụ'], ['Công an tỉnh', 'Sở Tư pháp'])
+    >>> r = read_list("Sở Ngoại vụ chủ trì, phối hợp với Công an tỉnh", "lead", RoleContext())
+    >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support], r.unparsed
+    (['Sở Ngoại vụ'], ['Công an tỉnh'], [])
     """
     out = out if out is not None else LineRoles()
-    result = scan(text, context, ctx.issuer, task_text, ctx.province)
     key = line_key(nfc(text))
+    split = _PARTNER.search(key) if context == "field" and role == "lead" else None
+    if split and key[:split.start()].strip(" ,;") and not key[:split.start()].rstrip().endswith("(") \
+            and re.match(r"\s*[^\W\d_]", key[split.end():]) and not key[split.end():].lstrip().startswith(")"):
+        # "Đơn vị thực hiện: Sở A chủ trì, phối hợp với Sở B": a lead list, then its partners
+        read_list(text[:split.start()], role, ctx, context, task_text, out, offset)
+        read_list(text[split.end():], "support", ctx, context, task_text, out, offset + split.end())
+        return out
+    result = scan(text, context, ctx.issuer, task_text, ctx.province)
     pending: list[AgencyHit] = []
     for h in result.hits:
         hit = AgencyHit(h.raw, h.agency, h.start + offset, h.end + offset)
