@@ -175,3 +175,9 @@ def test_cache_info_and_clear(env, tmp_path):
     cleared = ttdn(own, "cache", "clear")
     assert cleared.returncode == 0 and "Đã xóa bộ nhớ đệm" in cleared.stdout
     assert "plans: 0 mục" in ttdn(own, "cache", "info").stdout
+
+
+def test_report_refuses_an_unknown_province_before_running_anything(env, tmp_path):
+    run = ttdn(env, "report", "--data", str(PLANS), "--out", str(tmp_path / "out"), "--province", "Atlantis")
+    assert run.returncode == 2 and "Atlantis" in run.stderr
+    assert not (tmp_path / "out").exists()

@@ -53,19 +53,25 @@ def _corpus(args: argparse.Namespace, T: dict[str, str]) -> Corpus:
     data = Path(args.data)
     if not data.is_dir():
         raise CliError(T["no_data_folder"].format(path=data))
+    provinces = _provinces(args, T)
     corpus = load_corpus(data, cache=not getattr(args, "no_cache", False))
-    provinces = getattr(args, "province", None)
-    if provinces:
-        from ttdn_analysis.registry.provinces import canonical_province
-
-        canon = []
-        for name in provinces:
-            c = canonical_province(name)
-            if c is None:
-                raise CliError(T["unknown_province"].format(name=name))
-            canon.append(c)
-        provinces = canon
     return corpus.select(provinces, getattr(args, "year", None))
+
+
+def _provinces(args: argparse.Namespace, T: dict[str, str]) -> list[str] | None:
+    """The --province names as the tables write them ("dak lak" -> "Đắk Lắk"); an error for an unknown one."""
+    names = getattr(args, "province", None)
+    if not names:
+        return None
+    from ttdn_analysis.registry.provinces import canonical_province
+
+    canon = []
+    for name in names:
+        c = canonical_province(name)
+        if c is None:
+            raise CliError(T["unknown_province"].format(name=name))
+        canon.append(c)
+    return canon
 
 
 def _summary(args: argparse.Namespace, lang: str) -> int:
@@ -109,10 +115,10 @@ def _report(args: argparse.Namespace, lang: str) -> int:
         data = Path(args.data)
         if not data.is_dir():
             raise CliError(T["no_data_folder"].format(path=data))
-        _corpus(args, T)  # unknown province names fail here, before any notebook runs
+        provinces = _provinces(args, T)  # an unknown name fails here, before any notebook runs
         advance, close = _progress(len(NOTEBOOKS), T["reports_progress"])
         try:
-            paths = build_reports(data, args.out, lang=lang, provinces=args.province, years=args.year,
+            paths = build_reports(data, args.out, lang=lang, provinces=provinces, years=args.year,
                                   jobs=args.jobs, progress=advance)
         except ReportError as exc:
             print(T["error"].format(message=exc), file=sys.stderr)
