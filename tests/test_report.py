@@ -245,9 +245,12 @@ def test_english_labels(tmp_path):
     assert '<a href="04_leadership_brief.html">Leadership brief</a>' in page
 
 
-def test_missing_data_folder(tmp_path):
+def test_missing_data_folder_and_unknown_province(tmp_path):
     with pytest.raises(FileNotFoundError):
         build_reports(tmp_path / "nope", tmp_path / "out")
+    with pytest.raises(ValueError, match="Atlantis"):
+        build_reports(PLANS, tmp_path / "out", provinces=["dak lak", "Atlantis"])
+    assert not (tmp_path / "out").exists()
 
 
 def test_select_filters_every_table():

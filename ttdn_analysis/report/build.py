@@ -354,7 +354,7 @@ def build_reports(data_dir: str | os.PathLike, out_dir: str | os.PathLike, lang:
     lang : {"vi", "en"}, default "vi"
         Language of the reports' labels and sentences.
     provinces, years : optional
-        Restrict the reports to these provinces / years.
+        Restrict the reports to these provinces (any spelling ``canonical_province`` reads: "dak lak") / years.
     timeout : int
         Seconds allowed per notebook cell.
     jobs : int, optional
@@ -371,6 +371,8 @@ def build_reports(data_dir: str | os.PathLike, out_dir: str | os.PathLike, lang:
     ------
     FileNotFoundError
         When *data_dir* does not exist.
+    ValueError
+        For a province name that is none.
     ReportError
         When a notebook fails.
 
@@ -392,6 +394,7 @@ def build_reports(data_dir: str | os.PathLike, out_dir: str | os.PathLike, lang:
     data_dir = Path(data_dir).resolve()
     if not data_dir.is_dir():
         raise FileNotFoundError(f"no such data folder: {data_dir}")
+    provinces = _canonical_provinces(provinces)
     nb_dir = notebooks_dir()
     paths = [nb_dir / f"{stem}.ipynb" for stem in NOTEBOOKS]
     out = Path(out_dir)
@@ -414,6 +417,20 @@ def build_reports(data_dir: str | os.PathLike, out_dir: str | os.PathLike, lang:
         written.append(_write(out / f"{path.stem}.html", page))
     written.append(_write(out / "index.html", index_html(corpus, written, lang, generated, version)))
     return written
+
+
+def _canonical_provinces(names: Sequence[str] | str | None) -> list[str] | None:
+    """Province names as the tables write them ("dak lak" -> "Đắk Lắk"); ValueError for a name that is none."""
+    from ttdn_analysis.registry.provinces import canonical_province
+
+    if names is None:
+        return None
+    listed = [names] if isinstance(names, str) else list(names)
+    canon = [canonical_province(n) for n in listed]
+    unknown = [n for n, c in zip(listed, canon) if c is None]
+    if unknown:
+        raise ValueError(f"unknown province(s): {', '.join(map(repr, unknown))}")
+    return [c for c in canon if c is not None]
 
 
 def _listed(value: Any) -> list | None:
