@@ -74,3 +74,11 @@ def test_qu_is_a_consonant_cluster_its_tone_stays_on_y():
     assert unify_tones("thuỷ, Thuý, luỹ, tuỳ") == "thủy, Thúy, lũy, tùy"
     assert to_old_tones("quý, thủy") == "quý, thuỷ"
 
+
+
+def test_mixed_case_tone_pairs_unify():
+    # hypothesis found match_key("uÝ") == "uý" but match_key("uý") == "úy": case is folded before the tones move
+    for s in ("uÝ", "Uý", "UÝ", "oÀ", "hOà bình", "QuÝ"):
+        assert match_key(match_key(s)) == match_key(s), s
+        assert line_key(s) == match_key(s), s
+    assert match_key("thuÝ") == "thúy" and match_key("QuÝ") == "quý"

@@ -90,7 +90,7 @@ def match_key(s: str) -> str:
     >>> match_key("  Uỷ ban  nhân dân – tỉnh ")
     'ủy ban nhân dân - tỉnh'
     """
-    s = unify_tones(nfc(s)).translate(ONE_TO_ONE).lower()
+    s = unify_tones(nfc(s).translate(ONE_TO_ONE).lower())  # lower case first: "uÝ" is "uý" is "úy"
     return re.sub(r"\s+", " ", s).strip()
 
 
@@ -155,5 +155,6 @@ def line_key(s: str) -> str:
     >>> line_key("Uỷ ban – Tỉnh")
     'ủy ban - tỉnh'
     """
-    out = unify_tones(s.translate(ONE_TO_ONE)).lower()
-    return out if len(out) == len(s) else s.translate(ONE_TO_ONE).lower()
+    out = unify_tones(s.translate(ONE_TO_ONE).lower())
+    return out if len(out) == len(s) else unify_tones("".join(c.lower() if len(c.lower()) == 1 else c
+                                                              for c in s.translate(ONE_TO_ONE)))
