@@ -400,13 +400,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["summary", "--data", "/nonexistent-folder", "--lang", "en"])  # the message goes to stderr
     2
     """
-    warnings.simplefilter("ignore", FutureWarning)  # library deprecations are for developers, not for readers
-    warnings.simplefilter("ignore", DeprecationWarning)
     args_in = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(args_in)
     args = build_parser(lang).parse_args(args_in)
     try:
-        return COMMANDS[args.cmd][0](args, args.lang)
+        with warnings.catch_warnings():  # library deprecations are for developers, not for the reader
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return COMMANDS[args.cmd][0](args, args.lang)
     except CliError as exc:
         print(labels(args.lang, "cli")["error"].format(message=exc), file=sys.stderr)
         return BAD_INPUT
