@@ -111,9 +111,10 @@ def test_xlsx_typed_dates_frozen_header_filters_widths_and_analysis_sheets(corpu
     width = {h: plans.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width for i, h in enumerate(header)}
     assert width["title"] > width["year"]
     cov = pd.read_excel(tmp_path / "ttdn_tables.xlsx", sheet_name="coverage")
-    assert {"province", "year", "theme", "tasks", "tasks_with_theme", "task_share"} <= set(cov.columns)
+    assert {"province", "year", "level", "theme", "tasks", "tasks_with_theme", "task_share"} <= set(cov.columns)
     border = cov[cov["theme"] == "border"]
-    assert len(border) == len(corpus.plans[["province", "year"]].drop_duplicates())
+    assert len(border) == len(corpus.plans[["province", "year", "level"]].drop_duplicates())
+    assert border["tasks"].sum() == len(corpus.tasks)
     cen = pd.read_excel(tmp_path / "ttdn_tables.xlsx", sheet_name="centrality")
     assert {"network", "agency", "degree", "betweenness", "successor"} <= set(cen.columns)
     assert "all" in set(cen["network"]) and "Đồng Nai 2024" in set(cen["network"])

@@ -31,7 +31,7 @@ SHEETS = {
     "task_themes": "one row per task and theme it mentions, with the matched terms and the line",
     "problems": "what could not be read or placed, by file and line",
     "citations": "every legal or policy document a plan cites, with its line",
-    "coverage": "share of each province's and year's tasks that mention each theme",
+    "coverage": "share of the tasks of each province, year and level that mention each theme",
     "centrality": "agency network metrics, for all plans and for each province and year",
 }
 
@@ -110,15 +110,16 @@ def _relative_paths(df: pd.DataFrame, mapping: dict[str, str], base: Path | None
     return out
 
 
-def coverage_table(corpus: Corpus, by: tuple[str, ...] = ("province", "year")) -> pd.DataFrame:
+def coverage_table(corpus: Corpus, by: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Theme coverage in long form, for a sheet: one row per group and theme.
 
     Parameters
     ----------
     corpus : Corpus
         A loaded corpus (tasks and task_themes).
-    by : tuple of str
-        Task columns that make the groups. Default province and year.
+    by : tuple of str, optional
+        Task columns that make the groups. Default province, year and level (so that a department's plan and its
+        province's plan of one year are not pooled), or province and year when the tasks carry no level.
 
     Returns
     -------
@@ -136,8 +137,10 @@ def coverage_table(corpus: Corpus, by: tuple[str, ...] = ("province", "year")) -
     >>> t[t.theme == "border"][["province", "theme", "tasks", "tasks_with_theme", "task_share"]].values.tolist()
     [['Gia Lai', 'border', 2, 1, 0.5]]
     """
-    cols = [*by, "theme", "label", "tasks", "tasks_with_theme", "task_share", "codebook_version"]
     tasks = corpus.tasks
+    if by is None:
+        by = ("province", "year", "level") if tasks is not None and "level" in tasks.columns else ("province", "year")
+    cols = [*by, "theme", "label", "tasks", "tasks_with_theme", "task_share", "codebook_version"]
     if tasks is None or not len(tasks):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     counts = coverage(corpus, by=by, measure="tasks")
