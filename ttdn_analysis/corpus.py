@@ -545,6 +545,7 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
         for df in cached.values():
             if "source_file" in df.columns and len(df):
                 df["source_file"] = df["source_file"].astype(object).map(lambda s: display.get(s, s))
+                # the same paths as this call names them
         _typed(cached)
         return Corpus(**cached, files=[f.display for f in found.files])
     out = _assemble(found.files, jobs, _parse_all(jobs, workers), problems)
@@ -553,8 +554,8 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
         for t, df in out.items():
             df = df.copy()
             if "source_file" in df.columns and len(df):
-                df["source_file"] = df["source_file"].astype(object).map(
-                    lambda s: os.path.normpath(os.path.abspath(s)) if isinstance(s, str) else s)
+                names = {s: os.path.normpath(os.path.abspath(s)) for s in df["source_file"].dropna().unique()}
+                df["source_file"] = df["source_file"].astype(object).map(lambda s, m=names: m.get(s, s))
             stored[t] = df
         if write_entry(cpath, stored):
             prune_cache(root)

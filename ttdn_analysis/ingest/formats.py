@@ -158,17 +158,18 @@ def hint(kind: str) -> str:
 
 
 _LEGACY_CHARS = set("¢£¤¥¦¨ª«¬®¯±´µ¶·¸¹º»¼½¾ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïðñö÷øûüþÿ")  # never in Unicode Vietnamese
+_LEGACY_SAMPLE = 100_000  # characters of the text's start looked at: enough to tell, and bounded
 
 
 def _legacy_font_problem(lines: list[str]) -> dict | None:
     """Warn when the text looks like a TCVN3/VNI (pre-Unicode font) encoding: readable only in its old font."""
-    text = "".join(lines[:400])
-    letters = sum(c.isalpha() for c in text)
-    odd = sum(c in _LEGACY_CHARS for c in text)
+    text = "".join(lines[:400])[:_LEGACY_SAMPLE]
+    letters = sum(map(str.isalpha, text))
+    odd = sum(text.count(c) for c in _LEGACY_CHARS)
     if letters >= 200 and odd > 0.03 * letters:
         return problem_row(None, "warning", "encoding",
-                        "text looks like a legacy Vietnamese font encoding (TCVN3/.VnTime or VNI), not Unicode; "
-                        "convert it (e.g. Unikey's converter) before analysis")
+                           "the text looks like a legacy Vietnamese font encoding (TCVN3/.VnTime or VNI), not "
+                           "Unicode: convert it (e.g. with Unikey's converter) and add the plan again")
     return None
 
 
