@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from ttdn_analysis.analysis.timeline import timeline_columns
 from ttdn_analysis.parse.timeframes import TIME_COLUMNS, TIME_KINDS, parse_timeframe
 from ttdn_analysis.plotting.timeline import gantt_figure
-from ttdn_analysis.analysis.timeline import timeline_columns
 
 
 def kind(raw, year=None):
@@ -123,7 +123,7 @@ def test_timeline_columns(corpus):
     assert len(dated) >= 45
     by_id = out.set_index("task_id")
     assert by_id.loc["dong-nai-2024-ubnd-ttdn:II.3.b.3", "per_year"] == 4.0
-    assert by_id.loc["dak-lak-2024-so-xay-dung-ttdn:IV.2", "time_end"] == "2024-06-15"
+    assert by_id.loc["dak-lak-2024-so-xay-dung-ttdn:IV.2", "time_end"] == pd.Timestamp("2024-06-15")
     assert by_id.loc["gia-lai-2025-ubnd-ttdn:II.2.3", "time_kind"] == "period"
     assert out.equals(timeline_columns(bare))  # deterministic
     assert "time_kind" not in bare.columns  # input untouched

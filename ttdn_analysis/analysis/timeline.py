@@ -18,7 +18,8 @@ def timeline_columns(tasks: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        A copy of ``tasks`` with :data:`TIME_COLUMNS` added (replaced if present); dates are ISO strings.
+        A copy of ``tasks`` with :data:`TIME_COLUMNS` added (replaced if present); dates are datetime64, as in
+        the loader's ``tasks`` table.
 
     See Also
     --------
@@ -29,10 +30,10 @@ def timeline_columns(tasks: pd.DataFrame) -> pd.DataFrame:
     >>> t = pd.DataFrame({"task_id": ["a", "b", "c"], "year": [2025, 2025, 2024],
     ...                   "timeframe": ["Quý I/2025", "Thường xuyên", None]})
     >>> timeline_columns(t)[["task_id", "time_kind", "time_start", "time_end"]]
-      task_id time_kind  time_start    time_end
-    0       a   quarter  2025-01-01  2025-03-31
-    1       b   ongoing  2025-01-01  2025-12-31
-    2       c      None        None        None
+      task_id time_kind time_start   time_end
+    0       a   quarter 2025-01-01 2025-03-31
+    1       b   ongoing 2025-01-01 2025-12-31
+    2       c      None        NaT        NaT
     """
     out = tasks.copy()
     tf = out["timeframe"] if "timeframe" in out.columns else pd.Series([None] * len(out), index=out.index)
@@ -40,6 +41,9 @@ def timeline_columns(tasks: pd.DataFrame) -> pd.DataFrame:
     parsed = [parse_timeframe(None if r is None or pd.isna(r) else str(r),
                               None if y is None or pd.isna(y) else int(y)) for r, y in zip(tf, yr)]
     for col in TIME_COLUMNS:
-        values = [p[col] for p in parsed]
-        out[col] = pd.Series(values, index=out.index, dtype="float64" if col == "per_year" else "object")
+        values = pd.Series([p[col] for p in parsed], index=out.index,
+                           dtype="float64" if col == "per_year" else "object")
+        if col in ("time_start", "time_end"):  # typed as the loader types them
+            values = pd.to_datetime(values, errors="coerce", format="%Y-%m-%d")
+        out[col] = values
     return out
