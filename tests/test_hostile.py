@@ -301,3 +301,24 @@ def test_parallel_and_serial_loads_agree(tmp_path):
 
 if sys.platform == "win32":  # pragma: no cover
     pytestmark = pytest.mark.skip(reason="symlinks and FIFOs need a POSIX system")
+
+
+def test_a_script_without_a_main_guard_still_loads_with_a_clear_warning(tmp_path):
+    """The safe start methods import the caller's script in each worker; a script without `if __name__ ==
+    "__main__":` must not load the plans again there: it is told so, and its plans are read in its own process."""
+    import subprocess
+
+    from ttdn_analysis.corpus import PARALLEL_FROM
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for i in range(PARALLEL_FROM + 2):
+        (plans / f"p{i:02d}.txt").write_text(f"Không phải kế hoạch {i}.\n", encoding="utf-8")
+    script = tmp_path / "quick.py"
+    script.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom ttdn_analysis import load_corpus\n"
+                      f"c = load_corpus({str(plans)!r}, cache=False, workers=2)\nprint('PLANS', len(c.plans))\n",
+                      encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600,
+                         env={**os.environ, "PYTHONWARNINGS": "default"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.count("PLANS") == 1 and f"PLANS {PARALLEL_FROM + 2}" in run.stdout
+    assert 'if __name__ == "__main__":' in run.stderr and "read in this process" in run.stderr

@@ -277,9 +277,13 @@ def _merged_tags(tasks: pd.DataFrame, cached: dict[str, pd.DataFrame] | None, co
     """
     have = dict(zip(cached["theme_keys"]["theme"], cached["theme_keys"]["fingerprint"])) if cached else {}
     todo = [t for t in codebook.themes if have.get(t.key) != wanted[t.key]]
-    kept = cached["task_themes"] if cached else empty_table("task_themes")
-    kept = kept[kept["theme"].isin([k for k in wanted if have.get(k) == wanted[k]])]
-    changed = bool(todo) or len(kept) != (len(cached["task_themes"]) if cached else 0)
+    stored = cached["task_themes"] if cached else empty_table("task_themes")
+    kept = stored[stored["theme"].isin([k for k in wanted if have.get(k) == wanted[k]])]
+    changed = bool(todo) or len(kept) != len(stored)
+    if not changed:  # the usual case: the cached rows as they are, under the codebook's current version
+        if len(stored) and (stored["codebook_version"] != codebook.version).any():
+            stored = stored.assign(codebook_version=codebook.version)
+        return stored, False
     parts = [kept] if len(kept) else []
     if todo and len(tasks):
         sub = Codebook(version=codebook.version, themes=todo, path=codebook.path, focus=codebook.focus)
@@ -309,10 +313,7 @@ def _plan_themes(tables: dict[str, pd.DataFrame], key: str | None, job: _Job) ->
         cached = read_entry(path, list(_THEME_KEYS), _THEME_KEYS) if path is not None else None
         themes, changed = _merged_tags(tasks, cached, codebook, wanted)
         if cached is not None and not changed:
-            themes = _with_source({"t": themes}, job.path)["t"]
-            if len(themes) and (themes["codebook_version"] != codebook.version).any():
-                themes["codebook_version"] = codebook.version
-            return themes
+            return _with_source({"t": themes}, job.path)["t"]
     except Exception as exc:  # noqa: BLE001 — theme tagging must not lose a plan: a problem row says what happened
         row = {"source_file": job.path, "line": None, "severity": "error", "kind": "themes_failed",
                "message": f"theme tagging failed ({type(exc).__name__}: {exc}); this plan's tasks carry no themes. "
@@ -338,6 +339,9 @@ def _safe_plan_tables(job: _Job) -> dict[str, pd.DataFrame] | str:
     except Exception as exc:  # noqa: BLE001 — one plan never stops the corpus: its error becomes a problem row
         return f"the parser failed on this file (a bug; please report it with the file): {type(exc).__name__}: {exc}"
 
+
+_UNGUARDED = ("A script that loads many plans runs its loading code under `if __name__ == \"__main__\":`; a worker "
+              "process imports the script, and without that line it would load the plans again itself.")
 
 _DIED = ("the process reading this file stopped twice (it ran out of memory or crashed); the file was not loaded: "
          "check that it is a plan of ordinary size")
@@ -414,17 +418,24 @@ def _parse_all(jobs: list[_Job], workers: int | None, run: Callable[[_Job], Any]
 
     A worker that dies (killed for memory, a crash in a library) does not lose the load: the plans that were in
     flight are retried one by one, each in a fresh process, and a plan that kills its process again gets an error
-    message instead of tables. When no worker process can start at all, the plans are read in this process.
+    message instead of tables. When no worker process can start at all, the plans are read in this process, with
+    a warning.
     """
+    import multiprocessing as mp
+
     n = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n <= 1 or len(jobs) < PARALLEL_FROM:
         return [run(j) for j in _progress_iter(jobs, len(jobs))]
+    if getattr(mp.current_process(), "_inheriting", False):  # a worker is importing a script without a main guard
+        raise RuntimeError(_UNGUARDED)
     out: dict[int, Any] = {}
     todo = deque(range(len(jobs)))
     first = True
     while todo:
         done, lost, usable = _pool_round(jobs, todo, n, run, ping=first)
         if not usable and first:
+            warnings.warn(f"worker processes could not start, so the {len(jobs)} plans are read in this process "
+                          f"(slower). {_UNGUARDED}", RuntimeWarning, stacklevel=3)
             out.update({i: run(jobs[i]) for i in todo})
             break
         first = False
