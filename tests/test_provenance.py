@@ -70,7 +70,7 @@ def test_every_kwic_hit_is_on_the_line_and_column_it_names(corpus):
 
 def test_theme_tag_line_is_the_line_of_the_first_hit(corpus):
     tt = corpus.task_themes[corpus.task_themes["hits"] > 0]
-    for theme, rows in tt.groupby("theme"):
+    for theme, rows in tt.groupby("theme", observed=True):
         first = kwic(corpus, theme).groupby("task_id")["line"].first()
         assert rows.set_index("task_id")["line"].to_dict() == first.to_dict(), theme
 

@@ -553,3 +553,17 @@ def test_central_core_themes_are_hand_coded_mentions(corpus):
     central = tt[(tt["plan_id"] == "dong-nai-2024-ubnd-ttdn") & tt["core"] & (tt["focus"] == "central")]
     assert len(central) >= 5
     assert set(zip(central["task_id"], central["theme"])) <= coded
+
+
+def test_agency_names_are_no_theme_mentions():
+    """gold/dev README convention 10: a partner "UBND huyện Trường Sa" or "Bộ Chỉ huy Bộ đội Biên phòng" adds no
+    theme; the same words in the content do ("huyện đảo Trường Sa", "lực lượng Bộ đội Biên phòng")."""
+    t = pd.DataFrame({"plan_id": ["p"] * 3, "task_id": ["p:1", "p:2", "p:3"], "path": ["1", "2", "3"],
+                      "title": ["a", "b", "c"], "line_start": [1, 2, 3], "text_lines": [[1], [2], [3]],
+                      "text": ["Hội nghị xúc tiến đầu tư (Sở Ngoại vụ chủ trì, phối hợp với UBND huyện Trường Sa, "
+                               "Bộ Chỉ huy Bộ đội Biên phòng tỉnh thực hiện)",
+                               "Thăm quân và dân huyện đảo Trường Sa.",
+                               "Tập huấn nghiệp vụ cho lực lượng Bộ đội Biên phòng."]})
+    got = tag_tasks(t)
+    core = {(r.task_id, r.theme) for r in got.itertuples() if r.core}
+    assert core == {("p:2", "sea_islands"), ("p:3", "border")}

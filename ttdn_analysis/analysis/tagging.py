@@ -17,6 +17,7 @@ import pandas as pd
 import ttdn_analysis.registry.codebook as _codebook_module
 from ttdn_analysis.parse.lines import MARKER_RE
 from ttdn_analysis.registry import data_file
+from ttdn_analysis.registry.agencies import name_spans
 from ttdn_analysis.registry.codebook import Codebook, FocusRule, Theme, _as_codebook
 from ttdn_analysis.schema import META
 from ttdn_analysis.text import (
@@ -96,6 +97,8 @@ class _Doc:
         key = line_key(kept)
         if len(key) != len(kept):  # a character whose lower case is longer ("İ"): lower char by char
             key = unify_tones("".join(c.lower() if len(c.lower()) == 1 else c for c in kept.translate(ONE_TO_ONE)))
+        for s, e in name_spans(kept):  # an agency's name is no theme mention ("UBND huyện Trường Sa")
+            key = key[:s] + " " * (e - s) + key[e:]
         self.disp, self.idx, self.kept, self.key = disp, idx, kept, key
         self.sentences = _sentences(kept, key)
         self.words = frozenset(_WORD_RE.findall(key))

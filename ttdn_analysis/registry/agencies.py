@@ -11,7 +11,7 @@ from ttdn_analysis.registry import lineage, read_rows
 from ttdn_analysis.registry.provinces import provinces
 from ttdn_analysis.text import line_key, nfc
 
-__all__ = ["Agency", "AgencyHit", "ScanResult", "agency_at", "scan", "scan_list", "registry", "aliases", "match_at",
+__all__ = ["Agency", "AgencyHit", "ScanResult", "agency_at", "name_spans", "scan", "scan_list", "registry", "aliases", "match_at",
            "vague_at", "drop_province", "resolve", "successors", "harmonize"]
 
 @dataclass(frozen=True)
@@ -411,6 +411,35 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
     if issuer and any(line_key(name).startswith(u + " ") for u in units) and "sở" not in line_key(name).split():
         return Agency(f"{name} {issuer}", "state_department", "province"), end
     return Agency(name, "unknown", "", False, False), end
+
+
+_CAPITAL_WORD = re.compile(r"(?<![^\W_])[^\W\d_a-zà-ỹđ]")
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of *text* that are the names of agencies (registry, local governments, institutions by head noun).
+
+    Names start with a capital, so only capitalised words are tried. The theme tagger masks these spans: an
+    agency's name is no theme mention ("UBND huyện Trường Sa", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"; gold/dev
+    README convention 10), while the same words in content count ("huyện đảo Trường Sa").
+
+    Examples
+    --------
+    >>> t = "Tuyên truyền về huyện đảo Trường Sa (UBND huyện Trường Sa thực hiện)"
+    >>> [t[s:e] for s, e in name_spans(t)]
+    ['UBND huyện Trường Sa']
+    """
+    key = line_key(nfc(text)) if len(nfc(text)) == len(text) else line_key(text)
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for m in _CAPITAL_WORD.finditer(text):
+        if m.start() < end:
+            continue
+        found = agency_at(text, key, m.start(), mode="text", context=text)
+        if found:
+            spans.append((m.start(), found[1]))
+            end = found[1]
+    return spans
 
 
 def scan(text: str, context: str = "field", issuer: str | None = None, task_text: str = "",
