@@ -11,8 +11,8 @@ from ttdn_analysis.registry import lineage, read_rows
 from ttdn_analysis.registry.provinces import provinces
 from ttdn_analysis.text import line_key, nfc
 
-__all__ = ["Agency", "AgencyHit", "ScanResult", "agency_at", "name_spans", "scan", "scan_list", "registry", "aliases", "match_at",
-           "vague_at", "drop_province", "resolve", "successors", "harmonize"]
+__all__ = ["Agency", "AgencyHit", "ScanResult", "agency_at", "name_spans", "scan", "scan_list", "registry", "aliases",
+           "match_at", "vague_at", "drop_province", "resolve", "successors", "harmonize"]
 
 @dataclass(frozen=True)
 class Agency:
