@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ttdn_analysis.parse.numbering import roman_value
 from ttdn_analysis.text import match_key, unify_tones
 
 __all__ = ["TIME_KINDS", "TIME_COLUMNS", "parse_timeframe"]
@@ -23,7 +24,12 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(unify_tones(pattern))
 
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+def _quarter(token: str | None) -> int | None:
+    """The quarter a token names ("iii", "III", "3" → 3), else None; roman numerals through the one reader."""
+    if not token:
+        return None
+    n = int(token) if token.isdigit() else roman_value(token.upper())
+    return n if n is not None and 1 <= n <= 4 else None
 
 
 _PERIOD_PER_YEAR = {"năm": 1.0, unify_tones("quý"): 4.0, "tháng": 12.0, "tuần": 52.0, "ngày": 365.0}
@@ -219,7 +225,7 @@ def parse_timeframe(raw: str | None, plan_year: int | None = None) -> dict[str, 
     if m:
         y = next((int(g) for g in (m.group(6), m.group(7)) if g), py)
         if m.group(1):  # before quarter q: the day before it starts
-            q = _ROMAN.get(m.group(2))
+            q = _quarter(m.group(2))
             first = _date(y, 3 * q - 2, 1) if q else None
         elif m.group(3):
             first = _date(y, int(m.group(4)), 1) if 1 <= int(m.group(4)) <= 12 else None
@@ -231,7 +237,7 @@ def parse_timeframe(raw: str | None, plan_year: int | None = None) -> dict[str, 
 
     m = _QUARTER.search(s)
     if m:
-        qs = [_ROMAN[t] for t in re.findall(r"[ivx]+|[1-4]", m.group(1)) if t in _ROMAN]
+        qs = [q for q in (_quarter(tok) for tok in re.findall(r"[ivx]+|[1-4]", m.group(1))) if q is not None]
         y = int(m.group(2)) if m.group(2) else (years[-1] if years else py)
         if qs and y is not None:
             lo, hi = min(qs), max(qs)
