@@ -6,7 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = ["FOOTNOTE_CHARS", "ONE_TO_ONE", "nfc", "unify_tones", "to_old_tones", "match_key", "strip_markup",
-           "strip_footnote_markers", "syllable_pattern", "has_syllable", "line_key"]
+           "strip_footnote_markers", "syllable_pattern", "has_syllable", "line_key", "roman_value", "to_roman"]
 
 # Old-style ("hoà", "Uỷ") tone placement -> new style ("hòa", "Ủy"), the convention of the 2018 spelling rules.
 _TONE_PAIRS = {
@@ -158,3 +158,46 @@ def line_key(s: str) -> str:
     out = unify_tones(s.translate(ONE_TO_ONE).lower())
     return out if len(out) == len(s) else unify_tones("".join(c.lower() if len(c.lower()) == 1 else c
                                                               for c in s.translate(ONE_TO_ONE)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Roman numerals: one reader for sections, quarters and Word's list numbering.
+
+_ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def roman_value(text: str) -> int | None:
+    """The value of a valid roman numeral in capitals ("XIV" → 14), else None.
+
+    Examples
+    --------
+    >>> roman_value("XIV"), roman_value("XL"), roman_value("IIII"), roman_value("IC"), roman_value("")
+    (14, 40, None, None, None)
+    """
+    if not text or not _ROMAN_RE.match(text):
+        return None
+    total = 0
+    for a, b in zip(text, text[1:] + " "):
+        v = _VALUES[a]
+        total += -v if b != " " and _VALUES[b] > v else v
+    return total
+
+
+def to_roman(n: int) -> str:
+    """The roman numeral of *n* (1 ≤ n < 4000).
+
+    Examples
+    --------
+    >>> to_roman(14), to_roman(40), to_roman(1)
+    ('XIV', 'XL', 'I')
+    """
+    if not 0 < n < 4000:
+        raise ValueError(f"no roman numeral for {n}")
+    out = []
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out.append(sym)
+            n -= value
+    return "".join(out)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ttdn_analysis.ingest.formats import _zip_limits
 from ttdn_analysis.ingest.limits import MAX_LINES, TooLong, too_long_message
 from ttdn_analysis.schema import problem_row
+from ttdn_analysis.text import to_roman
 
 __all__ = ["docx_lines"]
 
@@ -60,16 +61,6 @@ class _LvlDef:
         self.pstyle = _val(lvl.find(_W + "pStyle"))
 
 
-def _roman(n: int) -> str:
-    out = []
-    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                 (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= v:
-            out.append(s)
-            n -= v
-    return "".join(out)
-
-
 def _format_number(n: int, fmt: str) -> str:
     """Word's rendering of counter *n* in number format *fmt* (letters repeat: 27 -> "aa", as Word does)."""
     if fmt in ("lowerLetter", "upperLetter"):
@@ -80,7 +71,7 @@ def _format_number(n: int, fmt: str) -> str:
     if fmt in ("lowerRoman", "upperRoman"):
         if n < 1:
             return str(n)
-        s = _roman(n)
+        s = to_roman(n)
         return s.lower() if fmt == "lowerRoman" else s
     if fmt == "decimalZero":
         return f"{n:02d}"

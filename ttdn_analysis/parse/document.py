@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ttdn_analysis.parse.lines import MARKER_RE, Line
-from ttdn_analysis.parse.numbering import roman_value
+from ttdn_analysis.text import roman_value
 
 __all__ = ["Document", "DOC_TYPES", "line_kind", "segment", "mark_page_chrome"]
 

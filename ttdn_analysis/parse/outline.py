@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ttdn_analysis.parse.lines import MARKER_RE, Line
-from ttdn_analysis.parse.numbering import ITEM_WORD_RE, roman_value, to_roman
+from ttdn_analysis.parse.numbering import ITEM_WORD_RE
 from ttdn_analysis.parse.roles import field_of, strip_marker
 from ttdn_analysis.parse.tables import TableRow
-from ttdn_analysis.text import line_key
+from ttdn_analysis.text import line_key, roman_value, to_roman
 
-__all__ = ["TASK_SECTIONS", "section_kind", "item_of", "Node", "TaskBlock", "Outline", "parse_outline"]
+__all__ = ["TASK_SECTIONS", "SECTION_KINDS", "section_kind", "item_of", "Node", "TaskBlock", "Outline", "parse_outline"]
 
 _LABEL_RE = re.compile(r"^(?:nội\s+dung|kết\s+quả|sản\s+phẩm|kinh\s+phí)(?:\s+\w+){0,2}\s*:")
 
@@ -90,6 +90,8 @@ class TaskBlock:
 
 #: Section kinds whose leaf items can be tasks.
 TASK_SECTIONS = ("tasks", "implementation", "other")
+#: Every kind :func:`section_kind` gives.
+SECTION_KINDS = (*(k for k, _ in _KINDS), "other")
 
 
 @dataclass

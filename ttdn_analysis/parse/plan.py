@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from ttdn_analysis.ingest.read import RawDoc
@@ -11,16 +12,20 @@ from ttdn_analysis.parse.document import Document, segment
 from ttdn_analysis.parse.header import PlanMeta, find_date, find_number, read_header
 from ttdn_analysis.parse.kinds import plan_kind
 from ttdn_analysis.parse.lines import Line, prepare_lines
-from ttdn_analysis.parse.numbering import roman_value, to_roman
-from ttdn_analysis.parse.outline import TASK_SECTIONS, Outline, item_of, parse_outline
+from ttdn_analysis.parse.outline import SECTION_KINDS, TASK_SECTIONS, Outline, item_of, parse_outline
 from ttdn_analysis.parse.provenance import line_breaks
 from ttdn_analysis.parse.roles import field_of
 from ttdn_analysis.parse.tables import expand_tables, split_tables, tables_unread
 from ttdn_analysis.parse.timeframes import parse_timeframe
 from ttdn_analysis.registry.provinces import after_merger
 from ttdn_analysis.schema import TABLES, problem_row
+from ttdn_analysis.text import roman_value, to_roman
 
-__all__ = ["parse_plan", "read_structure", "non_task_lines"]
+__all__ = ["parse_plan", "read_structure", "non_task_lines", "section_rows", "PART_KINDS"]
+
+#: Kinds of a ``sections`` row: the outline's section kinds, and the preamble and closing remarks around them.
+PART_KINDS = ("preamble", *SECTION_KINDS, "closing")
+
 
 def _plan_id(path: Path) -> str:
     return path.stem
@@ -63,6 +68,40 @@ def non_task_lines(document: Document, outline: Outline) -> list[Line]:
             parts += [ln for n in sec.walk() if n.children or n is sec or n.kind == "group"
                       or n.section not in TASK_SECTIONS for ln in n.lines]
     return sorted(parts, key=lambda ln: ln.start)
+
+
+def section_rows(outline: Outline, tasked: Collection[int] = ()) -> list[dict]:
+    """The body's text outside tasks, one row per part: the preamble, each outline node not read as a task (the
+    purpose section's items, a section's introduction, budget, …) with its own lines, and the closing remarks.
+
+    Parameters
+    ----------
+    outline : Outline
+        From :func:`read_structure`.
+    tasked : set of int
+        ``id()`` of the outline nodes read as tasks (left out).
+
+    Returns
+    -------
+    list of dict
+        path ("" for preamble and closing), kind (the section's kind, "preamble" or "closing"), title, text (the
+        logical lines joined by "\\n", original spelling), line_start, line_end, text_lines (physical line where
+        each logical line starts); in document order.
+
+    Examples
+    --------
+    >>> _, _, outline = read_structure(["KẾ HOẠCH", "Năm 2025", "Căn cứ Kết luận số 57-KL/TW;", "I. MỤC ĐÍCH",
+    ...                                 "1. Mục đích", "- Hạn chế tác động tiêu cực", "II. NHIỆM VỤ", "1. Tập huấn"])
+    >>> [(r["path"], r["kind"], r["text_lines"]) for r in section_rows(outline)][:3]
+    [('', 'preamble', [3]), ('I', 'purpose', [4]), ('I.1', 'purpose', [5, 6])]
+    """
+    parts: list[tuple[str, str, str, list[Line]]] = [("", "preamble", "", outline.preamble)]
+    parts += [(n.path, n.section, n.title, n.lines) for sec in outline.sections for n in sec.walk()
+              if id(n) not in tasked]
+    parts.append(("", "closing", "", outline.closing))
+    return [{"path": path, "kind": kind, "title": title, "text": "\n".join(ln.text for ln in own),
+             "line_start": own[0].start, "line_end": max(ln.end for ln in own), "text_lines": [ln.start for ln in own]}
+            for path, kind, title, own in parts if own]
 
 
 def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
@@ -110,10 +149,12 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
     placed: set[int] = set()
     seen_unknown: set[str] = set()
     seen_paths: dict[str, int] = {}
+    tasked: set[int] = set()  # outline nodes read as tasks (the others go to the sections table)
     for block in outline.tasks():
         recs = extract_tasks(block, ctx)
         if recs:  # the heading of an item split into bullet tasks is accounted for by them
             placed.update(i for ln in block.lines for i in range(ln.start, ln.end + 1))
+            tasked.add(id(block.node))
         for rec in recs:
             path = rec.path
             if path in seen_paths:  # a lost heading can repeat a number: keep ids unique, say so
@@ -146,6 +187,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
             rows["problems"] += [{"source_file": src, **p} for p in _task_problems(rec, path, seen_unknown)]
     for row in rows["tasks"]:
         row.update(parse_timeframe(row["timeframe"], meta.year))
+    rows["sections"] = [{"plan_id": pid, **r, **carry} for r in section_rows(outline, tasked)]
     task_of = {i: t["task_id"] for t in rows["tasks"] for i in t["text_lines"]}
     cit = citations_from_lines(pid, [(ln.start, ln.text) for ln in lines if not ln.skip], task_of,
                                own_number=meta.number, own_date=meta.date)

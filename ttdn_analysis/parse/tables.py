@@ -20,8 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ttdn_analysis.parse.lines import Line
-from ttdn_analysis.parse.numbering import roman_value
-from ttdn_analysis.text import line_key, nfc, strip_markup
+from ttdn_analysis.text import line_key, nfc, roman_value, strip_markup
 
 __all__ = ["TableRow", "Table", "PLACEHOLDER", "split_tables", "expand_tables", "header_columns", "tables_unread"]
 

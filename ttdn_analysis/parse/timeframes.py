@@ -8,8 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ttdn_analysis.parse.numbering import roman_value
-from ttdn_analysis.text import match_key, unify_tones
+from ttdn_analysis.text import match_key, roman_value, unify_tones
 
 __all__ = ["TIME_KINDS", "TIME_COLUMNS", "parse_timeframe"]
 
