@@ -82,7 +82,8 @@ def test_registry_files_are_consistent():
                              "armed_forces_police", "media", "mass_organisation", "collective"}
     missing = set(aliases().canonical) - set(reg.canonical)
     assert missing == set(), missing
-    import pandas as pd
     from importlib import resources
+
+    import pandas as pd
     lineage = pd.read_csv(resources.files("ttdn_analysis.registry").joinpath("data", "lineage.csv"))
     assert set(lineage.old) - set(reg.canonical) == set()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 import random
 import sys
-import types
 from itertools import combinations
 
 import networkx as nx
@@ -43,14 +42,14 @@ def synthetic_assignments(seed: int = 7, n_tasks: int = 40) -> pd.DataFrame:
         k = rng.randint(1, 5)
         chosen = rng.sample(names, k)
         for j, agency in enumerate(chosen):
-            rows.append(dict(task_id=task, agency=agency, role="lead" if j == 0 else "support",
-                             is_collective=False, agency_type=AGENCIES[agency]))
+            rows.append({"task_id": task, "agency": agency, "role": "lead" if j == 0 else "support",
+                             "is_collective": False, "agency_type": AGENCIES[agency]})
         if rng.random() < 0.4:
-            rows.append(dict(task_id=task, agency=rng.choice(COLLECTIVES), role="support",
-                             is_collective=True, agency_type="collective"))
+            rows.append({"task_id": task, "agency": rng.choice(COLLECTIVES), "role": "support",
+                             "is_collective": True, "agency_type": "collective"})
         if rng.random() < 0.2:  # the same agency listed a second time on the task
-            rows.append(dict(task_id=task, agency=chosen[-1], role="support",
-                             is_collective=False, agency_type=AGENCIES[chosen[-1]]))
+            rows.append({"task_id": task, "agency": chosen[-1], "role": "support",
+                             "is_collective": False, "agency_type": AGENCIES[chosen[-1]]})
     df = pd.DataFrame(rows)
     df["plan_id"] = df["task_id"].str.split(":").str[0]
     df["path"] = "II." + df["task_id"].str[-2:]
@@ -228,7 +227,7 @@ def test_bipartite_graph(assignments):
     assert B.nodes[t]["plan_id"] == row["plan_id"]
     assert B.nodes[t]["province"] == row["province"]
     assert B.nodes[t]["year"] == row["year"]
-    for _, a, d in B.edges(tasks[0], data=True):
+    for _, _a, d in B.edges(tasks[0], data=True):
         assert d["role"] in ("lead", "support") and d["plan_id"] == row["plan_id"]
         assert isinstance(d["line"], int)
 
@@ -577,7 +576,6 @@ def test_harmonized_with_real_lineage_if_present():
 def test_layout_and_communities_do_not_depend_on_the_hash_seed(tmp_path):
     """Python salts string hashes per process; sets of agency names must never decide an order."""
     import subprocess
-    import sys
     script = (
         "import json, sys\n"
         "import pandas as pd\n"

@@ -511,7 +511,7 @@ def _years(value: Any) -> list[Any]:
 
 def _province_mask(series: pd.Series, value: Any) -> np.ndarray:
     """Rows whose province is one of *value*, both sides read by ``canonical_province``."""
-    present = [p for p in pd.unique(series.dropna())]
+    present = list(pd.unique(series.dropna()))
     canon = {p: canonical_province(str(p)) or str(p) for p in present}
     wanted = set()
     for v in _as_values(value):

@@ -139,7 +139,7 @@ def validate(
             c["tp"] += k in gold_set and k in pred
             c["fp"] += k in pred and k not in gold_set
             c["fn"] += k in gold_set and k not in pred
-    rows = [{"theme": k, **counts[k]} for k in core]
+    rows: list[dict[str, Any]] = [{"theme": k, **counts[k]} for k in core]
     rows.append({"theme": "micro", **{f: sum(counts[k][f] for k in core) for f in counts[core[0]]}} if core
                 else {"theme": "micro", "tp": 0, "fp": 0, "fn": 0, "gold": 0, "predicted": 0})
     for r in rows:
