@@ -561,15 +561,14 @@ def test_network_figure_escapes_agency_names():
     assert colours["mystery"] == "#BBBBBB"  # unlisted type: grey, own legend entry
 
 
-def test_harmonized_with_real_lineage_if_present():
-    lineage = pytest.importorskip("ttdn_analysis.registry.lineage")
-    if not hasattr(lineage, "harmonize"):
-        pytest.skip("lineage.harmonize not written yet")
+def test_harmonized_with_the_real_lineage():
+    from ttdn_analysis.registry.agencies import harmonize
     a = pd.DataFrame({"task_id": ["t1", "t1"], "agency": ["Sở Thông tin và Truyền thông", "Sở Ngoại vụ"],
                       "role": ["lead", "support"], "province": "Đắk Lắk"})
-    expected = lineage.harmonize(a.copy(), on="2026-01-01", column="agency")["successor"]
+    expected = harmonize(a.copy(), on="2026-01-01")["successor"]
     h = g.harmonized(a, on="2026-01-01")
     assert h["agency"].tolist() == [s if isinstance(s, str) and s else o for s, o in zip(expected, a["agency"])]
+    assert h["agency"].iloc[0] != "Sở Thông tin và Truyền thông"  # the department was merged away in 2025
     assert h["agency_original"].tolist() == a["agency"].tolist()
 
 
