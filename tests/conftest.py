@@ -7,6 +7,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "data" / "plans"
+#: The shared folder beside the checkout (CI has it): hand-coded references and the development set.
+SHARED = ROOT.parent / "shared"
+GOLD_002 = SHARED / "gold" / "002_3d21d89fb6211e3a.json"
+DEV = SHARED / "gold" / "dev"
 
 # Before any test module imports the package: the tests never write into the user's ~/.cache/ttdn_analysis.
 _SESSION_CACHE = tempfile.mkdtemp(prefix="ttdn-test-cache-")
@@ -33,3 +37,11 @@ def corpus():
 
 def plan_lines(name: str) -> list[str]:
     return (PLANS / name).read_text(encoding="utf-8").split("\n")
+
+
+@pytest.fixture(scope="session")
+def gold_002() -> Path:
+    """The hand-coded reference of seed plan 002 (Đồng Nai 2024); the test is skipped, saying why, without it."""
+    if not GOLD_002.is_file():
+        pytest.skip(f"hand-coded reference {GOLD_002} not found (../shared is not beside the checkout)")
+    return GOLD_002

@@ -18,7 +18,6 @@ from ttdn_analysis.registry.codebook import CORE_THEMES, Codebook, load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_002 = ROOT / "data" / "plans" / "dong-nai-2024-ubnd-ttdn.md"  # = seeds/002_3d21d89fb6211e3a.txt
-GOLD_002 = Path("/work/shared/gold/002_3d21d89fb6211e3a.json")
 EXTENDED = ("image_promotion", "counter_disinformation", "training", "ethnic_minorities", "investment_trade",
             "digital_cyberspace", "anniversaries_events", "foreign_press_delegations", "legal_framework")
 
@@ -285,9 +284,8 @@ def test_tag_tasks_empty_and_missing_columns():
         tag_tasks(pd.DataFrame({"plan_id": ["p"]}))
 
 
-@pytest.mark.skipif(not GOLD_002.exists(), reason="hand-coded reference not available")
-def test_validate_against_gold_002():
-    gold = json.loads(GOLD_002.read_text(encoding="utf-8"))
+def test_validate_against_gold_002(gold_002):
+    gold = json.loads(gold_002.read_text(encoding="utf-8"))
     ln = _lines_002()
     parents = {45, 79, 89, 117, 149}  # headings of parent items: not part of any child task
     starts = [t["line"] for t in gold["tasks"]]
@@ -304,7 +302,7 @@ def test_validate_against_gold_002():
                 groups.append([n])
         rows.append(_task(ln, t["id"], t["title"], groups))
     tasks = pd.DataFrame(rows)
-    res = validate(tag_tasks(tasks), GOLD_002, tasks).set_index("theme")
+    res = validate(tag_tasks(tasks), gold_002, tasks).set_index("theme")
     assert list(res.index) == list(CORE_THEMES) + ["micro"]
     assert res["f1"].tolist() == [1.0, 1.0, 1.0, 1.0]
     assert res.loc["micro", "gold"] == 12
@@ -545,9 +543,8 @@ def test_focus_agrees_with_hand_coded_judgements(corpus):
     assert wrong.empty, wrong
 
 
-@pytest.mark.skipif(not GOLD_002.exists(), reason="hand-coded reference (../shared/gold) not available")
-def test_central_core_themes_are_hand_coded_mentions(corpus):
-    gold = json.loads(GOLD_002.read_text(encoding="utf-8"))
+def test_central_core_themes_are_hand_coded_mentions(corpus, gold_002):
+    gold = json.loads(gold_002.read_text(encoding="utf-8"))
     coded = {(f"dong-nai-2024-ubnd-ttdn:{t['id']}", th) for t in gold["tasks"] for th in t["themes"]}
     tt = corpus.task_themes
     central = tt[(tt["plan_id"] == "dong-nai-2024-ubnd-ttdn") & tt["core"] & (tt["focus"] == "central")]
