@@ -34,7 +34,6 @@ Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandi
 from __future__ import annotations
 
 import re
-import tomllib
 import warnings
 import zlib
 from collections.abc import Mapping, Sequence
@@ -47,7 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from ttdn_analysis.analysis.tagging import _Doc, _isna
-from ttdn_analysis.registry import data_file
+from ttdn_analysis.labels import LANGUAGES, labels
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
 
 __all__ = ["UNITS", "PooledPlansWarning", "pooled_groups", "coverage_units", "coverage_stats", "compare_coverage",
@@ -530,11 +529,8 @@ def compare_coverage(
 
 @lru_cache(maxsize=1)
 def _templates() -> dict[str, dict[str, Any]]:
-    data = tomllib.loads(data_file("findings.toml").read_text(encoding="utf-8"))
-    for lang in ("vi", "en"):
-        if lang not in data:
-            raise ValueError(f"findings.toml: no [{lang}] table")
-    return data
+    """The findings' sentences by language (``labels.toml``, sections ``findings`` and ``plan_kinds``)."""
+    return {lang: {**labels(lang, "findings"), "kinds": labels(lang, "plan_kinds")} for lang in LANGUAGES}
 
 
 def _group_name(cond: Mapping[str, Any]) -> str:
@@ -564,7 +560,7 @@ def describe_comparison(table: pd.DataFrame, lang: str = "vi", codebook: Codeboo
     table : DataFrame
         The output of :func:`compare_coverage`.
     lang : {"vi", "en"}
-        Language of the sentences (templates in ``ttdn_analysis/registry/data/findings.toml``).
+        Language of the sentences (templates in ``ttdn_analysis/labels.toml``).
     codebook : Codebook, path or None
         Gives the theme labels.
     names : (str, str), optional
@@ -590,7 +586,7 @@ def describe_comparison(table: pd.DataFrame, lang: str = "vi", codebook: Codeboo
         raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
     tpl = _templates()[lang]
     cb = _as_codebook(codebook)
-    labels = {t.key: (t.label_vi if lang == "vi" else t.label_en) for t in cb.themes}
+    theme_names = {t.key: (t.label_vi if lang == "vi" else t.label_en) for t in cb.themes}
     a_name, b_name = names or (_group_name(table.attrs.get("a", {"": "a"})),
                                _group_name(table.attrs.get("b", {"": "b"})))
     unit = table.attrs.get("unit", "task")
@@ -605,7 +601,7 @@ def describe_comparison(table: pd.DataFrame, lang: str = "vi", codebook: Codeboo
         else:
             key = "noise"
         out.append(tpl[key].format(
-            theme=labels.get(r.theme, r.theme), with_a=r.with_a, n_a=r.n_a, with_b=r.with_b, n_b=r.n_b,
+            theme=theme_names.get(r.theme, r.theme), with_a=r.with_a, n_a=r.n_a, with_b=r.with_b, n_b=r.n_b,
             share_a=_pct(r.share_a), share_b=_pct(r.share_b), a=a_name, b=b_name,
             unit=tpl[f"unit_{unit}"], diff=f"{100 * abs(r.diff):.0f}" if r.distinguishable else _points(r.diff),
             ci_low=_points(r.ci_low), ci_high=_points(r.ci_high), level=f"{100 * level:.0f}%",

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import tomllib
 from functools import lru_cache
 
 import pandas as pd
 
+from ttdn_analysis.labels import LANGUAGES, labels
 from ttdn_analysis.registry import data_file, read_rows
 from ttdn_analysis.registry.provinces import canonical_province
 from ttdn_analysis.text import match_key
@@ -293,8 +293,8 @@ def lineage_of(name: object, on: str = "2026-01-01", province: str | None = None
 
 @lru_cache(maxsize=1)
 def _phrases() -> dict[str, dict[str, str]]:
-    data = tomllib.loads(data_file("findings.toml").read_text(encoding="utf-8"))
-    return {lang: data[lang]["lineage"] for lang in ("vi", "en")}
+    """The phrases that put an agency's later name beside the printed one (``labels.toml``, ``agency_names``)."""
+    return {lang: labels(lang, "agency_names") for lang in LANGUAGES}
 
 
 def name_on(name: str, on: str = "2026-01-01", province: str | None = None, lang: str = "vi") -> str:
@@ -309,8 +309,7 @@ def name_on(name: str, on: str = "2026-01-01", province: str | None = None, lang
     province : str or None
         The plan's province (province-scoped crosswalk rows).
     lang : {"vi", "en"}
-        Language of the phrase (``ttdn_analysis/registry/data/findings.toml``, tables ``[vi.lineage]``,
-        ``[en.lineage]``).
+        Language of the phrase (``ttdn_analysis/labels.toml``, section ``agency_names``).
 
     Returns
     -------
