@@ -66,6 +66,7 @@ class Corpus:
     task_themes: pd.DataFrame
     problems: pd.DataFrame
     citations: pd.DataFrame = field(default_factory=lambda: empty_table("citations"))
+    sections: pd.DataFrame = field(default_factory=lambda: empty_table("sections"))
     files: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
@@ -74,7 +75,7 @@ class Corpus:
         Examples
         --------
         >>> load_corpus([], cache=False)
-        Corpus(0 plans, 0 tasks, 0 assignments, 0 task_themes, 0 problems, 0 citations; 0 files)
+        Corpus(0 plans, 0 tasks, 0 assignments, 0 task_themes, 0 problems, 0 citations, 0 sections; 0 files)
         """
         counts = ", ".join(f"{len(getattr(self, t))} {t}" for t in TABLES)
         return f"Corpus({counts}; {len(self.files)} files)"
@@ -113,7 +114,8 @@ class Corpus:
 
         return Corpus(plans=keep(plans), tasks=keep(self.tasks), assignments=keep(self.assignments),
                       task_themes=keep(self.task_themes), problems=keep(self.problems, "source_file", files),
-                      citations=keep(self.citations), files=[f for f in self.files if f in files])
+                      citations=keep(self.citations), sections=keep(self.sections),
+                      files=[f for f in self.files if f in files])
 
     def summary(self) -> pd.DataFrame:
         """One row per plan: province, year, level, tasks, assignments, distinct agencies, the share of tasks with

@@ -9,7 +9,7 @@ __all__ = ["TABLES", "PARSE_TABLES", "META", "COLUMNS", "PLAN_KINDS", "ProblemKi
            "empty_table", "problem_kinds_table"]
 
 #: The tables of a corpus, in the order they are written and shown.
-TABLES = ("plans", "tasks", "assignments", "task_themes", "problems", "citations")
+TABLES = ("plans", "tasks", "assignments", "task_themes", "problems", "citations", "sections")
 #: The tables a plan's parse gives (theme tagging is a later step with a cache of its own).
 PARSE_TABLES = tuple(t for t in TABLES if t != "task_themes")
 #: Plan metadata carried on every row of the row-level tables, so that they group without joins.
@@ -26,6 +26,8 @@ COLUMNS: dict[str, list[str]] = {
                     "in_heading", "sentences", "sentence_share", "density", "focus", "codebook_version"] + META,
     "problems": ["source_file", "line", "severity", "kind", "message"],
     "citations": ["plan_id", "task_id", "line", "kind", "ref", "issuer", "date", "raw", "issuer_level"] + META,
+    # the body's text outside tasks: preamble, purpose items, section introductions, budget, closing remarks
+    "sections": ["plan_id", "path", "kind", "title", "text", "line_start", "line_end", "text_lines"] + META,
 }
 
 

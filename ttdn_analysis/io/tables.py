@@ -31,6 +31,7 @@ SHEETS = {
     "task_themes": "one row per task and theme it mentions, with the matched terms and the line",
     "problems": "what could not be read or placed, by file and line",
     "citations": "every legal or policy document a plan cites, with its line",
+    "sections": "the text outside tasks (preamble, purpose and requirements, section introductions, budget), by line",
     "coverage": "share of the tasks of each province, year and level that mention each theme",
     "centrality": "agency network metrics, for all plans and for each province and year",
 }
