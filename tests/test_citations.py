@@ -6,7 +6,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ttdn_analysis.analysis.instruments import citation_graph, instrument_table, task_of_lines
+from ttdn_analysis.analysis.instruments import (
+    PLAN_INSTRUMENT_COLUMNS,
+    citation_graph,
+    instrument_table,
+    instruments_by_plan,
+    task_of_lines,
+)
 from ttdn_analysis.parse.citations import (
     CITATION_COLUMNS,
     KINDS,
@@ -320,3 +326,62 @@ def test_known_instruments_are_sourced_and_read_back():
 def test_instrument_table_unknown_level(corpus):
     with pytest.raises(ValueError, match=r"unknown level 'national'.*Valid: central, province"):
         instrument_table(corpus.citations, corpus.plans, level="national")
+
+
+# --------------------------------------------------------------------------- issue 16 item 8: instruments per plan
+
+def test_instruments_by_plan_on_the_seeds(corpus):
+    t = instruments_by_plan(corpus.citations, corpus.plans)
+    assert list(t.columns) == list(PLAN_INSTRUMENT_COLUMNS)
+    assert not t.duplicated(["plan_id", "ref"]).any()
+    assert t["mentions"].sum() == len(corpus.citations)  # every citation counted once, none lost
+    assert t.equals(t.sort_values(["plan_id", "first_line", "ref"], kind="stable").reset_index(drop=True))
+    # all five seeds cite Conclusion 57-KL/TW of the Politburo
+    kl57 = t[t["ref"] == "57-KL/TW"].set_index("plan_id")
+    assert set(kl57.index) == set(corpus.plans["plan_id"])
+    assert set(kl57["kind"]) == {"Kết luận"} and set(kl57["issuer_level"]) == {"central"}
+    assert set(kl57["issuer"]) == {"Bộ Chính trị / Trung ương Đảng"}
+    assert kl57.loc["dong-nai-2024-ubnd-ttdn", "first_line"] == 28
+    assert kl57.loc["gia-lai-2025-ubnd-ttdn", ["first_line", "mentions"]].tolist() == [10, 5]
+    # the plan's own kind travels with it
+    nq47 = t[t["plan_id"] == "dak-lak-2024-ubnd-143-kh-nq47"]
+    assert set(nq47["plan_kind"]) == {"implementation"} and "47/NQ-CP" in set(nq47["ref"])
+    assert set(t.loc[t["plan_id"] == "gia-lai-2025-ubnd-ttdn", "plan_kind"]) == {"annual"}
+    # provenance: the first line given starts a (logical, re-joined) line of the file that names the instrument
+    logical = {}
+    for rec in t.to_dict("records"):
+        if rec["source_file"] not in logical:
+            raw = Path(rec["source_file"]).read_text(encoding="utf-8").split("\n")
+            logical[rec["source_file"]] = {ln.start: ln.text for ln in prepare_lines(raw)}
+        number = rec["ref"].split("/")[0].split("-")[0]
+        assert rec["first_line"] == min(rec["lines"]), rec
+        assert number in logical[rec["source_file"]][rec["first_line"]], rec
+        assert len(rec["lines"]) <= rec["mentions"]
+
+
+def test_instruments_by_plan_agrees_with_the_province_table(corpus):
+    per_plan = instruments_by_plan(corpus.citations, corpus.plans, level="central")
+    assert set(per_plan["issuer_level"]) == {"central"} and "143/KH-UBND" not in set(per_plan["ref"])
+    pooled = per_plan.pivot_table(index=["province", "year"], columns="ref", values="mentions", aggfunc="sum",
+                                  fill_value=0, observed=True)
+    table = instrument_table(corpus.citations, corpus.plans)
+    assert pooled.reindex(index=table.index, columns=table.columns, fill_value=0).astype("int64").equals(table)
+
+
+def test_instruments_by_plan_selects_plans_and_checks_level(corpus):
+    gl = corpus.plans[corpus.plans["province"] == "Gia Lai"]
+    t = instruments_by_plan(corpus.citations, gl)
+    assert set(t["plan_id"]) == {"gia-lai-2025-ubnd-ttdn"} and set(t["province"]) == {"Gia Lai"}
+    provincial = instruments_by_plan(corpus.citations, corpus.plans, level="province")
+    assert "184-KH/TU" in set(provincial["ref"]) and "57-KL/TW" not in set(provincial["ref"])
+    with pytest.raises(ValueError, match=r"unknown level 'national'"):
+        instruments_by_plan(corpus.citations, corpus.plans, level="national")
+    empty = citations_from_lines("p", [(1, "Không có trích dẫn")])
+    out = instruments_by_plan(empty, pd.DataFrame({"plan_id": ["p"], "province": ["Gia Lai"], "year": [2025]}))
+    assert out.empty and list(out.columns) == list(PLAN_INSTRUMENT_COLUMNS)
+    # a bare table of references: issuer and level are told from the reference, missing metadata stays empty
+    bare = instruments_by_plan(pd.DataFrame({"plan_id": ["p"], "ref": ["1079/QĐ-TTg"], "line": [4]}),
+                               pd.DataFrame({"plan_id": ["p"], "province": ["Gia Lai"], "year": [2025]}))
+    assert bare[["issuer", "issuer_level", "first_line", "mentions"]].values.tolist() == [
+        ["Thủ tướng Chính phủ", "central", 4, 1]]
+    assert bare["source_file"].isna().all() and bare["plan_kind"].isna().all()
