@@ -1,12 +1,26 @@
-"""Tests for ttdn_analysis.compare: the twelve-point sea-and-islands passage, the reuse matrix, boilerplate removal."""
+"""Tests for ttdn_analysis.compare: the twelve-point sea-and-islands passage, the shared objective of the purpose
+sections, the reuse matrix, boilerplate removal."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from ttdn_analysis.analysis.reuse import (PASSAGE_COLUMNS, coverage_without_boilerplate, paragraphs, reuse_matrix, shared_passages, shingles, strip_shared)
 from ttdn_analysis.analysis.coverage import coverage
+from ttdn_analysis.analysis.reuse import (
+    PARAGRAPH_COLUMNS,
+    PASSAGE_COLUMNS,
+    coverage_without_boilerplate,
+    paragraphs,
+    reuse_matrix,
+    shared_passages,
+    shingles,
+    strip_shared,
+)
+from ttdn_analysis.parse.plan import PART_KINDS
+from ttdn_analysis.schema import COLUMNS
 
 SXD = "dak-lak-2024-so-xay-dung-ttdn"
 DL25 = "dak-lak-2025-ubnd-ttdn"
@@ -117,3 +131,124 @@ def test_strip_shared_and_coverage(corpus):
     assert own.attrs["removed"] == stripped.attrs["removed"]
     tasks_share = coverage_without_boilerplate(corpus, themes=["border", "sea_islands"])
     assert list(tasks_share.columns) == ["border", "sea_islands"]
+
+
+# --------------------------------------------------------------------------- issue 16 item 8: the text outside tasks
+
+GL = "gia-lai-2025-ubnd-ttdn"
+OBJECTIVE = ("tác động tiêu cực", "biên giới, lãnh thổ, dân chủ, nhân quyền, tôn giáo")
+
+
+def _physical(path) -> list[str]:
+    return Path(str(path)).read_text(encoding="utf-8").split("\n")
+
+
+def _objective(passages: pd.DataFrame) -> pd.DataFrame:
+    return passages[passages["text"].map(lambda t: all(w in t for w in OBJECTIVE))]
+
+
+def test_sections_table_holds_the_text_outside_tasks(corpus):
+    secs = corpus.sections
+    assert list(secs.columns) == COLUMNS["sections"]
+    assert set(secs["plan_id"]) == set(corpus.plans["plan_id"])  # every seed has a purpose section
+    assert set(secs.loc[secs["kind"] == "purpose", "plan_id"]) == set(corpus.plans["plan_id"])
+    for pid in corpus.plans["plan_id"]:  # no line is both a task's and a section's
+        in_tasks = {ln for tl in corpus.tasks.loc[corpus.tasks["plan_id"] == pid, "text_lines"] for ln in tl}
+        in_secs = {ln for tl in secs.loc[secs["plan_id"] == pid, "text_lines"] for ln in tl}
+        assert in_secs and not in_tasks & in_secs, pid
+    # provenance: each logical line's text begins on the physical line given for it, in original spelling
+    for rec in secs.to_dict("records"):
+        lines = _physical(rec["source_file"])
+        for piece, ln in zip(rec["text"].split("\n"), rec["text_lines"]):
+            assert piece.split()[0].strip("*") in lines[ln - 1], (rec["plan_id"], ln)
+    gl = secs[(secs["plan_id"] == GL) & (secs["path"] == "I.1")].iloc[0]
+    assert gl["kind"] == "purpose" and gl["title"] == "Mục tiêu" and 34 in gl["text_lines"]
+    assert "Hạn chế tác động tiêu cực" in gl["text"]
+    assert secs.loc[secs["plan_id"] == GL, "kind"].iloc[0] == "preamble"  # the 'Căn cứ …' lines come first
+    assert set(corpus.select(provinces="Gia Lai").sections["plan_id"]) == {GL}
+
+
+def test_section_rows_of_a_small_plan(tmp_path):
+    from ttdn_analysis import load_corpus
+    text = ("UBND TỈNH LÀO CAI\nSố: 12/KH-UBND\nLào Cai, ngày 02 tháng 01 năm 2025\nKẾ HOẠCH\n"
+            "Thông tin đối ngoại năm 2025\nCăn cứ Nghị định số 72/2015/NĐ-CP ngày 07/9/2015 của Chính phủ;\n"
+            "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Quảng bá hình ảnh tỉnh.\n2. Yêu cầu\n- Bám sát chủ trương.\n"
+            "II. NHIỆM VỤ\nTrong năm, tập trung các nội dung sau:\n1. Tập huấn\n- Cơ quan chủ trì: Sở Ngoại vụ.\n"
+            "III. KINH PHÍ\nNgân sách tỉnh.\nTrên đây là Kế hoạch thông tin đối ngoại năm 2025./.\n")
+    (tmp_path / "lao-cai-2025.txt").write_text(text, encoding="utf-8")
+    c = load_corpus(tmp_path, cache=False)
+    got = [(r["path"], r["kind"], r["line_start"], r["text_lines"]) for r in c.sections.to_dict("records")]
+    assert got == [("", "preamble", 6, [6]), ("I", "purpose", 7, [7]), ("I.1", "purpose", 8, [8, 9]),
+                   ("I.2", "purpose", 10, [10, 11]), ("II", "tasks", 12, [12, 13]), ("III", "budget", 16, [16, 17]),
+                   ("", "closing", 18, [18])]
+    assert c.tasks["path"].tolist() == ["II.1"]
+    assert c.sections["province"].astype(str).unique().tolist() == ["Lào Cai"]
+
+
+def test_shared_objective_of_the_purpose_sections(corpus, passages):
+    # gia-lai-2025-ubnd-ttdn.txt:34 "Hạn chế tác động tiêu cực …" and dak-lak-2024-so-xay-dung-ttdn.txt:45 "Hạn chế và có
+    # biện pháp xử lý đối với những tác động tiêu cực …" (hard-wrapped to line 55), both in "1. Mục đích/Mục tiêu"
+    obj = _objective(passages)
+    assert {(a, b) for a, b in zip(obj["plan_a"], obj["plan_b"])} == {(SXD, GL), (GL, SXD)}
+    assert set(zip(obj["plan_a"], obj["line_a"], obj["line_b"])) == {(SXD, 45, 34), (GL, 34, 45)}
+    assert set(obj["section_a"]) == set(obj["section_b"]) == {"purpose"}
+    assert set(obj["path_a"]) == {"I.1"} and obj["task_a"].isna().all() and obj["task_b"].isna().all()
+    assert (obj["score"] >= 0.8).all()
+    for rec in obj.to_dict("records"):  # both plans' files and lines lead to the passage
+        for side in "ab":
+            line = _physical(rec[f"file_{side}"])[rec[f"line_{side}"] - 1]
+            assert line.lstrip("- ").startswith("Hạn chế"), (rec[f"file_{side}"], line)
+        assert rec["text"] in {" ".join(x.strip() for x in _physical(rec["file_a"])[44:55] if x.strip()),
+                               _physical(rec["file_a"])[33].strip() + " " + _physical(rec["file_a"])[35].strip()}
+    # the paraphrase of Đắk Lắk 2025 ('Phản bác những thông tin, luận điệu sai trái …') is not a copy
+    assert not ((passages["plan_a"] == DL25) & (passages["line_a"] == 20)).any()
+
+
+def test_task_text_alone_misses_the_objective(corpus):
+    tasks_only = shared_passages(corpus, sections=())
+    assert _objective(tasks_only).empty
+    assert tasks_only["task_a"].notna().all() and tasks_only["task_b"].notna().all()
+    purpose = shared_passages(corpus, sections="purpose")
+    assert set(purpose.loc[purpose["task_a"].isna(), "section_a"]) == {"purpose"}
+    assert len(_objective(purpose)) == 2
+    with pytest.raises(ValueError, match=r"unknown section kind 'purpse'.*Did you mean 'purpose'"):
+        shared_passages(corpus, sections="purpse")
+
+
+def test_an_edited_word_costs_only_itself():
+    # three single-word edits spread over a 50-word paragraph: 47 of 50 words still lie in shared 5-grams, while
+    # only 31 of 46 shingles survive (the shingle count used before issue 16 item 8 missed such copies)
+    text = ("Hạn chế tác động tiêu cực của những thông tin luận điệu sai trái xuyên tạc của các thế lực thù địch đặc "
+            "biệt về các vấn đề biển đảo biên giới lãnh thổ dân chủ nhân quyền tôn giáo góp phần giữ vững ổn định "
+            "chính trị xã hội")
+    words = text.split(" ")
+    edited = list(words)
+    for i, w in ((6, "các"), (19, "mọi"), (32, "bảo")):
+        edited[i] = w
+    a, b = " ".join(words), " ".join(edited)
+    assert len(shingles(a) & shingles(b)) / len(shingles(a)) < 0.8
+    t = pd.DataFrame({"plan_id": ["a", "b"], "task_id": ["a:1", "b:1"], "text_lines": [[3], [9]], "text": [a, b]})
+    sp = shared_passages(t)
+    assert len(words) == 50 and sp["score"].tolist() == [0.94, 0.94]
+    assert reuse_matrix(t).loc["a", "b"] == 1.0
+
+
+def test_passages_carry_files_sections_and_paths(corpus, passages):
+    files = dict(zip(corpus.plans["plan_id"], corpus.plans["source_file"]))
+    for side in "ab":
+        assert (passages[f"file_{side}"] == passages[f"plan_{side}"].map(files)).all()
+        in_task = passages[f"task_{side}"].notna()
+        assert (passages.loc[in_task, f"task_{side}"]
+                == passages.loc[in_task, f"plan_{side}"] + ":" + passages.loc[in_task, f"path_{side}"]).all()
+    assert {"preamble", "purpose", "tasks"} <= set(passages["section_a"])
+    paras = paragraphs(corpus)
+    assert paras["task_id"].isna().any() and list(paras.columns) == list(PARAGRAPH_COLUMNS)
+    assert paras.equals(paras.sort_values(["plan_id", "line"], kind="stable").reset_index(drop=True))
+
+
+def test_reuse_matrix_over_the_whole_text(corpus, matrix):
+    assert matrix.attrs["sections"] == PART_KINDS
+    tasks_only = reuse_matrix(corpus, sections=())
+    assert tasks_only.attrs["sections"] == ()
+    assert matrix.loc[GL, SXD] > tasks_only.loc[GL, SXD]  # the shared objective and the 'Căn cứ …' lines
+    assert matrix.loc["dak-lak-2024-ubnd-143-kh-nq47", SXD] > 0 == tasks_only.loc["dak-lak-2024-ubnd-143-kh-nq47", SXD]
