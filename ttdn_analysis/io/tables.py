@@ -363,7 +363,7 @@ def export_corpus(corpus: Corpus, out: str | Path, fmt: str = "xlsx", *, data_di
     >>> paths = export_corpus(load_corpus([], cache=False), tempfile.mkdtemp(), "csv")
     >>> [p.name for p in paths]  # doctest: +NORMALIZE_WHITESPACE
     ['plans.csv', 'tasks.csv', 'assignments.csv', 'task_themes.csv', 'problems.csv', 'citations.csv',
-     'coverage.csv', 'centrality.csv']
+     'sections.csv', 'coverage.csv', 'centrality.csv']
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
