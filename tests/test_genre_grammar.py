@@ -335,3 +335,11 @@ def test_tasks_hit_by_a_numbering_gap_are_flagged(tmp_path):
     flagged = c.tasks.set_index("path").numbering_gap
     assert bool(flagged["II.1"]) and not bool(flagged["II.4"])
     assert c.assignments[c.assignments.path == "II.1"].numbering_gap.astype(bool).all()
+
+
+def test_group_rows_written_as_letters_or_in_the_number_cell(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n| TT | Nội dung | Chủ trì | Phối hợp | Thời gian |\n|---|---|---|---|---|\n"
+             "| A | Biên giới | | | |\n| 1 | Tuyên truyền pháp luật về biên giới | Công an tỉnh | | Quý I |\n"
+             "| B. BIỂN, ĐẢO | | | | |\n| 2 | Tuyên truyền về biển, đảo | Sở Ngoại vụ | | Quý II |\n")
+    assert list(c.tasks.path) == ["II.A.1", "II.B.2"]
+    assert roles(c, "II.B.2") == (["Sở Ngoại vụ"], [])

@@ -161,11 +161,17 @@ def split_tables(raw_lines: list[str]) -> tuple[list[str], list[Table]]:
                         prev["cells"][k2] = f"{prev['cells'][k2]} {c}".strip()
                 prev["end"] = j + 1
             elif label:
-                group = roman_value(label.rstrip(".")) is not None and not any(
-                    strip_markup(row[cols[c]]).strip() for c in ("lead", "support", "time") if c in cols)
+                cells = [strip_markup(c).strip() for c in row]
+                empty = not any(cells[cols[c]] for c in ("lead", "support", "time") if c in cols)
+                head = re.match(r"^([IVXLC]+|[A-ZĐ])[.)]?(?:\s+(.+))?$", label)
+                # a group row: a roman numeral or a capital letter with no agencies ("I | Biên giới", "A. BIỂN, ĐẢO")
+                group = bool(head and empty and (roman_value(head.group(1)) is not None or len(head.group(1)) == 1))
+                if group and head and head.group(2):  # the heading written in the number cell itself
+                    label = head.group(1)
+                    if "content" in cols and not cells[cols["content"]]:
+                        cells[cols["content"]] = head.group(2)
                 if group or _is_number(label) or any(rest):
-                    table.rows.append({"label": label.rstrip("."), "group": group,
-                                       "cells": [strip_markup(c).strip() for c in row], "start": j + 1,
+                    table.rows.append({"label": label.rstrip("."), "group": group, "cells": cells, "start": j + 1,
                                        "end": j + 1})
             table.end = j + 1
             j += 1
