@@ -79,8 +79,6 @@ def cache_dir() -> Path:
     return Path(d) if d else Path.home() / ".cache" / "ttdn_analysis"
 
 
-_cache_dir = cache_dir  # the name older code imports
-
 
 def cache_limit() -> int:
     """The size cap in bytes: ``$TTDN_CACHE_MAX_MB`` MiB (default :data:`DEFAULT_MAX_MB`).

@@ -216,24 +216,24 @@ def _with_source(tables: dict[str, pd.DataFrame], source: str) -> dict[str, pd.D
     return tables
 
 
+def _parse_key(digest: str, job: _Job) -> str:
+    """Key of a plan's parse: its content, its id, its manifest row and the parser's code and data."""
+    return hashlib.sha256(f"{digest}|{job.plan_id}|{job.manifest}|{_fingerprint()}".encode()).hexdigest()[:32]
+
+
 def _plan_tables(job: _Job) -> dict[str, pd.DataFrame]:
-    """All tables of one plan: the parse (cached by content, id, manifest and parser) and its themes."""
-    manifest = dict(job.manifest)
+    """All tables of one plan: the parse (cached by :func:`_parse_key`) and its themes (cached per theme)."""
     digest = file_digest(job.path) if job.cache is not None else None
-    key = None
-    tables = None
-    if digest:
-        key = hashlib.sha256(f"{digest}|{job.plan_id}|{job.manifest}|{_fingerprint()}".encode()).hexdigest()[:32]
-        tables = read_entry(entry_path("plans", key, job.cache), PARSE_TABLES)
+    key = _parse_key(digest, job) if digest else None
+    tables = read_entry(entry_path("plans", key, job.cache), PARSE_TABLES) if key else None
     if tables is not None:
         _with_source(tables, job.path)
     else:
         doc = read_plan(job.path)
-        rows = parse_plan(doc, manifest, job.plan_id)
+        rows = parse_plan(doc, dict(job.manifest), job.plan_id)
         tables = {t: pd.DataFrame(rows[t], columns=COLUMNS[t]) for t in PARSE_TABLES}
         if job.cache is not None and doc.sha256:
-            key = hashlib.sha256(f"{doc.sha256}|{job.plan_id}|{job.manifest}|{_fingerprint()}".encode()
-                                 ).hexdigest()[:32]
+            key = _parse_key(doc.sha256, job)
             write_entry(entry_path("plans", key, job.cache), _with_source({t: df.copy() for t, df in tables.items()},
                                                                           ""))
         else:
