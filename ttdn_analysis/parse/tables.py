@@ -163,13 +163,13 @@ def split_tables(raw_lines: list[str]) -> tuple[list[str], list[Table]]:
             elif label:
                 cells = [strip_markup(c).strip() for c in row]
                 empty = not any(cells[cols[c]] for c in ("lead", "support", "time") if c in cols)
-                head = re.match(r"^([IVXLC]+|[A-ZĐ])[.)]?(?:\s+(.+))?$", label)
+                number = re.match(r"^([IVXLC]+|[A-ZĐ])[.)]?(?:\s+(.+))?$", label)
                 # a group row: a roman numeral or a capital letter with no agencies ("I | Biên giới", "A. BIỂN, ĐẢO")
-                group = bool(head and empty and (roman_value(head.group(1)) is not None or len(head.group(1)) == 1))
-                if group and head and head.group(2):  # the heading written in the number cell itself
-                    label = head.group(1)
+                group = bool(number and empty and (roman_value(number.group(1)) is not None or len(number.group(1)) == 1))
+                if group and number and number.group(2):  # the heading written in the number cell itself
+                    label = number.group(1)
                     if "content" in cols and not cells[cols["content"]]:
-                        cells[cols["content"]] = head.group(2)
+                        cells[cols["content"]] = number.group(2)
                 if group or _is_number(label) or any(rest):
                     table.rows.append({"label": label.rstrip("."), "group": group, "cells": cells, "start": j + 1,
                                        "end": j + 1})
