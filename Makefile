@@ -28,11 +28,15 @@ export: $(STAMP)
 	$(BIN)/ttdn export --data $(DATA) --format xlsx --out $(OUT)/tables
 
 # Everything runs (lint, types, unit tests and doctests, notebooks, browser, slow tests); any failure fails the target.
+# The notebooks' kernels and the tests use a cache folder of their own, never the user's ~/.cache/ttdn_analysis.
 test: $(STAMP)
 	@status=0; \
 	$(BIN)/ruff check . || status=1; \
 	$(BIN)/mypy || status=1; \
-	$(BIN)/python -m pytest tests notebooks --nbval-lax --doctest-modules ttdn_analysis -p no:cacheprovider || status=1; \
+	cache=$$(mktemp -d); \
+	TTDN_CACHE_DIR=$$cache $(BIN)/python -m pytest tests notebooks --nbval-lax --doctest-modules ttdn_analysis \
+		-p no:cacheprovider || status=1; \
+	rm -rf "$$cache"; \
 	exit $$status
 
 lint: $(STAMP)

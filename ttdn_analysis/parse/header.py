@@ -44,6 +44,8 @@ _DATE_PLACE = re.compile(r"[^\W\d_][^,|]{1,40},\s*ngày\s+(?P<d>\d{1,2})\s*[/.-]
                          r"(?P<y>\d{4})", re.IGNORECASE)
 _DATE_DB = re.compile(r"ngày\s+(?:ban\s+hành|ký)\s*[:|]?\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})",
                       re.IGNORECASE)
+#: How much of a header line the field search reads: a header is short, a pathological one-line file is not.
+_HEADER_CHARS = 2000
 _YEAR_IN_TITLE = re.compile(r"năm\s+((?:19|20)\d\d)", re.IGNORECASE)
 _TITLE_STOP = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|[ivx]+\.\s|\d+\.\s|số\b|ubnd|ủy ban nhân dân|chủ tịch|"
                          r"\(|[-_=*.·\s]+$)")
@@ -75,7 +77,7 @@ def find_number(lines: list[Line]) -> tuple[str | None, bool]:
     ((None, True), (None, False))
     """
     for ln in lines:
-        m = _NUMBER.search(ln.text)
+        m = _NUMBER.search(ln.text[:_HEADER_CHARS])
         if m:
             sym = re.sub(r"\s+", "", m.group("sym"))
             if not m.group("n"):
@@ -99,7 +101,7 @@ def find_date(lines: list[Line]) -> tuple[str | None, int | None, bool]:
     >>> find_date(prepare_lines(["Long An, ngày    tháng 11 năm 2024"]))
     (None, 2024, True)
     """
-    joined = " | ".join(ln.text for ln in lines)
+    joined = " | ".join(ln.text[:_HEADER_CHARS] for ln in lines)[:4 * _HEADER_CHARS]
     m = _DATE_VN.search(joined)
     if m:
         return _iso(m.group("d"), m.group("m"), m.group("y")), int(m.group("y")), True
