@@ -92,8 +92,12 @@ class _Doc:
 
     def __init__(self, text: str) -> None:
         disp = nfc(text or "")
-        idx = [i for i, ch in enumerate(disp) if ch not in FOOTNOTE_CHARS]
-        kept = "".join(disp[i] for i in idx)
+        idx: Sequence[int]
+        if FOOTNOTE_CHARS.isdisjoint(disp):  # the usual case: no footnote marker, nothing to drop
+            idx, kept = range(len(disp)), disp
+        else:
+            idx = [i for i, ch in enumerate(disp) if ch not in FOOTNOTE_CHARS]
+            kept = "".join(disp[i] for i in idx)
         key = line_key(kept)
         if len(key) != len(kept):  # a character whose lower case is longer ("İ"): lower char by char
             key = unify_tones("".join(c.lower() if len(c.lower()) == 1 else c for c in kept.translate(ONE_TO_ONE)))

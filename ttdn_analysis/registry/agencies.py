@@ -368,6 +368,18 @@ def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
     return end if words else None
 
 
+@lru_cache(maxsize=1)
+def _first_syllables() -> frozenset[str]:
+    """The first syllable of every name the scanner can read (registry names and aliases, a department's own units,
+    head nouns, "ủy ban nhân dân" / "ubnd"): any other word opens no agency, so the big matchers are not tried."""
+    words = {line_key(nfc(r["alias"])).split()[0] for name in ("agency_aliases.csv", "agency_self.csv")
+             for r in read_rows(name) if r["alias"].strip()}
+    words |= {line_key(c).split()[0] for c in _registry_rows()}
+    words |= {h.split()[0] for h in _head_keys()}
+    words |= {"ủy", "ubnd"}
+    return frozenset(words)
+
+
 def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: str = "field",
               context: str = "", province: str | None = None) -> tuple[Agency, int] | None:
     """The agency whose name starts at *pos* (of *text* and its :func:`line_key` *key*), and where it ends.
@@ -386,6 +398,9 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
     >>> a, end = agency_at(t, line_key(t), 25); a.canonical, a.known
     ('Trường Đại học Nha Trang', False)
     """
+    first = _WORD.match(key, pos)
+    if first is None or first.group(0) not in _first_syllables():
+        return None  # no registry name, local government or head noun starts with this word
     for found in (_local_government(text, key, pos), _named_list(text, key, pos, context)):
         if found:
             return found
