@@ -81,10 +81,14 @@ def _province_alt() -> str:
 
 
 def _flex(key: str) -> str:
-    """Regex for a match key with flexible spacing around commas, dashes, ampersands."""
+    """Regex for a match key with flexible spacing around commas, dashes, ampersands (a masked province name, a run
+    of :data:`_MASK`, matches any masked name)."""
     out = []
-    for ch in key:
-        if ch == " ":
+    for i, ch in enumerate(key):
+        if ch == _MASK:
+            if i == 0 or key[i - 1] != _MASK:
+                out.append(_MASK + "+")
+        elif ch == " ":
             out.append(r"\s+")
         elif ch == ",":
             out.append(r"\s*,")
@@ -104,8 +108,28 @@ _QUALIFIER = (r"(?:\s*,\s*đoàn\s+thể|\s+đoàn\s+thể|\s+(?:có\s+)?liên\s
 _END = r"(?![^\W_])"
 
 
+#: Stands for each character of a province name in a masked key (see :func:`_masked`).
+_MASK = "\x01"
+
+
+@lru_cache(maxsize=1)
+def _province_re() -> re.Pattern[str]:
+    return re.compile(r"(?<![^\W_])" + _province_alt() + r"(?![^\W_])")
+
+
+@lru_cache(maxsize=8192)
+def _masked(key: str) -> str:
+    """*key* with every province name replaced by as many :data:`_MASK` characters (offsets kept).
+
+    The registry's names then meet one token where a province may stand ("Báo tỉnh" matches "Báo Gia Lai" as
+    "báo " + a masked name) instead of repeating the alternation of all province names in every alias: the
+    matcher is some thirty times smaller and compiles in a fraction of the time.
+    """
+    return _province_re().sub(lambda m: _MASK * len(m.group(0)), key)
+
+
 def _alias_regex(key: str, collective: bool) -> str:
-    prov = _province_alt()
+    prov = f"{_MASK}+"
     # "… tỉnh", "… tỉnh Gia Lai", "… Gia Lai", and "… thành phố" (a centrally-run city's own body; "… thành phố
     # Lào Cai" is a provincial city's, read by the continuation rule of agency_at)
     slot = rf"(?:\s+tỉnh(?:\s+{prov}(?:\s*-\s*{prov})?)?|\s+{prov}(?:\s*-\s*{prov})?|\s+thành\s+phố)"
@@ -130,8 +154,8 @@ def _matchers() -> tuple[re.Pattern[str], list[str], re.Pattern[str]]:
         pairs.setdefault(line_key(nfc(r["alias"])), r["canonical"])
     keys = sorted(pairs, key=lambda k: (-len(k), k))
     targets = [pairs[k] for k in keys]
-    pattern = "|".join(
-        f"(?P<g{i}>{_alias_regex(k, reg.get(pairs[k], Agency('')).is_collective)})" for i, k in enumerate(keys))
+    pattern = "|".join(f"(?P<g{i}>{_alias_regex(_masked(k), reg.get(pairs[k], Agency('')).is_collective)})"
+                       for i, k in enumerate(keys))
     vague = sorted({line_key(nfc(r["phrase"])) for r in read_rows("agency_vague.csv")}, key=len, reverse=True)
     vague_re = re.compile("(?:" + "|".join(_flex(v) + _QUALIFIER for v in vague) + ")" + _END)
     return re.compile(pattern), targets, vague_re
@@ -158,7 +182,7 @@ def match_at(key: str, pos: int, issuer: str | None = None) -> tuple[Agency, int
     ('Báo tỉnh', 'báo đồng nai')
     """
     rx, targets, _ = _matchers()
-    m = rx.match(key, pos)
+    m = rx.match(_masked(key), pos)
     if not m or m.lastgroup is None:
         return None
     idx = int(m.lastgroup[1:])
