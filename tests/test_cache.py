@@ -181,3 +181,47 @@ def test_a_codebook_edit_retags_only_the_changed_themes_and_equals_a_full_taggin
         assert not again.task_themes[again.task_themes.theme == key].reset_index(drop=True).equals(
             first.task_themes[first.task_themes.theme == key].reset_index(drop=True))
     assert set(again.task_themes.codebook_version) == {edited.version}
+
+
+def test_a_parallel_load_through_the_cache_gives_the_tables_of_a_fresh_load(tmp_path, monkeypatch):
+    """Workers store each plan's tables and the loading process reads them back as Arrow tables (one conversion
+    per table for the whole corpus); the result is the same, types included, as a load without the cache."""
+    from ttdn_analysis.corpus import PARALLEL_FROM
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    d = tmp_path / "many"
+    d.mkdir()
+    texts = [(PLANS / n).read_text(encoding="utf-8") for n in TWO]
+    for i in range(PARALLEL_FROM):
+        (d / f"plan-{i:02d}.md").write_text(texts[i % 2] + f"\n(bản {i})\n", encoding="utf-8")
+    fresh = load_corpus(d, cache=False, workers=1)
+    _same(load_corpus(d, workers=2), fresh)  # parsed by workers, read back from the cache
+    for p in _entries(tmp_path / "cache", "corpus"):
+        p.unlink()
+    _same(load_corpus(d, workers=2), fresh)  # every plan a cache hit, read without workers
+
+
+def test_the_checks_across_plans_are_kept_until_the_plans_change(tmp_path, monkeypatch):
+    """The arrival checks (near duplicates above all) depend on the plans only: a reload after a codebook edit
+    takes their findings from the cache; a changed plan runs them again."""
+    import ttdn_analysis.corpus as corpus_mod
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    plans = _folder(tmp_path)
+    (plans / "copy.md").write_text((plans / TWO[0]).read_text(encoding="utf-8") + "\n(bản sao)\n",
+                                   encoding="utf-8")
+    first = load_corpus(plans)
+    assert "near_duplicate" in set(first.problems.kind)
+    assert len(_entries(tmp_path / "cache", "checks")) == 1
+    real, calls = corpus_mod.check_rows, []
+
+    def counted(tables):
+        calls.append(len(tables["plans"]))
+        return real(tables)
+
+    monkeypatch.setattr(corpus_mod, "check_rows", counted)
+    for p in _entries(tmp_path / "cache", "corpus"):
+        p.unlink()
+    _same(load_corpus(plans), first)
+    assert calls == []  # the findings came from the cache
+    (plans / "copy.md").write_text("KẾ HOẠCH\nThông tin đối ngoại năm 2026\n", encoding="utf-8")
+    changed = load_corpus(plans)
+    assert calls == [3] and "near_duplicate" not in set(changed.problems.kind)

@@ -110,6 +110,42 @@ def test_headers_in_every_rendering(tmp_path, header, expected):
     assert (p.province, p.year, p.level, p.number, iso(p.date)) == expected
 
 
+# More renderings of the Decree 30 header, each field checked (with the ten above: 21 renderings, 105 fields).
+MORE_HEADERS = [
+    pytest.param('ỦY BAN NHÂN DÂN\nTỈNH BẮC GIANG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 45/KH-UBND\nBắc Giang, ngày 05 tháng 02 năm 2024\nKẾ HOẠCH\nThông tin đối ngoại năm 2024\n',
+                 ('Bắc Giang', 2024, 'province', '45/KH-UBND', '2024-02-05'), id='clean'),
+    pytest.param('| ỦY BAN NHÂN DÂN TỈNH CAO BẰNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc |\n|---|---|\n| Số: 2456/KH-UBND | Cao Bằng, ngày 30 tháng 12 năm 2023 |\n\nKẾ HOẠCH\nCông tác thông tin đối ngoại năm 2024\n',
+                 ('Cao Bằng', 2024, 'province', '2456/KH-UBND', '2023-12-30'), id='pipes_outer'),
+    pytest.param('| Số hiệu | 77/KH-UBND |\n| Ngày ban hành | 04/03/2022 |\n| Cơ quan ban hành | Tỉnh Sơn La |\n|\nỦY BAN NHÂN DÂN |\nCỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM |\nSố: 77/KH-UBND |\nSơn La, ngày 04 tháng 3 năm 2022 |\nKẾ HOẠCH\nThông tin đối ngoại năm 2022\n',
+                 ('Sơn La', 2022, 'province', '77/KH-UBND', '2022-03-04'), id='legaldb_table'),
+    pytest.param('ỦY BAN NHÂN DÂN\nTỈNH PHÚ YÊN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 56/QĐ-UBND\nPhú Yên, ngày 10 tháng 01 năm 2024\nQUYẾT ĐỊNH\nBan hành Kế hoạch thông tin đối ngoại tỉnh Phú Yên năm 2024\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH PHÚ YÊN\nCăn cứ Luật Tổ chức chính quyền địa phương;\nQUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch.\nĐiều 2. Quyết định có hiệu lực kể từ ngày ký.\nĐiều 3. Chánh Văn phòng UBND tỉnh, Giám đốc các sở chịu trách nhiệm thi hành./.\nNơi nhận:\n- Như Điều 3;\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn B\n\nỦY BAN NHÂN DÂN\nTỈNH PHÚ YÊN\nKẾ HOẠCH\nThông tin đối ngoại tỉnh Phú Yên năm 2024\n(Ban hành kèm theo Quyết định số 56/QĐ-UBND ngày 10/01/2024 của UBND tỉnh)\n',
+                 ('Phú Yên', 2024, 'province', '56/QĐ-UBND', '2024-01-10'), id='decision'),
+    pytest.param('ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 33/CTr-UBND\nĐà Nẵng, ngày 14 tháng 02 năm 2024\nCHƯƠNG TRÌNH\nThông tin đối ngoại thành phố Đà Nẵng năm 2024\n',
+                 ('Đà Nẵng', 2024, 'province', '33/CTr-UBND', '2024-02-14'), id='programme_city'),
+    pytest.param('UBND TỈNH QUẢNG NAM\nSỞ NGOẠI VỤ\nSố: 120/SNgV-TTĐN\nV/v triển khai công tác thông tin đối ngoại năm 2024\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nQuảng Nam, ngày 15 tháng 3 năm 2024\nKính gửi: Các phòng, đơn vị thuộc Sở.\n',
+                 ('Quảng Nam', 2024, 'department', '120/SNgV-TTĐN', '2024-03-15'), id='dept_letter'),
+    pytest.param('UBND TỈNH KON TUM | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH | Độc lập - Tự do - Hạnh phúc\nSố: 88/KH-SVHTTDL | Kon Tum, ngày 09 tháng 01 năm 2024\nKẾ HOẠCH\nThông tin đối ngoại năm 2024 của Sở Văn hóa, Thể thao và Du lịch\n',
+                 ('Kon Tum', 2024, 'department', '88/KH-SVHTTDL', '2024-01-09'), id='dept_plan_pipes'),
+    pytest.param('ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 4521/KH-UBND\nThành phố Hồ Chí Minh, ngày 31 tháng 12 năm 2024\nKẾ HOẠCH\nThông tin đối ngoại năm 2025\n',
+                 ('Hồ Chí Minh', 2025, 'province', '4521/KH-UBND', '2024-12-31'), id='tp_hcm'),
+    pytest.param('Số: 201/KH-UBND\nThừa Thiên Huế, ngày 25 tháng 8 năm 2023\nKẾ HOẠCH\nThông tin đối ngoại năm 2023-2024\n',
+                 ('Thừa Thiên Huế', 2023, 'province', '201/KH-UBND', '2023-08-25'), id='no_header_lines'),
+    pytest.param('UBND TỈNH ĐỒNG THÁP          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n                              Độc lập - Tự do - Hạnh phúc\n Số: 38/KH-UBND                Đồng Tháp, ngày 22 tháng 02 năm 2024\nKẾ HOẠCH\nCông tác thông tin đối ngoại năm 2024\n',
+                 ('Đồng Tháp', 2024, 'province', '38/KH-UBND', '2024-02-22'), id='multispace'),
+    pytest.param('ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 2890/KH-UBND\nGia Lai, ngày 28 tháng 12 năm 2025\nKẾ HOẠCH\nCông tác thông tin đối ngoại trên địa bàn\ntỉnh Gia Lai năm 2026\n',
+                 ('Gia Lai', 2026, 'province', '2890/KH-UBND', '2025-12-28'), id='split_title'),
+]
+
+
+@pytest.mark.parametrize("header, expected", MORE_HEADERS)
+def test_more_header_renderings(tmp_path, header, expected):
+    c = load(tmp_path, header + "I. MỤC ĐÍCH\n1. Mục đích\n- Quảng bá.\nII. NHIỆM VỤ\n1. Tập huấn nghiệp vụ.\n"
+                               "- Cơ quan chủ trì: Sở Ngoại vụ.\n")
+    p = c.plans.iloc[0]
+    assert (p.province, p.year, p.level, p.number, iso(p.date)) == expected
+
+
+
 def test_missing_number_and_date_are_problems(tmp_path):
     c = load(tmp_path, HEADER.replace("Số: 31/KH-UBND", "Số:    /KH-UBND")
              .replace("ngày 12 tháng 02", "ngày    tháng 02") + "I. NHIỆM VỤ\n1. Tập huấn (Sở Ngoại vụ thực hiện).\n")

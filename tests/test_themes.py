@@ -564,3 +564,31 @@ def test_agency_names_are_no_theme_mentions():
     got = tag_tasks(t)
     core = {(r.task_id, r.theme) for r in got.itertuples() if r.core}
     assert core == {("p:2", "sea_islands"), ("p:3", "border")}
+
+
+def test_tagging_theme_by_theme_equals_tagging_all_themes_at_once(corpus):
+    """The loader re-tags only the themes an edit changed and keeps the others' rows; that is sound only if a
+    theme's rows never depend on the other themes — including the shortcut that skips a task no theme can match."""
+    import dataclasses
+
+    from ttdn_analysis.analysis.tagging import tag_tasks
+    from ttdn_analysis.registry.codebook import load_codebook
+    cb = load_codebook()
+    tasks = corpus.tasks.astype({"province": object, "merged_province": object, "level": object})
+    whole = tag_tasks(tasks, cb)
+    parts = pd.concat([tag_tasks(tasks, dataclasses.replace(cb, themes=[t])) for t in cb.themes], ignore_index=True)
+    order = {tid: i for i, tid in enumerate(tasks.task_id)}
+    parts = parts.assign(_o=parts.task_id.map(order)).sort_values(["plan_id", "_o", "theme"], kind="stable")
+    pd.testing.assert_frame_equal(parts.drop(columns="_o").reset_index(drop=True), whole)
+    assert len(whole) > 100
+
+
+def test_a_term_must_stand_in_the_text_as_written():
+    """Words of a term split by an agency's name are no mention, whatever the masking of agency names leaves."""
+    from ttdn_analysis.analysis.tagging import tag_tasks, themes_in
+    assert "border" in themes_in("Tuyên truyền về biên giới quốc gia")
+    tasks = pd.DataFrame({"plan_id": ["p"], "task_id": ["1"], "path": ["1"], "title": ["x"],
+                          "text": ["Họp bàn biên Sở Ngoại vụ giới thiệu kế hoạch"], "text_lines": [[1]],
+                          "line_start": [1]})
+    assert "border" not in set(tag_tasks(tasks).theme)
+    assert "border" not in themes_in(tasks.text[0])

@@ -22,17 +22,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ttdn_analysis._version import __version__
 from ttdn_analysis.schema import COLUMNS
 
-__all__ = ["AREAS", "DEFAULT_MAX_MB", "CacheInfo", "cache_dir", "cache_limit", "entry_path", "read_entry",
-           "write_entry", "cache_info", "clear_cache", "prune_cache"]
+__all__ = ["AREAS", "DEFAULT_MAX_MB", "CacheInfo", "cache_dir", "cache_limit", "entry_path", "read_arrow",
+           "read_entry", "to_frame", "write_entry", "cache_info", "clear_cache", "prune_cache"]
 
-#: What the cache holds: a plan's parse, a plan's theme tags, a corpus's tables.
-AREAS = ("plans", "themes", "corpus")
+#: What the cache holds: a plan's parse, a plan's theme tags, a corpus's tables, the findings of the checks across
+#: a corpus's plans.
+AREAS = ("plans", "themes", "corpus", "checks")
 #: Default size cap in MiB (``TTDN_CACHE_MAX_MB`` overrides it); 2,000 plans take about 200 MiB.
 DEFAULT_MAX_MB = 1024
 _LAYOUT = "v2"  # the folder of this layout inside the cache folder; older layouts are removed by clear_cache
@@ -100,7 +102,7 @@ def cache_limit() -> int:
 
 
 def entry_path(area: str, key: str, root: Path | None = None) -> Path:
-    """Where the entry *key* of *area* ("plans", "themes" or "corpus") lives.
+    """Where the entry *key* of *area* (one of :data:`AREAS`) lives.
 
     Examples
     --------
@@ -112,8 +114,15 @@ def entry_path(area: str, key: str, root: Path | None = None) -> Path:
     return (root if root is not None else cache_dir()) / _LAYOUT / area / key[:2] / f"{key}{_SUFFIX}"
 
 
-def _to_pandas(table) -> pd.DataFrame:
-    """A DataFrame of an Arrow table; list columns come back as Python lists (as the parser writes them)."""
+def to_frame(table) -> pd.DataFrame:
+    """A DataFrame of an Arrow table; list columns come back as Python lists (as the parser writes them).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> to_frame(pa.table({"line": [3], "text_lines": [[3, 4]]})).text_lines.iloc[0]
+    [3, 4]
+    """
     import pyarrow as pa
 
     df = table.to_pandas()
@@ -121,6 +130,50 @@ def _to_pandas(table) -> pd.DataFrame:
         if pa.types.is_list(f.type) or pa.types.is_large_list(f.type):
             df[f.name] = pd.Series(table.column(f.name).to_pylist(), index=df.index, dtype=object)
     return df
+
+
+def _ipc_options():
+    import pyarrow.ipc as ipc
+
+    # One thread: the tables are small, and Arrow's thread pool makes each read several times slower as soon as
+    # the process runs a second thread (a Jupyter kernel, a process pool's manager).
+    return ipc.IpcReadOptions(use_threads=False)
+
+
+def read_arrow(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[str]] = COLUMNS
+               ) -> dict[str, Any] | None:
+    """The tables *names* of the entry at *path* as Arrow tables, or None when it is absent, unreadable or not of
+    this schema (see :func:`read_entry`). A hit marks the entry as recently used.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "e.zip"
+    >>> _ = write_entry(p, {"problems": pd.DataFrame({"source_file": ["a"], "line": [1], "severity": ["info"],
+    ...                                               "kind": ["skipped"], "message": ["m"]})})
+    >>> read_arrow(p, ["problems"])["problems"].num_rows
+    1
+    """
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    options = _ipc_options()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = set(zf.namelist())
+            if not all(f"{n}.arrow" in members for n in names):
+                return None
+            tables = {}
+            for n in names:
+                table = ipc.open_file(pa.BufferReader(zf.read(f"{n}.arrow")), options=options).read_all()
+                if table.column_names != list(columns[n]):
+                    return None
+                tables[n] = table
+    except Exception:  # noqa: BLE001 — absent, truncated, foreign or corrupt (any error of zip or Arrow): a miss
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # least recently used is pruned first
+    return tables
 
 
 def read_entry(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[str]] = COLUMNS
@@ -139,25 +192,8 @@ def read_entry(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
     >>> read_entry(p, ["problems"])["problems"].kind.tolist(), read_entry(p, ["plans"])
     (['skipped'], None)
     """
-    import pyarrow as pa
-    import pyarrow.ipc as ipc
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            members = set(zf.namelist())
-            if not all(f"{n}.arrow" in members for n in names):
-                return None
-            tables = {}
-            for n in names:
-                table = ipc.open_file(pa.BufferReader(zf.read(f"{n}.arrow"))).read_all()
-                if table.column_names != list(columns[n]):
-                    return None
-                tables[n] = _to_pandas(table)
-    except Exception:  # noqa: BLE001 — absent, truncated, foreign or corrupt (any error of zip or Arrow): a miss
-        return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # least recently used is pruned first
-    return tables
+    tables = read_arrow(path, names, columns)
+    return None if tables is None else {n: to_frame(t) for n, t in tables.items()}
 
 
 def write_entry(path: Path, tables: Mapping[str, pd.DataFrame]) -> bool:
@@ -174,9 +210,10 @@ def write_entry(path: Path, tables: Mapping[str, pd.DataFrame]) -> bool:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
             for name, df in tables.items():
-                table = pa.Table.from_pandas(df, preserve_index=False)
+                table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
                 sink = pa.BufferOutputStream()
-                with ipc.new_file(sink, table.schema, options=ipc.IpcWriteOptions(compression="lz4")) as w:
+                options = ipc.IpcWriteOptions(compression="lz4", use_threads=False)  # see _ipc_options
+                with ipc.new_file(sink, table.schema, options=options) as w:
                     w.write_table(table)
                 zf.writestr(f"{name}.arrow", sink.getvalue().to_pybytes())
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)

@@ -35,7 +35,7 @@ from ttdn_analysis.registry.provinces import (
 from ttdn_analysis.schema import COLUMNS, PROBLEM_KINDS
 from ttdn_analysis.text import match_key
 
-__all__ = ["NEAR_DUPLICATE", "SHINGLE_WORDS", "plan_date", "corpus_checks"]
+__all__ = ["NEAR_DUPLICATE", "SHINGLE_WORDS", "plan_date", "check_rows", "corpus_checks"]
 
 #: Share of a plan's task text (word 5-grams) that must be found in one other plan to report a near duplicate.
 NEAR_DUPLICATE = 0.8
@@ -266,6 +266,26 @@ def _defunct_message(agency: str, province: str | None, d: str) -> str | None:
             f"{_describe(options)}.")
 
 
+def check_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The findings of the arrival checks alone (see :func:`corpus_checks`), in ``problems`` columns.
+
+    They depend only on ``plans``, ``tasks`` and ``assignments``, which the loader's cache uses to keep them.
+
+    Examples
+    --------
+    >>> plans = pd.DataFrame({"plan_id": ["kt"], "source_file": ["kt.txt"], "province": ["Kon Tum"],
+    ...                       "year": [2026], "date": [None]})
+    >>> check_rows({"plans": plans})["kind"].tolist()
+    ['province_defunct']
+    """
+    plans = tables["plans"]
+    tasks = tables.get("tasks", pd.DataFrame(columns=COLUMNS["tasks"]))
+    assignments = tables.get("assignments", pd.DataFrame(columns=COLUMNS["assignments"]))
+    rows = (_province_defunct(plans) + _province_mismatch(plans, tasks) + _near_duplicates(plans, tasks)
+            + _agency_defunct(plans, assignments))
+    return pd.DataFrame(rows, columns=COLUMNS["problems"]).astype({"line": "Int64"})
+
+
 def corpus_checks(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """The problems table with the arrival checks added (``province_defunct``, ``province_mismatch``,
     ``near_duplicate``, ``agency_defunct``), sorted by file and line as the loader sorts it.
@@ -297,15 +317,10 @@ def corpus_checks(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     (Resolution 202/2025/QH15), but the plan is for 2026. Check the province in the header, or whether the file
     is misfiled.
     """
-    plans = tables["plans"]
-    tasks = tables.get("tasks", pd.DataFrame(columns=COLUMNS["tasks"]))
-    assignments = tables.get("assignments", pd.DataFrame(columns=COLUMNS["assignments"]))
     problems = tables.get("problems", pd.DataFrame(columns=COLUMNS["problems"]))
-    rows = (_province_defunct(plans) + _province_mismatch(plans, tasks) + _near_duplicates(plans, tasks)
-            + _agency_defunct(plans, assignments))
-    if not rows:
+    found = check_rows(tables)
+    if not len(found):
         return problems
-    found = pd.DataFrame(rows, columns=COLUMNS["problems"]).astype({"line": "Int64"})
     frames = [f for f in (problems, found) if len(f)]
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else found
     out = out.sort_values(["source_file", "line"], na_position="first", kind="stable").reset_index(drop=True)

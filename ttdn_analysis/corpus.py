@@ -4,6 +4,10 @@ The load: find the files (:mod:`ttdn_analysis.ingest.discover`) and their manife
 parse each plan (in worker processes when there are many; cached per plan), tag its tasks with themes (cached
 apart, by codebook), put the tables together, check them across plans, type them, and cache the whole.
 
+With the cache on, the loading process reads every plan whose entries are current as Arrow tables and converts
+each table of the corpus to pandas once; workers only parse or re-tag the others, store them, and the loading
+process reads them back the same way (a DataFrame per plan sent between processes costs more than the parse).
+
 Plan ids are unique in a corpus and the same on every rerun: the file's stem ("dong-nai-2024-ubnd-ttdn"); when
 two files share a stem, stem and suffix ("plan_txt", "plan_md"); when those still collide (the same name in two
 folders), stem and suffix and the first 6 hex digits of the SHA-1 of the file's absolute path.
@@ -28,10 +32,20 @@ from typing import Any
 import pandas as pd
 
 import ttdn_analysis.analysis.tagging as _tagging_module
+import ttdn_analysis.checks as _checks_module
 import ttdn_analysis.registry.codebook as _codebook_module
 from ttdn_analysis.analysis.tagging import tag_tasks, tagging_fingerprint
-from ttdn_analysis.cache import _fingerprint, cache_dir, entry_path, prune_cache, read_entry, write_entry
-from ttdn_analysis.checks import corpus_checks
+from ttdn_analysis.cache import (
+    _fingerprint,
+    cache_dir,
+    entry_path,
+    prune_cache,
+    read_arrow,
+    read_entry,
+    to_frame,
+    write_entry,
+)
+from ttdn_analysis.checks import check_rows
 from ttdn_analysis.ingest.discover import PlanFile, find_plan_files
 from ttdn_analysis.ingest.manifest import Manifest, read_manifest
 from ttdn_analysis.ingest.read import file_digest, read_plan
@@ -221,11 +235,13 @@ def _parse_key(digest: str, job: _Job) -> str:
     return hashlib.sha256(f"{digest}|{job.plan_id}|{job.manifest}|{_fingerprint()}".encode()).hexdigest()[:32]
 
 
-def _plan_tables(job: _Job) -> dict[str, pd.DataFrame]:
-    """All tables of one plan: the parse (cached by :func:`_parse_key`) and its themes (cached per theme)."""
+def _plan_tables(job: _Job) -> tuple[dict[str, pd.DataFrame], bool]:
+    """All tables of one plan: the parse (cached by :func:`_parse_key`) and its themes (cached per theme); and
+    whether the cache holds both as returned (then :func:`_cached_plan` reads them back)."""
     digest = file_digest(job.path) if job.cache is not None else None
     key = _parse_key(digest, job) if digest else None
     tables = read_entry(entry_path("plans", key, job.cache), PARSE_TABLES) if key else None
+    stored = tables is not None
     if tables is not None:
         _with_source(tables, job.path)
     else:
@@ -234,12 +250,12 @@ def _plan_tables(job: _Job) -> dict[str, pd.DataFrame]:
         tables = {t: pd.DataFrame(rows[t], columns=COLUMNS[t]) for t in PARSE_TABLES}
         if job.cache is not None and doc.sha256:
             key = _parse_key(doc.sha256, job)
-            write_entry(entry_path("plans", key, job.cache), _with_source({t: df.copy() for t, df in tables.items()},
-                                                                          ""))
+            stored = write_entry(entry_path("plans", key, job.cache),
+                                 _with_source({t: df.copy() for t, df in tables.items()}, ""))
         else:
             key = None
-    tables["task_themes"] = _plan_themes(tables, key, job)
-    return tables
+    tables["task_themes"], themes_stored = _plan_themes(tables, key, job)
+    return tables, stored and themes_stored
 
 
 #: The second table of a themes entry: the fingerprint each theme's rows were tagged with.
@@ -297,16 +313,18 @@ def _merged_tags(tasks: pd.DataFrame, cached: dict[str, pd.DataFrame] | None, co
     if len(parts) == 1 and not len(kept):
         return parts[0].reset_index(drop=True), changed
     rows = pd.concat(parts, ignore_index=True)
-    order = {tid: i for i, tid in enumerate(tasks["task_id"])}
-    rows = rows.assign(_order=rows["task_id"].map(order)).sort_values(["_order", "theme"], kind="stable")
-    rows = rows.drop(columns="_order").reset_index(drop=True)
+    order = {tid: i for i, tid in enumerate(tasks["task_id"].tolist())}
+    tids, themes = rows["task_id"].tolist(), rows["theme"].tolist()
+    pos = sorted(range(len(rows)), key=lambda i: (order.get(tids[i], len(order)), themes[i]))  # by task, theme
+    rows = rows.take(pos).reset_index(drop=True)
     rows["codebook_version"] = codebook.version
     return rows, changed
 
 
-def _plan_themes(tables: dict[str, pd.DataFrame], key: str | None, job: _Job) -> pd.DataFrame:
+def _plan_themes(tables: dict[str, pd.DataFrame], key: str | None, job: _Job) -> tuple[pd.DataFrame, bool]:
     """Theme tags of one plan's tasks, cached apart from the parse and per theme: after an edit to the codebook only
-    the themes whose definition changed are tagged again (see :func:`theme_fingerprints`)."""
+    the themes whose definition changed are tagged again (see :func:`theme_fingerprints`). Also whether the cache
+    holds them as returned."""
     path = entry_path("themes", key, job.cache) if key and job.cache is not None else None
     tasks = tables["tasks"]
     try:
@@ -315,22 +333,88 @@ def _plan_themes(tables: dict[str, pd.DataFrame], key: str | None, job: _Job) ->
         cached = read_entry(path, list(_THEME_KEYS), _THEME_KEYS) if path is not None else None
         themes, changed = _merged_tags(tasks, cached, codebook, wanted)
         if cached is not None and not changed:
-            return _with_source({"t": themes}, job.path)["t"]
+            return _with_source({"t": themes}, job.path)["t"], True
     except Exception as exc:  # noqa: BLE001 — theme tagging must not lose a plan: a problem row says what happened
         row = {"source_file": job.path, "line": None, "severity": "error", "kind": "themes_failed",
                "message": f"theme tagging failed ({type(exc).__name__}: {exc}); this plan's tasks carry no themes. "
                           "Check the last edit to themes.toml"}
         tables["problems"] = pd.concat([tables["problems"], pd.DataFrame([row], columns=COLUMNS["problems"])],
                                        ignore_index=True)
-        return empty_table("task_themes")
+        return empty_table("task_themes"), False
+    stored = False
     if path is not None:
         keys = pd.DataFrame({"theme": list(wanted), "fingerprint": list(wanted.values())})
-        write_entry(path, _with_source({"task_themes": themes.copy(), "theme_keys": keys}, ""))
-    return _with_source({"t": themes}, job.path)["t"]
+        stored = write_entry(path, _with_source({"task_themes": themes.copy(), "theme_keys": keys}, ""))
+    return _with_source({"t": themes}, job.path)["t"], stored
+
+
+def _cached_plan(job: _Job, digest: str | None, codebook: Codebook | None, wanted: dict[str, str] | None
+                 ) -> dict[str, Any] | None:
+    """A plan's tables as Arrow tables straight from the cache (parse and themes both current), else None.
+
+    Read in the loading process: a cache hit costs no worker, and the corpus converts all hits to pandas at once.
+    """
+    import pyarrow as pa
+
+    if job.cache is None or digest is None or codebook is None or wanted is None:
+        return None
+    key = _parse_key(digest, job)
+    themes = read_arrow(entry_path("themes", key, job.cache), list(_THEME_KEYS), _THEME_KEYS)
+    if themes is None:
+        return None
+    keys = themes["theme_keys"]
+    if dict(zip(keys.column("theme").to_pylist(), keys.column("fingerprint").to_pylist())) != wanted:
+        return None  # a theme changed: a worker tags it again
+    tables = read_arrow(entry_path("plans", key, job.cache), PARSE_TABLES)
+    if tables is None:
+        return None
+    tables["task_themes"] = themes["task_themes"]
+    for t, table in tables.items():
+        n = table.num_rows
+        if not n:
+            continue
+        for col, value in (("source_file", job.path), ("codebook_version", codebook.version)):
+            if col in table.column_names:
+                table = table.set_column(table.schema.get_field_index(col), col,
+                                         pa.repeat(pa.scalar(value, pa.string()), n))
+        tables[t] = table
+    return tables
 
 
 def _safe_plan_tables(job: _Job) -> dict[str, pd.DataFrame] | str:
     """Worker: tables of one plan, or an error message (never raises)."""
+    out = _safe_plan(job)
+    return out if isinstance(out, str) else out[0]
+
+
+def _retag_stored(job: _Job) -> bool:
+    """Tag a plan whose parse is in the cache (its themes are not, or not under this codebook) and store the
+    themes; True when done. Reads only the plan's tasks."""
+    digest = file_digest(job.path) if job.cache is not None else None
+    if digest is None:
+        return False
+    key = _parse_key(digest, job)
+    cached = read_entry(entry_path("plans", key, job.cache), ["tasks"])
+    if cached is None:
+        return False
+    return _plan_themes({"tasks": cached["tasks"], "problems": empty_table("problems")}, key, job)[1]
+
+
+def _safe_plan_stored(job: _Job) -> dict[str, pd.DataFrame] | str | bool:
+    """Worker: True when the plan's tables are in the cache (the loading process reads them there, faster than
+    receiving them), else its tables, or an error message (never raises)."""
+    try:
+        if _retag_stored(job):
+            return True
+    except Exception:  # noqa: BLE001 — the full path below reads the plan again and reports what went wrong
+        pass
+    out = _safe_plan(job)
+    if isinstance(out, str):
+        return out
+    return True if out[1] else out[0]
+
+
+def _safe_plan(job: _Job) -> tuple[dict[str, pd.DataFrame], bool] | str:
     try:
         return _plan_tables(job)
     except RecursionError:
@@ -458,13 +542,13 @@ def _progress_iter(it, total: int):
     return it
 
 
-def _corpus_key(met: list[tuple[str, str]], jobs: list[_Job], follow_links: bool) -> str:
+def _corpus_key(met: list[tuple[str, str]], jobs: list[_Job], digests: list[str | None], follow_links: bool
+                ) -> str:
     """Key of a corpus: the code and codebook, every entry met in the folders, each plan's content, id, manifest."""
     h = hashlib.sha256(f"{_fingerprint()}|{tagging_fingerprint()}|{follow_links}".encode())
     for ident, what in met:
         h.update(f"{ident}|{what}\n".encode())
-    for j in jobs:
-        digest = file_digest(j.path)
+    for j, digest in zip(jobs, digests):
         if digest is None:  # too large or unreadable: its size and time stand for it (it is refused unread)
             try:
                 st = os.stat(j.path)
@@ -553,7 +637,8 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
             for f in found.files]
     display = {f.identity: f.display for f in found.files}
     display.update({os.path.normpath(os.path.abspath(p["source_file"])): p["source_file"] for p in problems})
-    ckey = _corpus_key(found.met, jobs, follow_links) if cache else ""
+    digests = [file_digest(j.path) for j in jobs] if cache else []
+    ckey = _corpus_key(found.met, jobs, digests, follow_links) if cache else ""
     cpath = entry_path("corpus", ckey, root) if root is not None else None
     cached = read_entry(cpath, TABLES) if cpath is not None else None
     if cached is not None:
@@ -563,7 +648,8 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
                 # the same paths as this call names them
         _typed(cached)
         return Corpus(**cached, files=[f.display for f in found.files])
-    out = _assemble(found.files, jobs, _parse_all(jobs, workers), problems)
+    results = _load_cached(jobs, digests, workers) if root is not None else _parse_all(jobs, workers)
+    out = _assemble(found.files, jobs, results, problems, root)
     if cpath is not None:
         stored = {}
         for t, df in out.items():
@@ -578,38 +664,145 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
     return Corpus(**out, files=[f.display for f in found.files])
 
 
-def _assemble(files: list[PlanFile], jobs: list[_Job], results: list, problems: list[dict]
-              ) -> dict[str, pd.DataFrame]:
+def _load_cached(jobs: list[_Job], digests: list[str | None], workers: int | None) -> list:
+    """Each plan's tables with the cache on: hits read here as Arrow tables; the others parsed or re-tagged by
+    workers, which store them, and then read here the same way (or returned, when the cache cannot hold them)."""
+    try:
+        codebook: Codebook | None = load_codebook()
+        wanted = theme_fingerprints(codebook) if codebook is not None else None
+    except Exception:  # noqa: BLE001 — a broken codebook: every plan goes to a worker, which reports themes_failed
+        codebook, wanted = None, None
+    results: list = [_cached_plan(j, d, codebook, wanted) for j, d in zip(jobs, digests)]
+    todo = [i for i, r in enumerate(results) if r is None]
+    for i, r in zip(todo, _parse_all([jobs[i] for i in todo], workers, run=_safe_plan_stored)):
+        if r is True:
+            r = _cached_plan(jobs[i], digests[i], codebook, wanted) or _safe_plan_tables(jobs[i])
+        results[i] = r
+    return results
+
+
+def _arrow_frame(tables: list, name: str) -> pd.DataFrame:
+    """One DataFrame of a run of Arrow tables of the table *name*: one concatenation, one conversion."""
+    import pyarrow as pa
+
+    try:
+        df = to_frame(pa.concat_tables([t.replace_schema_metadata(None) for t in tables],
+                                       promote_options="permissive"))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # types that do not unify: one conversion per plan
+        return _concat([to_frame(t) for t in tables], name)
+    for col, dtype in _extension_dtypes(tables).items():  # e.g. nullable Int64, which plain Arrow types lose
+        df[col] = df[col].astype(dtype)
+    return df
+
+
+def _extension_dtypes(tables: list) -> dict[str, str]:
+    """Columns that pandas wrote with an extension dtype (``Int64``…), from the tables' pandas metadata."""
+    import json
+
+    out: dict[str, str] = {}
+    for t in tables:
+        meta = (t.schema.metadata or {}).get(b"pandas")
+        if not meta:
+            continue
+        for c in json.loads(meta).get("columns", ()):
+            dtype = c.get("numpy_type")
+            if isinstance(dtype, str) and dtype[:1].isupper():  # numpy's names are lower case; Int64, Float64…
+                out.setdefault(c.get("name"), dtype)
+    return out
+
+
+def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    with warnings.catch_warnings():  # all-NA columns (e.g. no number yet) are expected
+        warnings.simplefilter("ignore", FutureWarning)
+        return pd.concat(frames, ignore_index=True) if frames else empty_table(name)
+
+
+def _table_of(parts: list[dict[str, Any]], name: str) -> pd.DataFrame:
+    """The table *name* of all plans, in their order; consecutive Arrow parts are converted together."""
+    frames: list[pd.DataFrame] = []
+    run: list = []
+    for p in parts:
+        x = p[name]
+        if isinstance(x, pd.DataFrame):
+            if run:
+                frames.append(_arrow_frame(run, name))
+                run = []
+            frames.append(x)
+        elif x.num_rows:
+            run.append(x)
+    if run:
+        frames.append(_arrow_frame(run, name))
+    return _concat(frames, name)
+
+
+def _first(df: Any, col: str) -> Any:
+    """The first value of *col* in a DataFrame or an Arrow table (None when there is no row)."""
+    if isinstance(df, pd.DataFrame):
+        return df[col].iloc[0] if len(df) else None
+    return df.column(col)[0].as_py() if df.num_rows else None
+
+
+def _checks_key(plans: pd.DataFrame) -> str:
+    """Key of the arrival checks' findings: the parser's code and data, the checks' code, and the plans table
+    (each plan's content hash, id, file and metadata determine its tasks and assignments)."""
+    h = hashlib.sha256(f"{_fingerprint()}|{_code_hash(_checks_module.__file__)}".encode())
+    h.update(plans.to_csv(index=False).encode())
+    return h.hexdigest()[:32]
+
+
+@lru_cache(maxsize=4)
+def _code_hash(path: str | None) -> str:
+    return hashlib.sha256(Path(str(path)).read_bytes()).hexdigest()[:16]
+
+
+def _found(out: dict[str, pd.DataFrame], root: Path | None) -> pd.DataFrame:
+    """The arrival checks' findings, from the cache when the plans are the same (after a codebook edit)."""
+    path = entry_path("checks", _checks_key(out["plans"]), root) if root is not None else None
+    cached = read_entry(path, ["problems"]) if path is not None else None
+    if cached is not None:
+        found = cached["problems"]
+        found["line"] = pd.to_numeric(found["line"], errors="coerce").astype("Int64")
+        return found
+    found = check_rows(out)
+    if path is not None:
+        write_entry(path, {"problems": found})
+    return found
+
+
+def _assemble(files: list[PlanFile], jobs: list[_Job], results: list, problems: list[dict],
+              root: Path | None = None) -> dict[str, pd.DataFrame]:
     """The corpus tables from each plan's tables: duplicates dropped (a row says so), problems sorted, checked."""
-    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    parts: list[dict[str, Any]] = []
     first_of: dict[str, str] = {}
     for f, tables in zip(files, results):
         if isinstance(tables, str):
             problems.append({"source_file": f.display, "line": None, "severity": "error", "kind": "parse_failed",
                              "message": tables})
             continue
-        plans = tables["plans"]
-        if len(plans):
-            h = plans["content_hash"].iloc[0]
+        h = _first(tables["plans"], "content_hash")
+        if h is not None:
             if h in first_of:
                 problems.append({"source_file": f.display, "line": None, "severity": "warning", "kind": "duplicate",
                                  "message": f"same content as {Path(first_of[h]).name}; loaded once"})
                 continue
             first_of[h] = f.display
-        for t in TABLES:
-            parts[t].append(tables[t])
+        parts.append(tables)
     if problems:
-        parts["problems"].append(pd.DataFrame(problems, columns=COLUMNS["problems"]))
+        parts.append({"problems": pd.DataFrame(problems, columns=COLUMNS["problems"])})
     out = {}
     for t in TABLES:
-        frames = [p for p in parts[t] if len(p)]
-        with warnings.catch_warnings():  # all-NA columns (e.g. no number yet) are expected
-            warnings.simplefilter("ignore", FutureWarning)
-            df = pd.concat(frames, ignore_index=True) if frames else empty_table(t)
+        df = _table_of([p for p in parts if t in p], t)
         out[t] = df[COLUMNS[t]].copy()
         if "year" in df.columns:  # the checks compare years; dates stay ISO text until _typed
             out[t]["year"] = pd.to_numeric(out[t]["year"], errors="coerce").astype("Int64")
-    out["problems"] = corpus_checks(out)  # arrival checks across plans: defunct province or agency, copies
+    found = _found(out, root)  # arrival checks across plans: defunct province or agency, copies
+    frames = [f for f in (out["problems"], found) if len(f)]
+    if len(frames) > 1:
+        out["problems"] = pd.concat(frames, ignore_index=True)
+    elif frames:
+        out["problems"] = frames[0]
+    out["problems"]["line"] = out["problems"]["line"].astype("Int64")
     out["problems"] = out["problems"].sort_values(["source_file", "line"], na_position="first", kind="stable"
                                                   ).reset_index(drop=True)
     return out

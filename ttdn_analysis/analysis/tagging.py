@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import itertools
 import re
 import weakref
 from collections.abc import Sequence
@@ -57,10 +58,10 @@ _SENT_END_RE = re.compile(r"[.!?…]+[\"”’)\]]*\s+")
 _ABBREV_RE = re.compile(r"(?<![^\W_])(?:tp|tx|tt|ths|ts|pgs|gs|bs|ks|nxb|st|v\.v)\.\s+$")
 
 
-# id(theme) -> (weak reference to that theme, its first words). The reference is checked on every lookup, so an
-# id reused by a new theme after garbage collection never gets another theme's words, and the entry is dropped
-# when its theme dies, so the cache holds only live themes.
-_FIRSTS: dict[int, tuple[weakref.ref[Theme], frozenset[str]]] = {}
+# id(theme) -> (weak reference to that theme, its first words, its signatures). The reference is checked on every
+# lookup, so an id reused by a new theme after garbage collection never gets another theme's words, and the entry
+# is dropped when its theme dies, so the cache holds only live themes.
+_FIRSTS: dict[int, tuple[weakref.ref[Theme], frozenset[str], dict[tuple[str, ...], tuple[str, ...]]]] = {}
 
 
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -73,16 +74,68 @@ def _forget(ref: weakref.ref[Theme], key: int) -> None:
         del _FIRSTS[key]
 
 
-def _first_words(theme: Theme) -> frozenset[str]:
-    """First word of each of a theme's terms and instruments: a text without any of them cannot match."""
+def _words_of(theme: Theme) -> tuple[frozenset[str], dict[tuple[str, ...], tuple[str, ...]]]:
     key = id(theme)
     entry = _FIRSTS.get(key)
     if entry is not None and entry[0]() is theme:
-        return entry[1]
-    labels = [lab for lab, _ in theme._term_res + theme._instrument_res + theme._context_res]
-    words = frozenset(w[0] for w in (_WORD_RE.findall(lab) for lab in labels) if w)
-    _FIRSTS[key] = (weakref.ref(theme, functools.partial(_forget, key=key)), words)
-    return words
+        return entry[1], entry[2]
+    split = [_WORD_RE.findall(lab) for lab, _ in theme._term_res + theme._context_res]
+    inst = [_WORD_RE.findall(lab) for lab, _ in theme._instrument_res]
+    words = frozenset(w[0] for w in split + inst if w)
+    # a term's first two words (its pattern requires them side by side) -> its whole word sequence; an
+    # instrument's first word -> "" (its pattern accepts other spellings of the rest: the word is enough)
+    sigs: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for w in split:
+        if w:
+            sigs[tuple(w[:2])] = (*sigs.get(tuple(w[:2]), ()), f" {' '.join(w)} ")
+    for w in inst:
+        if w:
+            sigs[(w[0],)] = (*sigs.get((w[0],), ()), "")
+    _FIRSTS[key] = (weakref.ref(theme, functools.partial(_forget, key=key)), words, sigs)
+    return words, sigs
+
+
+def _first_words(theme: Theme) -> frozenset[str]:
+    """First word of each of a theme's terms and instruments: a text without any of them cannot match."""
+    return _words_of(theme)[0]
+
+
+def _signatures(theme: Theme) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """What a text must hold for *theme* to match it: a term's words in a row (looked up by its first two), or an
+    instrument's first word."""
+    return _words_of(theme)[1]
+
+
+def _keyed(text: str) -> tuple[str, Sequence[int], str, str]:
+    """Display text (NFC), key offset -> display offset, the text without footnote markers, its match key."""
+    disp = nfc(text or "")
+    idx: Sequence[int]
+    if FOOTNOTE_CHARS.isdisjoint(disp):  # the usual case: no footnote marker, nothing to drop
+        idx, kept = range(len(disp)), disp
+    else:
+        idx = [i for i, ch in enumerate(disp) if ch not in FOOTNOTE_CHARS]
+        kept = "".join(disp[i] for i in idx)
+    key = line_key(kept)
+    if len(key) != len(kept):  # a character whose lower case is longer ("İ"): lower char by char
+        key = unify_tones("".join(c.lower() if len(c.lower()) == 1 else c for c in kept.translate(ONE_TO_ONE)))
+    return disp, idx, kept, key
+
+
+class _Words:
+    """The words of a match key: each word, each pair of neighbours, and all of them in a row."""
+
+    __slots__ = ("grams", "row")
+
+    def __init__(self, key: str) -> None:
+        words = _WORD_RE.findall(key)
+        self.grams = {(w,) for w in words} | set(itertools.pairwise(words))
+        self.row = f" {' '.join(words)} "
+
+    def may_match(self, sigs: dict[tuple[str, ...], tuple[str, ...]]) -> bool:
+        """Whether a theme with signatures *sigs* can match the text (see :func:`_signatures`): a match holds a
+        term's words in a row (the pattern allows only spaces and dashes between them), and masking agency names
+        only removes words."""
+        return any(any(seq in self.row for seq in sigs[g]) for g in self.grams.intersection(sigs))
 
 
 class _Doc:
@@ -90,17 +143,8 @@ class _Doc:
 
     __slots__ = ("disp", "idx", "kept", "key", "sentences", "words")
 
-    def __init__(self, text: str) -> None:
-        disp = nfc(text or "")
-        idx: Sequence[int]
-        if FOOTNOTE_CHARS.isdisjoint(disp):  # the usual case: no footnote marker, nothing to drop
-            idx, kept = range(len(disp)), disp
-        else:
-            idx = [i for i, ch in enumerate(disp) if ch not in FOOTNOTE_CHARS]
-            kept = "".join(disp[i] for i in idx)
-        key = line_key(kept)
-        if len(key) != len(kept):  # a character whose lower case is longer ("İ"): lower char by char
-            key = unify_tones("".join(c.lower() if len(c.lower()) == 1 else c for c in kept.translate(ONE_TO_ONE)))
+    def __init__(self, text: str, keyed: tuple[str, Sequence[int], str, str] | None = None) -> None:
+        disp, idx, kept, key = keyed if keyed is not None else _keyed(text)
         for s, e in name_spans(kept):  # an agency's name is no theme mention ("UBND huyện Trường Sa")
             key = key[:s] + " " * (e - s) + key[e:]
         self.disp, self.idx, self.kept, self.key = disp, idx, kept, key
@@ -330,6 +374,10 @@ _DTYPES = {"core": bool, "hits": "int64", "line": "Int64", "in_title": bool, "in
            "sentence_share": float, "density": float}
 
 
+#: The columns of a task that tagging reads (besides the carried metadata).
+_READ = ("plan_id", "task_id", "path", "title", "text", "text_lines", "text_breaks", "line_start")
+
+
 def _empty_task_themes(carried: Sequence[str]) -> pd.DataFrame:
     cols = list(TASK_THEME_COLUMNS) + list(carried)
     df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
@@ -344,8 +392,9 @@ def themes_in(text: str, codebook: Codebook | str | Path | None = None) -> set[s
     >>> sorted(themes_in("Tuyên truyền chủ quyền biển, đảo và biên giới quốc gia"))
     ['border', 'sea_islands']
     """
-    doc = _Doc(text)
-    return {t.key for t in _as_codebook(codebook).themes if _theme_hits(t, doc)}
+    keyed = _keyed(text)
+    words, doc = _Words(keyed[3]), _Doc(text, keyed)
+    return {t.key for t in _as_codebook(codebook).themes if words.may_match(_signatures(t)) and _theme_hits(t, doc)}
 
 
 def tagging_fingerprint() -> str:
@@ -401,7 +450,10 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
     rule "in the title or half of the sentences" agreed on 19). One passing phrase is never central. Sentences
     are the lines of ``text`` split at sentence-final punctuation followed by a capital or a digit; a list marker
     ("4.", "a)") or an abbreviation ("TP.") does not end a sentence. Footnote markers are
-    ignored for matching ("Biển Đông⁷" is "Biển Đông") but kept in the snippet.
+    ignored for matching ("Biển Đông⁷" is "Biển Đông") but kept in the snippet. Agency names are no mention
+    ("UBND huyện Trường Sa"), and a term's words must stand side by side in the text as written: an agency's
+    name between them does not join them. A task in which no theme's words stand is skipped before the costly
+    preparation, so that re-tagging one edited theme is cheap.
 
     See Also
     --------
@@ -431,17 +483,26 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
     if missing:
         raise KeyError(f"tasks lacks columns {sorted(missing)}")
     carried = [c for c in _CARRIED if c in tasks.columns]
+    sigs = [(theme, _signatures(theme)) for theme in cb.themes]
     rows: list[dict[str, Any]] = []
-    for order, rec in enumerate(tasks.to_dict("records")):
+    used = list(dict.fromkeys([c for c in _READ if c in tasks.columns] + carried))
+    for values in zip(*(tasks[c].tolist() for c in used)):  # faster than to_dict("records") on small frames
+        rec = dict(zip(used, values))
         text = rec.get("text")
         text = "" if text is None or _isna(text) else str(text)
-        doc = _Doc(text)
         title = rec.get("title")
-        title_doc = _Doc("" if title is None or _isna(title) else str(title))
+        title = "" if title is None or _isna(title) else str(title)
+        keyed, title_keyed = _keyed(text), _keyed(title)
+        words, title_words = _Words(keyed[3]), _Words(title_keyed[3])
+        themes = [theme for theme, sig in sigs if words.may_match(sig) or title_words.may_match(sig)]
+        if not themes:
+            continue  # no theme can match: the costly preparation (masking agency names, sentences) is skipped
+        doc = _Doc(text, keyed)
+        title_doc = _Doc(title, title_keyed)
         content = [(s, e) for s, e, is_field in doc.sentences if not is_field]
         n_words = sum(len(_WORD_RE.findall(doc.key[s:e])) for s, e in content)
         heads = _headings(doc, cb.focus.heading_words)
-        for theme in cb.themes:
+        for theme in sorted(themes, key=lambda t: t.key):  # rows by task, then theme key
             hits = _theme_hits(theme, doc)
             in_title = bool(_theme_hits(theme, title_doc))
             if not hits and not in_title:
@@ -466,13 +527,15 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
                 "in_title": in_title, "in_heading": in_heading, "sentences": with_hit, "sentence_share": share,
                 "density": density, "focus": _focus(in_heading, with_hit, share, len(hits), density, cb.focus),
                 "codebook_version": cb.version,
-                "_order": order,
             }
             row.update({c: rec.get(c) for c in carried})
             rows.append(row)
     if not rows:
         return _empty_task_themes(carried)
-    out = pd.DataFrame(rows)
-    out = out.sort_values(["plan_id", "_order", "theme"], kind="stable").drop(columns="_order")
-    out = out[list(TASK_THEME_COLUMNS) + carried].reset_index(drop=True)
-    return out.astype(_DTYPES)
+    out = pd.DataFrame({c: [r[c] for r in rows] for c in list(TASK_THEME_COLUMNS) + carried})
+    for col, dtype in _DTYPES.items():  # most columns already have their type; "line" has gaps (Int64)
+        if out[col].dtype != dtype:
+            out[col] = out[col].astype(dtype)
+    if not out["plan_id"].is_monotonic_increasing:  # plans given out of order: grouped by plan, rows kept in order
+        out = out.sort_values("plan_id", kind="stable").reset_index(drop=True)
+    return out

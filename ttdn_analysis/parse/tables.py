@@ -165,7 +165,8 @@ def split_tables(raw_lines: list[str]) -> tuple[list[str], list[Table]]:
                 empty = not any(cells[cols[c]] for c in ("lead", "support", "time") if c in cols)
                 number = re.match(r"^([IVXLC]+|[A-ZĐ])[.)]?(?:\s+(.+))?$", label)
                 # a group row: a roman numeral or a capital letter with no agencies ("I | Biên giới", "A. BIỂN, ĐẢO")
-                group = bool(number and empty and (roman_value(number.group(1)) is not None or len(number.group(1)) == 1))
+                group = bool(number and empty
+                             and (roman_value(number.group(1)) is not None or len(number.group(1)) == 1))
                 if group and number and number.group(2):  # the heading written in the number cell itself
                     label = number.group(1)
                     if "content" in cols and not cells[cols["content"]]:
