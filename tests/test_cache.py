@@ -225,3 +225,20 @@ def test_the_checks_across_plans_are_kept_until_the_plans_change(tmp_path, monke
     (plans / "copy.md").write_text("KẾ HOẠCH\nThông tin đối ngoại năm 2026\n", encoding="utf-8")
     changed = load_corpus(plans)
     assert calls == [3] and "near_duplicate" not in set(changed.problems.kind)
+
+
+def test_an_edit_to_the_checks_code_is_a_corpus_cache_miss(tmp_path, monkeypatch):
+    """The corpus entry is keyed by the code that assembles and checks the corpus too, not only the parser's:
+    a changed check is run again instead of a stale problems table being served."""
+    import ttdn_analysis.corpus as corpus_mod
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    plans = _folder(tmp_path)
+    load_corpus(plans)
+    calls = []
+    real_rows, real_hash = corpus_mod.check_rows, corpus_mod._code_hash
+    monkeypatch.setattr(corpus_mod, "check_rows", lambda tables: calls.append(1) or real_rows(tables))
+    load_corpus(plans)
+    assert calls == []  # unchanged code: the corpus entry
+    monkeypatch.setattr(corpus_mod, "_code_hash", lambda p: real_hash(p) + ("-edited" if "checks" in str(p) else ""))
+    load_corpus(plans)
+    assert calls == [1]

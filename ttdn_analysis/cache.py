@@ -302,7 +302,7 @@ def cache_info(root: Path | None = None) -> CacheInfo:
     >>> import tempfile
     >>> info = cache_info(Path(tempfile.mkdtemp()))
     >>> info.entries, info.total
-    ({'plans': 0, 'themes': 0, 'corpus': 0}, 0)
+    ({'plans': 0, 'themes': 0, 'corpus': 0, 'checks': 0}, 0)
     """
     root = root if root is not None else cache_dir()
     entries = dict.fromkeys(AREAS, 0)

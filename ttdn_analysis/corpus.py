@@ -544,8 +544,13 @@ def _progress_iter(it, total: int):
 
 def _corpus_key(met: list[tuple[str, str]], jobs: list[_Job], digests: list[str | None], follow_links: bool
                 ) -> str:
-    """Key of a corpus: the code and codebook, every entry met in the folders, each plan's content, id, manifest."""
-    h = hashlib.sha256(f"{_fingerprint()}|{tagging_fingerprint()}|{follow_links}".encode())
+    """Key of a corpus: the code and codebook, every entry met in the folders, each plan's content, id, manifest.
+
+    The code: the parser's (:func:`~ttdn_analysis.cache._fingerprint`), the tagger's, and the modules that put the
+    corpus together and check it (this one and :mod:`ttdn_analysis.checks`).
+    """
+    h = hashlib.sha256(f"{_fingerprint()}|{tagging_fingerprint()}|{_code_hash(__file__)}|"
+                       f"{_code_hash(_checks_module.__file__)}|{follow_links}".encode())
     for ident, what in met:
         h.update(f"{ident}|{what}\n".encode())
     for j, digest in zip(jobs, digests):
