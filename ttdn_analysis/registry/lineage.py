@@ -1,14 +1,13 @@
 """The 2025 restructuring crosswalk: which agencies an abolished or merged agency's functions went to."""
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from functools import lru_cache
 
 import pandas as pd
 
 from ttdn_analysis.labels import LANGUAGES, labels
-from ttdn_analysis.registry import data_file, read_rows
+from ttdn_analysis.registry import iso_date, read_rows, read_table
 from ttdn_analysis.registry.provinces import canonical_province
 from ttdn_analysis.text import match_key
 
@@ -29,19 +28,10 @@ _COLUMNS = ["old", "successor", "function", "effective", "confirmed", "scope", "
 _TTDN_RE = re.compile(r"ttđn|thông tin đối ngoại|foreign information|press|báo chí", re.IGNORECASE)
 
 
-def _date(on: object) -> str:
-    """ISO date string for *on*; raises ``ValueError`` for anything else."""
-    if isinstance(on, (_dt.date, pd.Timestamp)):
-        return on.strftime("%Y-%m-%d")
-    return _dt.date.fromisoformat(str(on).strip()[:10]).isoformat()
-
-
 @lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
     """The package table ``data/lineage.csv`` (cached; callers must copy before changing it)."""
-    with data_file("lineage.csv").open("r", encoding="utf-8") as f:
-        df = pd.read_csv(f, dtype=str, keep_default_na=False)
-    df = df[_COLUMNS].copy()
+    df = read_table("lineage.csv", _COLUMNS)
     df["confirmed"] = df["confirmed"].str.strip().str.lower().map({"true": True, "false": False})
     if df["confirmed"].isna().any():
         raise ValueError("lineage.csv: 'confirmed' must be true or false")
@@ -139,7 +129,7 @@ def successors(name: str, on: str = "2026-01-01", province: str | None = None) -
     >>> successors("Sở Ngoại vụ", on="2025-06-01", province="Đồng Nai")[0]["successor"]
     'Văn phòng Ủy ban nhân dân tỉnh'
     """
-    d = _date(on)
+    d = iso_date(on)
     scope = (canonical_province(province) or province.strip()) if isinstance(province, str) and province.strip() else ""
     display = _names().get(match_key(name), name.strip())
     results: list[dict] = []
@@ -263,7 +253,7 @@ def lineage_of(name: object, on: str = "2026-01-01", province: str | None = None
     """
     if not isinstance(name, str) or not name.strip():
         return {"successor": None, "lineage_status": "unknown", "successors": "", "lineage_source": ""}
-    d = _date(on)
+    d = iso_date(on)
     key = match_key(name)
     entry = _known().get(key)
     if entry is None:

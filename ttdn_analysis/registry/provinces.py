@@ -1,14 +1,13 @@
 """Provinces before and after the 2025 merger (Resolution 202/2025/QH15): names, aliases, successors."""
 from __future__ import annotations
 
-import datetime as _dt
 import re
 import unicodedata
 from functools import lru_cache
 
 import pandas as pd
 
-from ttdn_analysis.registry import data_file
+from ttdn_analysis.registry import iso_date, read_table
 from ttdn_analysis.text import match_key, nfc, to_old_tones, unify_tones
 
 __all__ = ["MERGER_DATE", "MERGER_SOURCE", "provinces", "canonical_province", "find_province", "province_mentions",
@@ -52,19 +51,10 @@ def _key(s: str) -> str:
     return re.sub(r"\s*-\s*", " ", match_key(s)).strip()
 
 
-def _date(on: object) -> str:
-    """ISO date string for *on*; raises ``ValueError`` for anything else."""
-    if isinstance(on, (_dt.date, pd.Timestamp)):
-        return on.strftime("%Y-%m-%d")
-    return _dt.date.fromisoformat(str(on).strip()[:10]).isoformat()
-
-
 @lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
     """The package table ``data/provinces.csv`` (cached; callers must copy before changing it)."""
-    with data_file("provinces.csv").open("r", encoding="utf-8") as f:
-        df = pd.read_csv(f, dtype=str, keep_default_na=False)
-    return df[_COLUMNS]
+    return read_table("provinces.csv", _COLUMNS)
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +148,7 @@ def provinces(on: str | None = None) -> pd.DataFrame:
     """
     df = _table()
     if on is not None:
-        d = _date(on)
+        d = iso_date(on)
         df = df[(df["valid_from"] <= d) & ((df["valid_to"] == "") | (df["valid_to"] >= d))]
         # Capitals first, then the official order of the source table.
         df = df.assign(_c=(df["kind"] == "tỉnh")).sort_values("_c", kind="stable").drop(columns="_c")
@@ -317,7 +307,7 @@ def merged_province(name: str, on: str = "2025-07-01") -> str:
     canon = canonical_province(name)
     if canon is None:
         raise ValueError(f"unknown province: {name!r}")
-    d = _date(on)
+    d = iso_date(on)
     df = _table()
     current = canon
     for _ in range(len(df)):
