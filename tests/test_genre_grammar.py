@@ -379,3 +379,20 @@ def test_group_rows_written_as_letters_or_in_the_number_cell(tmp_path):
              "| B. BIỂN, ĐẢO | | | | |\n| 2 | Tuyên truyền về biển, đảo | Sở Ngoại vụ | | Quý II |\n")
     assert list(c.tasks.path) == ["II.A.1", "II.B.2"]
     assert roles(c, "II.B.2") == (["Sở Ngoại vụ"], [])
+
+
+def test_group_rows_with_placeholder_cells(tmp_path):
+    """A group row whose agency and time cells hold only a dash is still a group row, not a task."""
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\nTT\tNội dung\tChủ trì\tPhối hợp\tThời gian\n"
+             "I\tBiên giới\t-\t-\t—\n1\tTuyên truyền pháp luật về biên giới\tCông an tỉnh\t\tQuý I\n"
+             "II\tBiển, đảo\t–\t\t-\n2\tTuyên truyền về biển, đảo\tSở Ngoại vụ\t\tQuý II\n")
+    assert list(c.tasks.path) == ["II.I.1", "II.II.2"]
+
+
+def test_a_tab_table_that_kept_its_border_bars(tmp_path):
+    """Rows copied with tabs between the cells but the table's border bars at both ends ("| 1<TAB>…<TAB>… |")."""
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n| TT\tNội dung\tChủ trì\tPhối hợp\tThời gian |\n"
+             "| I\t**Biên giới**\t|\t|\n| 1\tTuyên truyền pháp luật về biên giới\tCông an tỉnh\tSở Tư pháp\tQuý I |\n"
+             "| II\t**Biển, đảo**\t|\t|\n| 2\tTuyên truyền về biển, đảo\tSở Ngoại vụ\t\tQuý II |\n")
+    assert list(c.tasks.path) == ["II.I.1", "II.II.2"]
+    assert roles(c, "II.I.1") == (["Công an tỉnh"], ["Sở Tư pháp"])

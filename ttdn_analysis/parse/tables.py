@@ -35,6 +35,7 @@ _COLS = [
     ("content", r"nội\s+dung|nhiệm\s+vụ|hoạt\s+động|công\s+việc|tên|giải\s+pháp"),
 ]
 _SEPARATOR = re.compile(r"^[\s|:+\-–—=]*$")
+_WORDISH = re.compile(r"[^\W_]")  # a letter or a digit
 
 
 @dataclass
@@ -62,8 +63,11 @@ def _split_cells(raw: str, outer: bool | None = None) -> list[str] | None:
     without outer pipes, a leading "|" is an empty first cell (a continuation row).
     """
     s = nfc(raw).rstrip("\n\r")
-    if s.count("\t") >= 2:
-        return [c.strip() for c in s.split("\t")]
+    if s.count("\t") >= 2:  # tab-separated; a border bar left at either end ("| 1\t…\t… |") is no content
+        cells = [c.strip() for c in s.split("\t")]
+        cells[0] = re.sub(r"^\|\s*", "", cells[0])
+        cells[-1] = re.sub(r"\s*\|$", "", cells[-1])
+        return cells
     if s.count("|") >= 2:
         cells = [c.strip() for c in s.split("|")]
         stripped = s.strip()
@@ -162,7 +166,8 @@ def split_tables(raw_lines: list[str]) -> tuple[list[str], list[Table]]:
                 prev["end"] = j + 1
             elif label:
                 cells = [strip_markup(c).strip() for c in row]
-                empty = not any(cells[cols[c]] for c in ("lead", "support", "time") if c in cols)
+                # no agency and no time: cells without a letter or digit ("-", "—", a stray "|") count as empty
+                empty = not any(_WORDISH.search(cells[cols[c]]) for c in ("lead", "support", "time") if c in cols)
                 number = re.match(r"^([IVXLC]+|[A-ZĐ])[.)]?(?:\s+(.+))?$", label)
                 # a group row: a roman numeral or a capital letter with no agencies ("I | Biên giới", "A. BIỂN, ĐẢO")
                 group = bool(number and empty
