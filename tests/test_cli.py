@@ -86,6 +86,14 @@ def test_check_a_good_plan(env):
     assert "Kết luận: kế hoạch đọc được" in out
 
 
+def test_check_prints_the_signing_date_as_a_reader_writes_it(env):
+    run = ttdn(env, "check", str(PLANS / "dong-nai-2024-ubnd-ttdn.md"))
+    assert run.returncode == 0, run.stderr
+    assert "Ngày ký: 08/11/2023\n" in run.stdout, run.stdout[:600]  # no "00:00:00"
+    run = ttdn(env, "--lang", "en", "check", str(PLANS / "dong-nai-2024-ubnd-ttdn.md"))
+    assert ": 2023-11-08\n" in run.stdout
+
+
 def test_check_a_bad_file_says_what_is_wrong_in_vietnamese(env, tmp_path):
     bad = tmp_path / "trong.txt"
     bad.write_text("Một dòng không có nhiệm vụ nào.\n", encoding="utf-8")

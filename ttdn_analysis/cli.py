@@ -147,6 +147,13 @@ def _export(args: argparse.Namespace, lang: str) -> int:
     return OK
 
 
+def _day(value: object, lang: str) -> object:
+    """A date as the reader writes it: 29/01/2024 in Vietnamese, 2024-01-29 in English (no time of day)."""
+    if _missing(value) or not hasattr(value, "strftime"):
+        return value
+    return value.strftime("%d/%m/%Y" if lang == "vi" else "%Y-%m-%d")
+
+
 def _check(args: argparse.Namespace, lang: str) -> int:
     """Everything read from one plan, in the reader's language, before it joins the corpus."""
     T, L = labels(lang, "cli"), labels(lang)
@@ -160,7 +167,7 @@ def _check(args: argparse.Namespace, lang: str) -> int:
         print(f"\n== {T['check_plan']}")
         level = {"province": L["province_level"], "department": L["department_level"]}.get(p.level, p.level)
         for label, value in ((L["province"], p.province), (L["year"], p.year), (L["level"], level),
-                             (L["issuer"], p.issuer), (L["number"], p.number), (L["date"], p.date),
+                             (L["issuer"], p.issuer), (L["number"], p.number), (L["date"], _day(p.date, lang)),
                              (L["title"], p.title), (L["sha256"], p.content_hash)):
             print(f"  {label}: {'' if _missing(value) else value}")
     a, tt = c.assignments, c.task_themes
