@@ -74,6 +74,9 @@ def test_summary(env):
         if f.is_file():
             assert f.stem in run.stdout
     assert "Vấn đề:" in run.stdout and "Nhiệm vụ" in run.stdout
+    # every heading and coded value in the reader's language
+    assert "Tỷ lệ nhiệm vụ có chủ trì" in run.stdout and "sở, ngành" in run.stdout and "cảnh báo" in run.stdout
+    assert not any(w in run.stdout for w in ("lead_share", "problems_by_kind", " department ", " warning "))
 
 
 def test_check_a_good_plan(env):

@@ -81,16 +81,21 @@ def _summary(args: argparse.Namespace, lang: str) -> int:
     if summary.empty:
         print(T["no_plans"].format(path=args.data))
     else:
+        levels = {"province": L["province_level"], "department": L["department_level"]}
+        summary = summary.assign(level=summary["level"].astype(object).map(lambda v: levels.get(v, v)))
         _print_table(summary, {"plan_id": L["plan"], "province": L["province"], "year": L["year"],
                                "level": L["level"], "tasks": L["tasks"], "assignments": L["assignments"],
-                               "agencies": L["agencies"], "problems": L["problems"]})
+                               "agencies": L["agencies"], "lead_share": L["lead_share"], "problems": L["problems"],
+                               "problems_by_kind": L["problems_by_kind"]})
     probs = corpus.problems
     shown = probs if args.all_problems else probs[probs["severity"] != "info"]
     print("\n" + T["problems_line"].format(n=len(probs), hidden=len(probs) - len(shown)))
     if len(shown):
-        _print_table(shown.assign(source_file=shown["source_file"].map(lambda s: Path(str(s)).name)),
-                     {"source_file": L["file"], "line": L["line"], "severity": L["severity"], "kind": L["kind"],
-                      "message": L["message"]})
+        shown = shown.reset_index(drop=True).assign(
+            source_file=shown["source_file"].map(lambda s: Path(str(s)).name).to_numpy(),
+            severity=shown["severity"].astype(object).map(lambda v: L.get(f"severity_{v}", v)).to_numpy())
+        _print_table(shown, {"source_file": L["file"], "line": L["line"], "severity": L["severity"],
+                             "kind": L["kind"], "message": L["message"]})
     return OK
 
 
