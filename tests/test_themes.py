@@ -592,3 +592,19 @@ def test_a_term_must_stand_in_the_text_as_written():
                           "line_start": [1]})
     assert "border" not in set(tag_tasks(tasks).theme)
     assert "border" not in themes_in(tasks.text[0])
+
+
+def test_the_loaded_seeds_agree_with_the_hand_coding_as_notebook_03_shows(corpus, gold_002):
+    """Notebook 03's validation section, checked here (the notebook shows it; without ../shared the test is
+    skipped with its reason instead of a notebook cell failing)."""
+    from ttdn_analysis import themes
+    pid = themes.gold_plan(corpus, gold_002)
+    assert pid == "dong-nai-2024-ubnd-ttdn"
+    v = themes.validate(corpus.task_themes[corpus.task_themes["plan_id"] == pid], gold_002,
+                        corpus.tasks[corpus.tasks["plan_id"] == pid])
+    assert v.to_string(index=False) == (
+        "       theme  tp  fp  fn  precision  recall  f1  gold  predicted\n"
+        "      border   2   0   0        1.0     1.0 1.0     2          2\n"
+        " sea_islands   3   0   0        1.0     1.0 1.0     3          3\n"
+        "human_rights   7   0   0        1.0     1.0 1.0     7          7\n"
+        "       micro  12   0   0        1.0     1.0 1.0    12         12")
