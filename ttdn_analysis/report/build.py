@@ -183,7 +183,7 @@ def execute_notebook(path: str | os.PathLike, params: Mapping[str, Any] | None =
     path = Path(path)
     try:
         return papermill.execute_notebook(
-            str(path), None, parameters=dict(params or {}), kernel_name="python3", language="python",
+            str(path), None, parameters=dict(params or {}), kernel_name="ttdn_analysis", language="python",
             progress_bar=False, log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
             kernel_manager_class=_kernel_manager_class(), record_timing=False,
             resources={"metadata": {"path": str(cwd or path.parent)}})
