@@ -396,3 +396,70 @@ def test_a_tab_table_that_kept_its_border_bars(tmp_path):
              "| II\t**Biển, đảo**\t|\t|\n| 2\tTuyên truyền về biển, đảo\tSở Ngoại vụ\t\tQuý II |\n")
     assert list(c.tasks.path) == ["II.I.1", "II.II.2"]
     assert roles(c, "II.I.1") == (["Công an tỉnh"], ["Sở Tư pháp"])
+
+
+# ------------------------------------------------------------- issue 22: tables of the genre (conventions 20, 28, 29)
+
+HTML_PLAN = ("<html><body><nav>Trang chủ | Biên giới - Biển đảo</nav><article>"
+             "<p>ỦY BAN NHÂN DÂN</p><p>TỈNH YÊN BÁI</p><p>Số: 31/KH-UBND</p><p>Yên Bái, ngày 12 tháng 02 năm 2024</p>"
+             "<p>KẾ HOẠCH</p><p>Thông tin đối ngoại năm 2024</p><p>II. NHIỆM VỤ</p><table>"
+             "<tr><th>TT</th><th>Nội dung</th><th>Đơn vị thực hiện</th><th>Thời hạn</th><th>Sản phẩm</th></tr>"
+             "<tr><td>1</td><td colspan='4'>Quảng bá du lịch</td></tr>"
+             "<tr><td>1.1</td><td>Làm phim quảng bá</td><td rowspan='2'>Sở Tư pháp (chủ trì); Sở Nội vụ, Công an "
+             "tỉnh (phối hợp)</td><td>Quý II</td><td>Phim gửi Sở Ngoại vụ</td></tr>"
+             "<tr><td>1.2</td><td>Dịch tài liệu</td><td>Quý III</td><td>Tài liệu</td></tr>"
+             "<tr><td>2</td><td colspan='4'>Hợp tác quốc tế</td></tr>"
+             "<tr><td>2.1</td><td>Đón đoàn khách</td><td>Sở Ngoại vụ; Công an tỉnh</td><td>Cả năm</td><td></td></tr>"
+             "</table><p>III. TỔ CHỨC THỰC HIỆN</p><p>1. Sở Ngoại vụ theo dõi, đôn đốc.</p></article></body></html>")
+
+
+def test_html_table_with_rowspan_colspan_group_rows_and_a_product_column(tmp_path):
+    c = load(tmp_path, HTML_PLAN, "plan.html")
+    tasks = c.tasks[c.tasks.section == "tasks"]
+    assert list(tasks.path) == ["II.1.1", "II.1.2", "II.2.1"]  # group rows "1", "2" are headings
+    # the rowspan cell is each spanned row's; the product column names no agency
+    assert roles(c, "II.1.1") == (["Sở Tư pháp"], ["Công an tỉnh", "Sở Nội vụ"])
+    assert roles(c, "II.1.2") == (["Sở Tư pháp"], ["Công an tỉnh", "Sở Nội vụ"])
+    assert roles(c, "II.2.1") == (["Công an tỉnh", "Sở Ngoại vụ"], [])  # no marker: all lead
+    assert tasks.set_index("path").timeframe.to_dict() == {"II.1.1": "Quý II", "II.1.2": "Quý III",
+                                                           "II.2.1": "Cả năm"}
+
+
+def test_table_grid_carries_rowspans_past_the_rows_own_cells():
+    from bs4 import BeautifulSoup
+
+    from ttdn_analysis.ingest.html import table_grid
+    t = BeautifulSoup("<table><tr><td>1</td><td>A</td><td rowspan='3'>Sở Y tế</td></tr><tr><td>2</td><td>B</td>"
+                      "</tr><tr><td>3</td></tr></table>", "html.parser")
+    assert table_grid(t.find_all("tr")) == [["1", "A", "Sở Y tế"], ["2", "B", "Sở Y tế"], ["3", "", "Sở Y tế"]]
+
+
+@pytest.mark.parametrize("cell, lead, support", [
+    ("Sở Tư pháp (chủ trì), Sở Nội vụ", ["Sở Tư pháp"], ["Sở Nội vụ"]),
+    ("Sở Nội vụ; Sở Tư pháp (chủ trì)", ["Sở Tư pháp"], ["Sở Nội vụ"]),
+    ("Sở Tư pháp, Sở Y tế (chủ trì); Sở Nội vụ (phối hợp)", ["Sở Tư pháp", "Sở Y tế"], ["Sở Nội vụ"]),
+    ("Sở Y tế (đơn vị chủ trì); Sở Nội vụ, Sở Tư pháp", ["Sở Y tế"], ["Sở Nội vụ", "Sở Tư pháp"]),
+    ("Sở Y tế; Sở Tư pháp", ["Sở Tư pháp", "Sở Y tế"], []),
+])
+def test_one_column_of_executors_with_markers_per_group(tmp_path, cell, lead, support):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n| STT | Hoạt động | Đơn vị thực hiện | Thời gian |\n|---|---|---|---|\n"
+             f"| 1 | Tổ chức hội thảo | {cell} | Quý I |\n")
+    assert roles(c, "II.1") == (lead, support)
+
+
+@pytest.mark.parametrize("lead_head, support_head", [
+    ("Cơ quan tham mưu", "Đơn vị tham gia"), ("Đơn vị chủ trì", "Đơn vị phối hợp"), ("Trách nhiệm", "Phối hợp"),
+])
+def test_table_headers_are_read_with_the_role_cues(tmp_path, lead_head, support_head):
+    c = load(tmp_path, HEADER + f"II. NHIỆM VỤ\nTT\tNội dung công việc\t{lead_head}\t{support_head}\tKết quả\n"
+             "1\tTập huấn\tSở Ngoại vụ\tCông an tỉnh\tBáo cáo gửi Sở Tư pháp\n")
+    assert roles(c, "II.1") == (["Sở Ngoại vụ"], ["Công an tỉnh"])
+
+
+def test_numbered_group_rows_in_a_markdown_table(tmp_path):
+    c = load(tmp_path, HEADER + "II. NHIỆM VỤ\n| TT | Nội dung | Chủ trì | Phối hợp | Thời gian |\n|---|---|---|---|---|\n"
+             "| 1 | **Biên giới** | | | |\n| 1.1 | Tuyên truyền | Sở Ngoại vụ | Công an tỉnh | Quý I |\n"
+             "| 1.2 | Hội nghị | Sở Tư pháp | | Quý II |\n| 2 | Hội thảo | | | |\n"
+             "| 2.1 | Hội thảo quốc tế | Sở Y tế | | Quý III |\n")
+    assert list(c.tasks.path) == ["II.1.1", "II.1.2", "II.2.1"]
+    assert c.tasks.set_index("path").loc["II.1.1", "text"].startswith("1.1. Tuyên truyền")  # printed number kept

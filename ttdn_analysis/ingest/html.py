@@ -8,7 +8,7 @@ from ttdn_analysis.ingest.docx import _format_number, _int
 from ttdn_analysis.ingest.limits import MAX_HTML_DEPTH, MAX_LINES, TooLong, too_long_message
 from ttdn_analysis.schema import problem_row
 
-__all__ = ["html_lines"]
+__all__ = ["html_lines", "table_grid"]
 
 _DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "iframe", "svg", "template",
               "button", "select", "textarea", "input", "head", "object", "embed", "canvas", "map"]
@@ -195,12 +195,13 @@ class _HtmlEmitter:
 
     def _table_steps(self, tbl) -> list[tuple]:
         steps: list[tuple] = []
-        for tr in (tr for tr in tbl.find_all("tr") if tr.find_parent("table") is tbl):
+        rows = [tr for tr in tbl.find_all("tr") if tr.find_parent("table") is tbl]
+        for tr, grid in zip(rows, table_grid(rows)):
             cells = [c for c in tr.find_all(["td", "th"], recursive=False) if _norm(c.get_text(" "))]
-            if len(cells) == 1:  # layout table: one filled cell holds ordinary blocks
-                steps += [("walk", cells[0]), ("flush",)]
-            elif cells:
-                steps.append(("line", " | ".join(_norm(c.get_text(" ")) for c in cells)))
+            if len(cells) == 1 and sum(1 for g in grid if g) <= 1:
+                steps += [("walk", cells[0]), ("flush",)]  # layout table: one filled cell holds ordinary blocks
+            elif any(grid):
+                steps.append(("line", " | ".join(grid)))
         return steps
 
 
@@ -208,6 +209,68 @@ def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
     """Lines of the main text of an HTML page: one per block (p, h1-h6, li, div text, table row), chrome dropped.
 
     Examples
+def _span(cell, name: str) -> int:
+    """A cell's rowspan or colspan as a number from 1 to 100 (a missing or broken value is 1)."""
+    return min(max(_int(cell.get(name), 1), 1), 100)
+
+
+def _fill_carried(row: list[str], carried: dict[int, tuple[str, int]]) -> None:
+    """Append to *row* the texts of the rowspan cells that cover its next columns."""
+    while len(row) in carried:
+        col = len(row)
+        text, left = carried[col]
+        row.append(text)
+        if left <= 1:
+            del carried[col]
+        else:
+            carried[col] = (text, left - 1)
+
+
+def table_grid(rows: list) -> list[list[str]]:
+    """The text of a table's rows laid out on its grid: a rowspan cell gives its text to every row it spans (a
+    shared "Đơn vị thực hiện" cell belongs to each of its rows), a colspan cell stands in its first column and
+    leaves the others empty (a group row "1 | Biên giới | | |").
+
+    Parameters
+    ----------
+    rows : list of bs4.Tag
+        The ``<tr>`` elements of one table, in order.
+
+    Returns
+    -------
+    list of list of str
+        One list of cell texts per row, all as wide as the widest row.
+
+    Examples
+    --------
+    >>> from bs4 import BeautifulSoup
+    >>> t = BeautifulSoup("<table><tr><td>1</td><td colspan='2'>Nhóm</td></tr><tr><td>1.1</td>"
+    ...                   "<td rowspan='2'>Sở Ngoại vụ</td><td>Quý I</td></tr><tr><td>1.2</td><td>Quý II</td></tr>"
+    ...                   "</table>", "html.parser")
+    >>> table_grid(t.find_all("tr"))
+    [['1', 'Nhóm', ''], ['1.1', 'Sở Ngoại vụ', 'Quý I'], ['1.2', 'Sở Ngoại vụ', 'Quý II']]
+    """
+    carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
+    out: list[list[str]] = []
+    for tr in rows:
+        row: list[str] = []
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            _fill_carried(row, carried)
+            text = _norm(cell.get_text(" "))
+            down, across = _span(cell, "rowspan"), _span(cell, "colspan")
+            for k in range(across):
+                if down > 1:
+                    carried[len(row)] = (text if k == 0 else "", down - 1)
+                row.append(text if k == 0 else "")
+        _fill_carried(row, carried)
+        for c in sorted(k for k in carried if k >= len(row)):  # spans still running past the row's own cells
+            row += [""] * (c - len(row))
+            _fill_carried(row, carried)
+        out.append(row)
+    width = max((len(r) for r in out), default=0)
+    return [r + [""] * (width - len(r)) for r in out]
+
+
     --------
     >>> page = ("<html><nav>Trang chủ</nav><article><h2>II. NHIỆM VỤ</h2><p>1. Việc A<br>"
     ...         "- Đơn vị chủ trì: Sở Ngoại vụ</p></article><footer>&copy; 2024</footer></html>").encode()

@@ -24,8 +24,8 @@ from ttdn_analysis.registry import read_rows
 from ttdn_analysis.registry.agencies import AgencyHit, scan
 from ttdn_analysis.text import line_key, nfc
 
-__all__ = ["Cues", "cues", "RoleContext", "field_of", "inline_fields", "strip_marker", "LineRoles", "line_roles",
-           "subjects", "read_list"]
+__all__ = ["Cues", "cues", "column_role", "RoleContext", "field_of", "inline_fields", "strip_marker", "LineRoles",
+           "line_roles", "subjects", "read_list"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,9 @@ class Cues:
     markers: dict[str, str]  # "(chủ trì)" -> lead
     request_re: re.Pattern[str]
     directive_re: re.Pattern[str]
+    column_re: re.Pattern[str]  # any cue of a table's header cell (role phrases and column words), word-bounded
+    column_roles: dict[str, str]  # cue -> num | content | lead | support | time | product | note
+    whole_cell: frozenset[str]  # cues that name a column only as the whole cell ("TT", "STT")
 
 
 def _alt(phrases: list[str]) -> str:
@@ -62,9 +65,37 @@ def cues() -> Cues:
     inline_re = re.compile(rf"(?:^|(?<=[.;,(])\s*|\s+-\s+){label}\s*:\s*")
     request = [line_key(nfc(r["phrase"])) for r in rows if r["form"] == "request"]
     directive = [line_key(nfc(r["phrase"])) for r in rows if r["form"] == "directive"]
+    columns = {line_key(nfc(r["phrase"])): r["role"] for r in rows if r["form"] == "column"}
+    whole = frozenset(k for k, v in columns.items() if v == "num")
+    column_roles = {**roles, **columns}
     return Cues(field_re, inline_re, roles, markers,
                 re.compile(rf"^\s*(?:{_alt(request)})(?![^\W_])\s*"),
-                re.compile(rf"(?<![^\W_])(?:{_alt(directive)})(?![^\W_])"))
+                re.compile(rf"(?<![^\W_])(?:{_alt(directive)})(?![^\W_])"),
+                re.compile(rf"(?<![^\W_])(?:{_alt(list(column_roles))})(?![^\W_])"), column_roles, whole)
+
+
+def column_role(header: str) -> str | None:
+    """What a task table's header cell names, from the cues of ``role_cues.csv``: ``num``, ``content``, ``lead``,
+    ``support``, ``time``, ``product`` or ``note`` (the first cue of the cell; a number cue only as the whole
+    cell), else None.
+
+    Examples
+    --------
+    >>> [column_role(h) for h in ["STT", "Nội dung công việc", "Đơn vị thực hiện", "Thời gian thực hiện",
+    ...                           "Đơn vị tham gia", "Cơ quan tham mưu", "Kết quả/sản phẩm", "Ghi chú"]]
+    ['num', 'content', 'lead', 'time', 'support', 'lead', 'product', 'note']
+    >>> column_role("Thứ tự ưu tiên") is None, column_role("Ngày")
+    (True, None)
+    """
+    key = re.sub(r"\s+", " ", line_key(nfc(header))).strip(" .:")
+    c = cues()
+    if key in c.whole_cell:
+        return "num"
+    for m in c.column_re.finditer(key):
+        found = re.sub(r"\s+", " ", m.group(0))
+        if found not in c.whole_cell:
+            return c.column_roles[found]
+    return None
 
 
 def _role_of(label: str) -> str:
@@ -171,6 +202,9 @@ def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", ta
     >>> r = read_list("Sở Ngoại vụ chủ trì; Công an tỉnh, Sở Tư pháp phối hợp", "lead", RoleContext())
     >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support]
     (['Sở Ngoại vụ'], ['Công an tỉnh', 'Sở Tư pháp'])
+    >>> r = read_list("Văn phòng Sở Ngoại vụ; Sở Tư pháp, Sở Nội vụ (chủ trì); Công an tỉnh", "lead", RoleContext())
+    >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support]
+    (['Sở Tư pháp', 'Sở Nội vụ'], ['Văn phòng Sở Ngoại vụ', 'Công an tỉnh'])
     >>> r = read_list("Sở Ngoại vụ chủ trì, phối hợp với Công an tỉnh", "lead", RoleContext())
     >>> [h.agency.canonical for h in r.lead], [h.agency.canonical for h in r.support], r.unparsed
     (['Sở Ngoại vụ'], ['Công an tỉnh'], [])
@@ -185,17 +219,27 @@ def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", ta
         read_list(text[split.end():], "support", ctx, context, task_text, out, offset + split.end())
         return out
     result = scan(text, context, ctx.issuer, task_text, ctx.province)
-    pending: list[AgencyHit] = []
+    pending: list[AgencyHit] = []  # agencies of the current ';'-group not yet covered by a marker
+    unmarked: list[AgencyHit] = []  # agencies no marker covers
+    lead_marked = False
+    last_end = 0
     for h in result.hits:
         hit = AgencyHit(h.raw, h.agency, h.start + offset, h.end + offset)
+        if ";" in key[last_end:h.start]:  # a marker covers only the ';'-group it closes
+            unmarked += pending
+            pending = []
+        last_end = h.end
         marked, _ = _marker_after(key, h.end, bare=context == "field")
         if marked is None:  # a marker right after the name, before the skip of "(…)"
             marked, _ = _marker_after(key, h.start + len(line_key(h.raw)), bare=context == "field")
         pending.append(hit)
         if marked:
             (out.lead if marked == "lead" else out.support).extend(pending)
+            lead_marked |= marked == "lead"
             pending = []
-    (out.lead if role == "lead" else out.support).extend(pending)
+    unmarked += pending
+    # in a list where a marker names the lead, the agencies no marker covers are its partners (convention 29)
+    (out.support if lead_marked or role != "lead" else out.lead).extend(unmarked)
     out.unparsed.extend(raw for raw, _, _ in result.unparsed)
     return out
 

@@ -20,20 +20,14 @@ import re
 from dataclasses import dataclass, field
 
 from ttdn_analysis.parse.lines import Line
-from ttdn_analysis.text import line_key, nfc, roman_value, strip_markup
+from ttdn_analysis.parse.roles import column_role
+from ttdn_analysis.text import nfc, roman_value, strip_markup
 
 __all__ = ["TableRow", "Table", "PLACEHOLDER", "split_tables", "expand_tables", "header_columns", "tables_unread"]
 
 #: A line that stands for a task table until :func:`expand_tables` puts its rows back (never joined to a neighbour).
 PLACEHOLDER = "§BẢNG NHIỆM VỤ§"
 
-_COLS = [
-    ("num", r"^(?:s?tt|số\s+tt|số\s+thứ\s+tự|thứ\s+tự)$"),
-    ("time", r"thời\s+gian|tiến\s+độ|thời\s+hạn"),
-    ("support", r"phối\s+hợp"),
-    ("lead", r"chủ\s+trì|thực\s+hiện|đơn\s+vị\s+thực|cơ\s+quan\s+thực|trách\s+nhiệm"),
-    ("content", r"nội\s+dung|nhiệm\s+vụ|hoạt\s+động|công\s+việc|tên|giải\s+pháp"),
-]
 _SEPARATOR = re.compile(r"^[\s|:+\-–—=]*$")
 _WORDISH = re.compile(r"[^\W_]")  # a letter or a digit
 
@@ -80,12 +74,19 @@ def _split_cells(raw: str, outer: bool | None = None) -> list[str] | None:
 
 
 def header_columns(cells: list[str]) -> dict[str, int] | None:
-    """Column roles of a task table's header row (num, content, lead, support, time), or None.
+    """Column roles of a task table's header row (num, content, lead, support, time, product, note), or None.
+
+    The header words are the cues of ``registry/data/role_cues.csv`` (role phrases such as "chủ trì", "phối hợp",
+    "tham gia", "tham mưu", "thời gian thực hiện", and the column words of form ``column``), the same the
+    assignment grammar reads in field lines. The first column of each role counts; a table is a task table when it
+    has a content and a lead column.
 
     Examples
     --------
     >>> header_columns(["TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"])
     {'num': 0, 'content': 1, 'lead': 2, 'support': 3, 'time': 4}
+    >>> header_columns(["STT", "Hoạt động", "Cơ quan tham mưu", "Đơn vị tham gia", "Sản phẩm"])
+    {'num': 0, 'content': 1, 'lead': 2, 'support': 3, 'product': 4}
     >>> header_columns(["Số hiệu", "143/KH-UBND"]) is None
     True
     """
@@ -93,11 +94,9 @@ def header_columns(cells: list[str]) -> dict[str, int] | None:
         return None
     cols: dict[str, int] = {}
     for i, c in enumerate(cells):
-        k = line_key(strip_markup(c))
-        for name, pat in _COLS:
-            if name not in cols and re.search(pat, k):
-                cols[name] = i
-                break
+        name = column_role(strip_markup(c))
+        if name and name not in cols:
+            cols[name] = i
     return cols if "lead" in cols and "content" in cols else None
 
 
@@ -181,12 +180,45 @@ def split_tables(raw_lines: list[str]) -> tuple[list[str], list[Table]]:
                                        "end": j + 1})
             table.end = j + 1
             j += 1
+        _number_groups(table)
         out[i] = PLACEHOLDER
         for k in range(i + 1, table.end):
             out[k] = ""
         tables.append(table)
         i = max(j, i + 1)
     return out, tables
+
+
+def _roles_empty(table: Table, cells: list[str]) -> bool:
+    """True when a row names no agency and no time (cells without a letter or digit count as empty)."""
+    return not any(_WORDISH.search(cells[table.columns[c]]) for c in ("lead", "support", "time")
+                   if c in table.columns and table.columns[c] < len(cells))
+
+
+def _number_groups(table: Table) -> None:
+    """Numbered group rows: a row "1" that names no agency and no time, followed by rows "1.1", "1.2" …, is a
+    heading over them (gold/dev README convention 28); its rows keep the number as printed in their text and are
+    numbered relative to the group in their ``label`` ("1.1" → "1"), so that their ids are the enclosing item's
+    path plus the printed number ("II.1.1")."""
+    rows = table.rows
+    group: dict | None = None
+    for k, row in enumerate(rows):
+        row.setdefault("printed", row["label"])
+        label = row["label"]
+        if row["group"]:
+            group = None
+            continue
+        nxt = rows[k + 1]["label"] if k + 1 < len(rows) else ""
+        if re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*", label) and nxt.startswith(label + ".") \
+                and _roles_empty(table, row["cells"]):
+            row["group"] = True
+            group = row
+            continue
+        if group is not None:
+            if label.startswith(group["printed"] + "."):
+                row["label"] = label[len(group["printed"]) + 1:]
+            else:
+                group = None
 
 
 _FIELD_LABELS = (("lead", "Đơn vị chủ trì"), ("support", "Đơn vị phối hợp"), ("time", "Thời gian thực hiện"))
@@ -220,7 +252,7 @@ def expand_tables(lines: list[Line], tables: list[Table]) -> list[Line]:
                 return cells[i].strip() if i is not None and i < len(cells) else ""
 
             content = cell("content")
-            out.append(TableRow(f"{row['label']}. {content}".strip(), row["start"], row["end"],
+            out.append(TableRow(f"{row.get('printed', row['label'])}. {content}".strip(), row["start"], row["end"],
                                 label=row["label"], group=row["group"]))
             if row["group"]:
                 continue
