@@ -205,10 +205,6 @@ class _HtmlEmitter:
         return steps
 
 
-def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
-    """Lines of the main text of an HTML page: one per block (p, h1-h6, li, div text, table row), chrome dropped.
-
-    Examples
 def _span(cell, name: str) -> int:
     """A cell's rowspan or colspan as a number from 1 to 100 (a missing or broken value is 1)."""
     return min(max(_int(cell.get(name), 1), 1), 100)
@@ -271,6 +267,10 @@ def table_grid(rows: list) -> list[list[str]]:
     return [r + [""] * (width - len(r)) for r in out]
 
 
+def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
+    """Lines of the main text of an HTML page: one per block (p, h1-h6, li, div text, table row), chrome dropped.
+
+    Examples
     --------
     >>> page = ("<html><nav>Trang chủ</nav><article><h2>II. NHIỆM VỤ</h2><p>1. Việc A<br>"
     ...         "- Đơn vị chủ trì: Sở Ngoại vụ</p></article><footer>&copy; 2024</footer></html>").encode()
