@@ -12,9 +12,14 @@ import pytest
 
 from ttdn_analysis import load_corpus
 from ttdn_analysis.cache import (
+    MARKER,
+    CacheError,
+    CacheWarning,
     cache_info,
     clear_cache,
     entry_path,
+    is_cache,
+    open_cache,
     prune_cache,
     read_entry,
     write_entry,
@@ -121,7 +126,7 @@ def test_info_and_clear_touch_only_the_cache(tmp_path):
     assert info.entries["themes"] == 1 and info.other_bytes == 100
     assert "themes: 1 entries" in str(info)
     assert clear_cache(root) == info.total + 100
-    assert sorted(p.name for p in root.iterdir()) == ["my-notes.txt"]
+    assert sorted(p.name for p in root.iterdir()) == ["CACHEDIR.TAG", "my-notes.txt"]  # the marker stays
 
 
 def _edited(codebook, how: str):
@@ -242,3 +247,176 @@ def test_an_edit_to_the_checks_code_is_a_corpus_cache_miss(tmp_path, monkeypatch
     monkeypatch.setattr(corpus_mod, "_code_hash", lambda p: real_hash(p) + ("-edited" if "checks" in str(p) else ""))
     load_corpus(plans)
     assert calls == [1]
+
+
+# --- The cache owns only what it wrote (issue 24) ----------------------------------------------------------------
+
+def _research_folder(root: Path) -> dict[str, bytes]:
+    """A user's folder with subfolders named as the cache's older layouts and even as its current one."""
+    files = {"corpus/interviews.csv": b"a,b\n", "themes/notes.md": b"# themes\n",
+             "0123456789abcdef0123456789abcdef/draft.docx": b"PK", "v2/plans/ab/ab12.zip": b"my zip",
+             "thesis.txt": b"chapter 1"}
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return files
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_clear_and_trimming_never_touch_a_folder_the_cache_did_not_create(tmp_path):
+    """Issue 24: `ttdn cache clear` with TTDN_CACHE_DIR at a research folder removed every subfolder named `corpus`,
+    `themes` or 32 hex digits."""
+    files = _research_folder(tmp_path)
+    with pytest.raises(CacheError) as err:
+        clear_cache(tmp_path)
+    assert err.value.code == "cache_not_ours" and MARKER in str(err.value) and str(tmp_path) in str(err.value)
+    assert prune_cache(tmp_path, limit=0) == 0
+    assert not write_entry(entry_path("plans", "cd34", tmp_path), {})
+    info = cache_info(tmp_path)
+    assert info.problem == "cache_not_ours" and info.total == 0 and info.other_bytes == 0
+    assert _tree(tmp_path) == files and not is_cache(tmp_path)
+
+
+def test_clear_removes_only_entries_of_its_own_naming(tmp_path):
+    root = tmp_path / "cache"
+    for k in ("ab12", "ab34"):
+        write_entry(entry_path("plans", k, root), {"problems": pd.DataFrame(columns=COLUMNS["problems"])})
+    assert (root / MARKER).read_text(encoding="ascii").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    mine = {"v2/plans/ab/notes.txt": b"mine", "v2/plans/xy/ab99.zip": b"not a shard of hex",
+            "v2/other/ab/ab12.zip": b"not an area", "v2/plans/ab/AB12.zip": b"not its case"}
+    for name, data in mine.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    (root / "v2" / "plans" / "ab" / "ab56.zip").symlink_to(tmp_path / "elsewhere.zip")
+    (tmp_path / "elsewhere.zip").write_bytes(b"a file a link points at")
+    assert cache_info(root).entries["plans"] == 2
+    assert prune_cache(root, limit=1) == 2
+    clear_cache(root)
+    left = _tree(root)
+    assert left.pop(MARKER).startswith(b"Signature:")
+    assert (root / "v2" / "plans" / "ab" / "ab56.zip").is_symlink()  # a link is never the cache's own file
+    assert left == {**mine, "v2/plans/ab/ab56.zip": b"a file a link points at"}
+    assert (tmp_path / "elsewhere.zip").read_bytes() == b"a file a link points at"
+
+
+def test_a_folder_of_files_as_cache_is_refused_and_the_load_goes_on_without_it(tmp_path, monkeypatch):
+    files = _research_folder(tmp_path / "research")
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "research"))
+    plans = _folder(tmp_path)
+    with pytest.warns(CacheWarning, match="no CACHEDIR.TAG marker") as seen:
+        got = load_corpus(plans)
+    assert seen[0].message.code == "cache_not_ours"
+    _same(got, load_corpus(plans, cache=False))
+    assert _tree(tmp_path / "research") == files  # nothing written, nothing removed
+
+
+def test_a_file_as_cache_folder_is_a_clear_warning(tmp_path, monkeypatch):
+    """Issue 24: TTDN_CACHE_DIR pointing at a file silently disabled the cache."""
+    f = tmp_path / "cache.txt"
+    f.write_text("a file", encoding="utf-8")
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(f))
+    with pytest.warns(CacheWarning, match="names a file, not a folder") as seen:
+        got = load_corpus(_folder(tmp_path))
+    assert seen[0].message.code == "cache_is_file" and len(got.plans) == 2
+    assert f.read_text(encoding="utf-8") == "a file"
+    with pytest.raises(CacheError, match="not a folder"):
+        clear_cache(f)
+
+
+def test_a_new_or_empty_folder_becomes_the_cache_with_its_marker(tmp_path, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for root in (empty, tmp_path / "new" / "cache"):
+        monkeypatch.setenv("TTDN_CACHE_DIR", str(root))
+        load_corpus(_folder(tmp_path))
+        assert is_cache(root) and open_cache(root) == root
+        assert cache_info(root).entries["plans"] == 2
+
+
+def _foreign(path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """An entry as another program (or an older version) could leave it: Arrow tables of the right names and
+    columns in a ZIP, without the cache's signature."""
+    import zipfile
+
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, df in tables.items():
+            sink = pa.BufferOutputStream()
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            with ipc.new_file(sink, table.schema) as w:
+                w.write_table(table)
+            zf.writestr(f"{name}.arrow", sink.getvalue().to_pybytes())
+
+
+def test_foreign_and_damaged_entries_are_misses_never_a_crash(tmp_path, monkeypatch):
+    """Issue 24: a foreign or corrupt entry crashed every command (or served another program's rows as tables)."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(root))
+    plans = _folder(tmp_path)
+    fresh = load_corpus(plans, cache=False)
+    load_corpus(plans)
+    names = {"plans": PARSE_TABLES, "themes": ("task_themes", "theme_keys"), "corpus": TABLES,
+             "checks": ("problems",)}
+    columns = {**COLUMNS, "theme_keys": ["theme", "fingerprint"]}
+    for value in ("x", 1):  # values that do not fit the tables, values that would be served as a plan
+        for area, tables in names.items():
+            for p in _entries(root, area):
+                _foreign(p, {t: pd.DataFrame({c: [value] for c in columns[t]}) for t in tables})
+        _same(load_corpus(plans), fresh)
+    corpus_entry = _entries(root, "corpus")[0]
+    write_entry(corpus_entry, {t: pd.DataFrame({c: ["x"] for c in COLUMNS[t]}) for t in TABLES})  # signed, unfit
+    _same(load_corpus(plans), fresh)
+    for cut in (0, 10, 200, corpus_entry.stat().st_size // 2):  # truncated entries
+        for p in _entries(root, "plans") + _entries(root, "corpus"):
+            data = p.read_bytes()
+            p.write_bytes(data[:cut])
+        _same(load_corpus(plans), fresh)
+
+
+def test_a_plan_edited_during_the_load_is_not_stored_under_its_old_hash(tmp_path, monkeypatch):
+    """Issue 24: a plan edited while a load ran stored the new parse under the old content hash; after reverting
+    the edit, the edited plan's tasks were served."""
+    import ttdn_analysis.corpus as corpus_mod
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    plans = _folder(tmp_path)
+    target = plans / TWO[1]
+    original = target.read_bytes()
+    fresh = load_corpus(plans, cache=False)
+    real = corpus_mod.read_plan
+
+    def edited_while_reading(path):
+        if Path(path) == target:  # the officer saves an edit after the loader hashed the folder
+            target.write_bytes(original.replace("Sở Ngoại vụ".encode(), "Sở Tư pháp".encode()))
+        return real(path)
+
+    monkeypatch.setattr(corpus_mod, "read_plan", edited_while_reading)
+    during = load_corpus(plans)
+    assert "Sở Tư pháp" in set(during.assignments.agency)
+    monkeypatch.setattr(corpus_mod, "read_plan", real)
+    target.write_bytes(original)  # the edit reverted
+    _same(load_corpus(plans), fresh)
+    _same(load_corpus(plans), fresh)  # and from the cache
+
+
+def test_a_transient_failure_is_never_kept_as_a_verdict(tmp_path, monkeypatch):
+    """Issue 24: a MemoryError was cached as a permanent verdict on the file."""
+    import ttdn_analysis.corpus as corpus_mod
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    plans = _folder(tmp_path)
+    fresh = load_corpus(plans, cache=False)
+    real = corpus_mod.read_plan
+
+    def out_of_memory(path):
+        if Path(path).name == TWO[0]:
+            raise MemoryError
+        return real(path)
+
+    monkeypatch.setattr(corpus_mod, "read_plan", out_of_memory)
+    failed = load_corpus(plans)
+    assert "parse_failed" in set(failed.problems.kind) and len(failed.plans) == 1
+    monkeypatch.setattr(corpus_mod, "read_plan", real)
+    _same(load_corpus(plans), fresh)

@@ -6,17 +6,33 @@ so a crash or a full disk never leaves a half-written entry; checked on read (th
 current schema), so a stale or foreign entry is a miss and is rewritten; pruned least-recently-used once the cache
 is above its size cap. Paths are never stored as the caller wrote them (see :mod:`ttdn_analysis.corpus`).
 
+The cache owns only what it wrote. Its folder carries a marker, ``CACHEDIR.TAG`` (the Cache Directory Tagging
+Specification [1]_, so backup tools skip it too), written when the cache creates the folder; a folder that holds
+files but no marker (a research folder named by mistake in ``TTDN_CACHE_DIR``) is never written to, trimmed or
+cleared: the load goes on without the cache and says so (:class:`CacheWarning`). Clearing and trimming remove only
+entry files of the cache's own naming (``v2/<area>/<xx>/<hex key>.zip`` and their temporary files). An entry
+carries a signature member written by :func:`write_entry`; an entry without it (another program's ZIP, a
+truncated or damaged file, an older layout) is a miss and is rewritten.
+
 Settings: ``TTDN_CACHE_DIR`` (default ``~/.cache/ttdn_analysis``), ``TTDN_CACHE_MAX_MB`` (default 1024).
+
+References
+----------
+.. [1] B. Ford, "Cache Directory Tagging Specification", https://bford.info/cachedir/
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import io
+import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 import time
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,8 +45,9 @@ import pandas as pd
 from ttdn_analysis._version import __version__
 from ttdn_analysis.schema import COLUMNS
 
-__all__ = ["AREAS", "DEFAULT_MAX_MB", "CacheInfo", "cache_dir", "cache_limit", "entry_path", "read_arrow",
-           "read_entry", "to_frame", "write_entry", "cache_info", "clear_cache", "prune_cache"]
+__all__ = ["AREAS", "DEFAULT_MAX_MB", "MARKER", "CacheInfo", "CacheError", "CacheWarning", "cache_dir",
+           "cache_limit", "cache_problem", "is_cache", "open_cache", "entry_path", "read_arrow", "read_entry",
+           "to_frame", "write_entry", "cache_info", "clear_cache", "prune_cache"]
 
 #: What the cache holds: a plan's parse, a plan's theme tags, a corpus's tables, the findings of the checks across
 #: a corpus's plans.
@@ -40,6 +57,20 @@ DEFAULT_MAX_MB = 1024
 _LAYOUT = "v2"  # the folder of this layout inside the cache folder; older layouts are removed by clear_cache
 _SUFFIX = ".zip"
 _STALE_TMP = 3600.0  # seconds after which a temporary file is debris of a crashed write
+#: The marker at the cache folder's root (Cache Directory Tagging Specification: the signature line comes first).
+MARKER = "CACHEDIR.TAG"
+_MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by ttdn_analysis.\n"
+                "# The folder is its cache of parsed plans: `ttdn cache clear` empties it, deleting it is safe.\n"
+                "# For information about cache directory tags see https://bford.info/cachedir/\n")
+_OWNER = "ttdn_analysis"
+#: The member of every entry that says the cache wrote it (with the layout), checked on reading.
+_SIGNATURE = "ttdn_entry.json"
+_SIGNED = {"writer": _OWNER, "layout": _LAYOUT}
+# Names of the cache's own files inside v2/<area>/<xx>/: "<hex key>.zip" and "<hex key>.zip.<random>.tmp".
+_OWN_SHARD = re.compile(r"[0-9a-f]{2}")
+_OWN_ENTRY = re.compile(r"[0-9a-f]{2,64}\.zip")
+_OWN_TMP = re.compile(r"[0-9a-f]{2,64}\.zip\.[A-Za-z0-9_]+\.tmp")
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +109,164 @@ def cache_dir() -> Path:
     '/tmp/ttdn-doc-cache'
     """
     d = os.environ.get("TTDN_CACHE_DIR")
-    return Path(d) if d else Path.home() / ".cache" / "ttdn_analysis"
+    return Path(d) if d else _default_root()
+
+
+def _default_root() -> Path:
+    return Path.home() / ".cache" / "ttdn_analysis"
+
+
+def _message(code: str, path: Path, lang: str = "en", **fields: Any) -> str:
+    from ttdn_analysis.labels import labels
+
+    return labels(lang, "cli_errors")[code].format(path=path, marker=MARKER, **fields)
+
+
+class CacheError(ValueError):
+    """The cache folder cannot be cleared: it is a file, or a folder the cache did not create (no marker).
+
+    ``code`` names the reason (a key of ``labels.toml``'s ``[cli_errors]``), ``path`` the folder;
+    :meth:`message` gives the text in either language.
+    """
+
+    def __init__(self, code: str, path: Path) -> None:
+        self.code, self.path = code, path
+        super().__init__(_message(code, path))
+
+    def message(self, lang: str = "en") -> str:
+        """The reason in *lang* ("vi" or "en")."""
+        return _message(self.code, self.path, lang)
+
+
+class CacheWarning(UserWarning):
+    """The cache folder cannot be used, so the plans are read without the cache; ``code`` and ``path`` as in
+    :class:`CacheError`."""
+
+    code: str = ""
+    path: Path = Path()
+
+
+def _warn(code: str, path: Path) -> None:
+    w = CacheWarning(_message(code, path))
+    w.code, w.path = code, path
+    warnings.warn(w, stacklevel=3)
+
+
+def is_cache(root: Path | None = None) -> bool:
+    """Whether *root* (default :func:`cache_dir`) carries this cache's marker, i.e. the cache created it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> is_cache(d), open_cache(d) == d, is_cache(d), (d / MARKER).is_file()
+    (False, True, True, True)
+    """
+    root = root if root is not None else cache_dir()
+    try:
+        with open(root / MARKER, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    return not head or (head.startswith(_MARKER_TEXT[:43].encode()) and _OWNER.encode() in head)
+    # an empty marker is one being written by another process (see _claim)
+
+
+def cache_problem(root: Path | None = None) -> str | None:
+    """Why *root* (default :func:`cache_dir`) cannot be the cache, or None when it can (nothing is changed).
+
+    ``"cache_is_file"``: it is a file (or another non-folder); ``"cache_not_ours"``: a folder that holds files but
+    no marker of this cache. A missing or empty folder can be the cache (it is created with its marker), and so can
+    the default folder ``~/.cache/ttdn_analysis``, the project's own place.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> cache_problem(d), cache_problem(d / "new")
+    (None, None)
+    >>> (d / "thesis.docx").write_bytes(b"mine") and cache_problem(d), cache_problem(d / "thesis.docx")
+    ('cache_not_ours', 'cache_is_file')
+    """
+    root = root if root is not None else cache_dir()
+    if not os.path.lexists(root):
+        return None
+    if not root.is_dir():
+        return "cache_is_file"
+    if is_cache(root):
+        return None
+    try:
+        with os.scandir(root) as it:
+            empty = next(it, None) is None
+    except OSError:
+        return "cache_not_ours"
+    if empty or os.path.normpath(os.path.abspath(root)) == os.path.normpath(_default_root()):
+        return None
+    return "cache_not_ours"
+
+
+def _claim(root: Path) -> bool:
+    """Make *root* the cache (the folder and its marker, the marker first) unless it is someone else's folder."""
+    if is_cache(root):
+        return True
+    if cache_problem(root) is not None:
+        return False
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:  # another process claimed it a moment ago
+        return is_cache(root)
+    except OSError:
+        return False
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(_MARKER_TEXT)
+    return True
+
+
+def open_cache(root: Path | None = None, warn: bool = True) -> Path | None:
+    """The cache folder ready for use (created with its marker when missing or empty), or None when it cannot be.
+
+    None, with a :class:`CacheWarning` saying why and what to do (unless ``warn=False``), when the folder is a file,
+    a folder of someone else's files (no marker), or cannot be created; the load then goes on without the cache.
+
+    Parameters
+    ----------
+    root : Path, optional
+        Default :func:`cache_dir`.
+    warn : bool, default True
+
+    Returns
+    -------
+    Path or None
+
+    Examples
+    --------
+    >>> import tempfile, warnings
+    >>> d = Path(tempfile.mkdtemp())
+    >>> open_cache(d / "cache") == d / "cache", sorted(p.name for p in (d / "cache").iterdir())
+    (True, ['CACHEDIR.TAG'])
+    >>> _ = (d / "notes.txt").write_text("mine")
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     got = open_cache(d)
+    >>> got, [(w.category.__name__, w.message.code) for w in seen if w.category is CacheWarning]
+    (None, [('CacheWarning', 'cache_not_ours')])
+    """
+    root = root if root is not None else cache_dir()
+    code = cache_problem(root)
+    if code is None and _claim(root):
+        return root
+    if warn:
+        _warn(code or "cache_unwritable", root)
+    return None
+
+
+def _layout_root(path: Path) -> Path | None:
+    """The cache folder of an entry path of this layout (``root/v2/<area>/<xx>/<key>.zip``), else None."""
+    parts = path.parts
+    if len(parts) >= 5 and parts[-4] == _LAYOUT and parts[-3] in AREAS:
+        return path.parents[3]
+    return None
 
 
 
@@ -145,6 +333,10 @@ def read_arrow(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
     """The tables *names* of the entry at *path* as Arrow tables, or None when it is absent, unreadable or not of
     this schema (see :func:`read_entry`). A hit marks the entry as recently used.
 
+    An entry must carry the signature :func:`write_entry` adds and hold its tables uncompressed in the ZIP (as
+    written): another program's ZIP, an entry of another layout, a truncated or damaged file (the ZIP's checksums)
+    are misses.
+
     Examples
     --------
     >>> import tempfile
@@ -160,8 +352,12 @@ def read_arrow(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
     options = _ipc_options()
     try:
         with zipfile.ZipFile(path) as zf:
-            members = set(zf.namelist())
-            if not all(f"{n}.arrow" in members for n in names):
+            members = {i.filename: i for i in zf.infolist()}
+            if not all(f"{n}.arrow" in members for n in names) or _SIGNATURE not in members:
+                return None
+            if any(i.compress_type != zipfile.ZIP_STORED for i in members.values()):
+                return None  # not written by write_entry (which stores): no decompression of a foreign member
+            if json.loads(zf.read(_SIGNATURE)) != _SIGNED:
                 return None
             tables = {}
             for n in names:
@@ -199,16 +395,32 @@ def read_entry(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
 def write_entry(path: Path, tables: Mapping[str, pd.DataFrame]) -> bool:
     """Write *tables* as the entry at *path*, atomically; False (and no file) when it cannot be written.
 
-    A read-only or full disk only costs speed: the load goes on without the cache.
+    A read-only or full disk only costs speed: the load goes on without the cache. An entry path of the cache's
+    layout (:func:`entry_path`) is written only into a cache folder (created with its marker when missing or
+    empty), never into a folder of someone else's files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> write_entry(entry_path("plans", "ab12", d / "c"), {}), is_cache(d / "c")
+    (True, True)
+    >>> _ = (d / "mine.txt").write_text("mine")
+    >>> write_entry(entry_path("plans", "ab12", d), {}), (d / "v2").exists()
+    (False, False)
     """
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
+    root = _layout_root(path)
+    if root is not None and not _claim(root):
+        return False
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr(_SIGNATURE, json.dumps(_SIGNED))
             for name, df in tables.items():
                 table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
                 sink = pa.BufferOutputStream()
@@ -230,13 +442,15 @@ def write_entry(path: Path, tables: Mapping[str, pd.DataFrame]) -> bool:
 
 @dataclass(frozen=True)
 class CacheInfo:
-    """What the cache holds: its folder, entries and bytes per area, older layouts' bytes, and the size cap."""
+    """What the cache holds: its folder, entries and bytes per area, older layouts' bytes, the size cap, and why the
+    folder cannot be the cache (``problem``: a :func:`cache_problem` code, or None)."""
 
     path: Path
     entries: dict[str, int]
     bytes: dict[str, int]
     other_bytes: int
     limit: int
+    problem: str | None = None
 
     @property
     def total(self) -> int:
@@ -246,7 +460,10 @@ class CacheInfo:
     def __str__(self) -> str:
         from ttdn_analysis.ingest.limits import human_size
 
-        lines = [f"cache folder: {self.path}",
+        lines = [f"cache folder: {self.path}"]
+        if self.problem:
+            lines.append(_message(self.problem, self.path))
+        lines += [
                  f"size: {human_size(self.total)} of {human_size(self.limit)} (TTDN_CACHE_MAX_MB); least recently "
                  "used entries are removed above it"]
         lines += [f"  {a}: {self.entries[a]} entries, {human_size(self.bytes[a])}" for a in AREAS]
@@ -255,29 +472,44 @@ class CacheInfo:
         return "\n".join(lines)
 
 
+def _scan(path: str | Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(path) as it:
+            return list(it)
+    except OSError:  # gone, unreadable or not a folder: nothing of the cache's there
+        return []
+
+
 def _entries(root: Path) -> list[tuple[Path, str, os.stat_result]]:
+    """The cache's own files (entries and temporary files of its naming, nothing else) with area and status."""
     out = []
     for area in AREAS:
         base = root / _LAYOUT / area
-        if not base.is_dir():
+        if base.is_symlink() or not base.is_dir():
             continue
-        for sub in os.scandir(base):
-            if not sub.is_dir(follow_symlinks=False):
+        for sub in _scan(base):
+            if not _OWN_SHARD.fullmatch(sub.name) or not sub.is_dir(follow_symlinks=False):
                 continue
-            for e in os.scandir(sub.path):
+            for e in _scan(sub.path):
+                if not e.name.startswith(sub.name) or not (_OWN_ENTRY.fullmatch(e.name) or
+                                                           _OWN_TMP.fullmatch(e.name)):
+                    continue
                 try:
-                    out.append((Path(e.path), area, e.stat(follow_symlinks=False)))
+                    st = e.stat(follow_symlinks=False)
                 except OSError:
                     continue
+                if stat.S_ISREG(st.st_mode):  # never a link, a folder or a device of that name
+                    out.append((Path(e.path), area, st))
     return out
 
 
 def _legacy(root: Path) -> list[Path]:
-    """Folders of the older cache layouts (Parquet folders named by a 32-hex key, and their themes/corpus)."""
-    if not root.is_dir():
+    """Folders of the older cache layouts (Parquet folders named by a 32-hex key, and their themes/corpus), only in
+    a folder the cache marked as its own."""
+    if not root.is_dir() or not is_cache(root):
         return []
     out = []
-    for e in os.scandir(root):
+    for e in _scan(root):
         name = e.name
         if e.is_dir(follow_symlinks=False) and (
                 name in ("themes", "corpus") or (len(name) == 32 and all(c in "0123456789abcdef" for c in name))):
@@ -295,7 +527,7 @@ def _tree_bytes(p: Path) -> int:
 
 
 def cache_info(root: Path | None = None) -> CacheInfo:
-    """Entries and bytes of the cache, per area.
+    """Entries and bytes of the cache, per area (none in a folder that is not a cache: see ``problem``).
 
     Examples
     --------
@@ -307,18 +539,25 @@ def cache_info(root: Path | None = None) -> CacheInfo:
     root = root if root is not None else cache_dir()
     entries = dict.fromkeys(AREAS, 0)
     size = dict.fromkeys(AREAS, 0)
-    for p, area, st in _entries(root):
+    problem = cache_problem(root)
+    for p, area, st in _entries(root) if problem is None else ():
         if p.name.endswith(_SUFFIX):
             entries[area] += 1
         size[area] += st.st_size
     other = sum(_tree_bytes(p) for p in _legacy(root))
-    return CacheInfo(root, entries, size, other, cache_limit())
+    return CacheInfo(root, entries, size, other, cache_limit(), problem)
 
 
 def clear_cache(root: Path | None = None) -> int:
     """Remove every entry of the cache (this layout and older ones); return the bytes freed.
 
-    Only the cache's own folders are removed, never other files in the cache folder.
+    Only the cache's own files go: entries and temporary files of its naming under a folder that carries its
+    marker (the marker stays). A folder without the marker is not touched.
+
+    Raises
+    ------
+    CacheError
+        When *root* is a file, or a folder of files without the cache's marker (``code`` says which).
 
     Examples
     --------
@@ -327,18 +566,56 @@ def clear_cache(root: Path | None = None) -> int:
     >>> _ = write_entry(entry_path("plans", "abcd", d), {})
     >>> (d / "notes.txt").write_text("mine") and clear_cache(d) > 0, (d / "notes.txt").exists()
     (True, True)
+    >>> sorted(p.name for p in d.iterdir())
+    ['CACHEDIR.TAG', 'notes.txt']
+    >>> clear_cache(d / "notes.txt")
+    Traceback (most recent call last):
+    ...
+    ttdn_analysis.cache.CacheError: TTDN_CACHE_DIR names a file, not a folder: ...
     """
     root = root if root is not None else cache_dir()
-    info = cache_info(root)
-    for p in [root / _LAYOUT, *_legacy(root)]:
-        shutil.rmtree(p, ignore_errors=True)
-    return info.total + info.other_bytes
+    if not os.path.lexists(root):
+        return 0
+    problem = cache_problem(root)
+    if problem is None and not is_cache(root):
+        return 0  # an empty folder, or the default one before the cache marked it: nothing of the cache's
+    if problem is not None:
+        raise CacheError(problem, root)
+    freed = 0
+    for p, _, st in _entries(root):
+        with contextlib.suppress(OSError):
+            p.unlink()
+            freed += st.st_size
+    for p in _legacy(root):
+        freed += _tree_bytes(p)
+        _remove_tree(p)
+    _remove_empty(root / _LAYOUT)
+    return freed
+
+
+def _remove_tree(p: Path) -> None:
+    """Remove an older layout's folder (rmtree does not follow links out of it)."""
+    shutil.rmtree(p, ignore_errors=True)
+
+
+def _remove_empty(base: Path) -> None:
+    """Remove the layout's folders that are left empty (deepest first); a folder with anything else in it stays."""
+    for area in AREAS:
+        for sub in _scan(base / area):
+            if _OWN_SHARD.fullmatch(sub.name) and sub.is_dir(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.rmdir(sub.path)
+        with contextlib.suppress(OSError):
+            os.rmdir(base / area)
+    with contextlib.suppress(OSError):
+        os.rmdir(base)
 
 
 def prune_cache(root: Path | None = None, limit: int | None = None) -> int:
     """Remove least-recently-used entries until the cache is within 90 % of *limit*; return how many went.
 
-    Debris of interrupted writes (temporary files older than an hour) is removed too.
+    Debris of interrupted writes (temporary files older than an hour) is removed too. Only the cache's own files
+    under a folder with its marker are ever removed (see :func:`clear_cache`).
 
     Examples
     --------
@@ -352,6 +629,8 @@ def prune_cache(root: Path | None = None, limit: int | None = None) -> int:
     """
     root = root if root is not None else cache_dir()
     limit = cache_limit() if limit is None else limit
+    if not is_cache(root):
+        return 0  # never trim a folder the cache did not create
     now = time.time()
     entries = []
     removed = 0
