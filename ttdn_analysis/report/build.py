@@ -440,10 +440,12 @@ def _listed(value: Any) -> list | None:
 
 
 def _write(path: Path, text: str) -> Path:
-    """Write *text* to *path* through a temporary file, so a failed run never leaves half a report."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Write *text* to *path* through a temporary file of a name of its own (two builds into one folder never
+    share one), so a failed run never leaves half a report."""
+    from ttdn_analysis.io.safety import atomic_path
+
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 
