@@ -7,11 +7,16 @@
   the form feed become line breaks, so .xlsx, GEXF and GraphML writers never fail on a plan's text.
 * Every file is written under a temporary name in its own folder and renamed when complete: an export that fails
   half-way leaves the previous file (or none), never a partial one.
+* Text that reaches a terminal (file names, agency names, messages) shows its control characters instead of
+  obeying them (:func:`terminal_text`): an ESC sequence in a file name cannot recolour, clear or retitle the
+  terminal, a carriage return cannot overwrite a line, a bidirectional override cannot reorder what is shown [3]_.
 
 References
 ----------
 .. [1] OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection
 .. [2] W3C, "Extensible Markup Language (XML) 1.0", section 2.2 Characters (the ``Char`` production).
+.. [3] N. Boucher and R. Anderson, "Trojan Source: Invisible Vulnerabilities", USENIX Security 2023 (bidirectional
+   overrides); ECMA-48, "Control Functions for Coded Character Sets" (C0 and C1 controls, escape sequences).
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_STARTS", "neutralise", "xml_text", "safe_text", "safe_frame", "atomic_path"]
+__all__ = ["FORMULA_STARTS", "neutralise", "xml_text", "safe_text", "safe_frame", "atomic_path", "terminal_text"]
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,6 +38,44 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters outside XML 1.0's Char production: C0 controls except tab, LF, CR; lone surrogates; U+FFFE/U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+# What a terminal obeys instead of showing: C0 controls (ESC, CR, BEL, backspace …) but tab, DEL, C1 controls (CSI
+# U+009B opens a sequence on its own), bidirectional embeddings, overrides and isolates, and the line and paragraph
+# separators.
+_TERMINAL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_TERMINAL_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _visible(m: re.Match[str]) -> str:
+    c = m.group()
+    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+
+def terminal_text(value: Any, lines: bool = False) -> str:
+    r"""*value* as text safe to print on a terminal: every control character shown as an escape (``\x1b``,
+    ``\u202e``) instead of being obeyed; line breaks too, unless ``lines=True`` (for text of several lines
+    composed by the program itself).
+
+    Parameters
+    ----------
+    value : object
+        Converted with ``str``.
+    lines : bool, default False
+        Keep line feeds (``\n``) as line breaks.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> terminal_text("plan\x1b[2J\x1b]0;pwned\x07.txt")
+    'plan\\x1b[2J\\x1b]0;pwned\\x07.txt'
+    >>> terminal_text("Sở \u202eụv iạogN\u202c"), terminal_text("a\r\nb"), terminal_text("a\nb", lines=True)
+    ('Sở \\u202eụv iạogN\\u202c', 'a\\x0d\\x0ab', 'a\nb')
+    >>> terminal_text("Sở Ngoại vụ\tTỉnh")
+    'Sở Ngoại vụ\tTỉnh'
+    """
+    return (_TERMINAL_KEEP_LINES if lines else _TERMINAL).sub(_visible, str(value))
 
 
 def neutralise(value: Any) -> Any:
