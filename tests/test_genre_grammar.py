@@ -463,3 +463,51 @@ def test_numbered_group_rows_in_a_markdown_table(tmp_path):
              "| 2.1 | Hội thảo quốc tế | Sở Y tế | | Quý III |\n")
     assert list(c.tasks.path) == ["II.1.1", "II.1.2", "II.2.1"]
     assert c.tasks.set_index("path").loc["II.1.1", "text"].startswith("1.1. Tuyên truyền")  # printed number kept
+
+
+# ------------------------------------------------------------------ issue 22: assignment by cross-reference (21)
+
+XREF_BODY = ("I. MỤC ĐÍCH\n1. Nâng cao hiệu quả.\nII. NHIỆM VỤ\n1. Hoàn thiện quy chế phối hợp.\n"
+             "2. Thông tin về biên giới\na) Tuyên truyền Hiệp định biên giới.\nb) Giao lưu hữu nghị.\n"
+             "3. Quảng bá du lịch tỉnh.\n4. Bồi dưỡng cán bộ.\nIII. TỔ CHỨC THỰC HIỆN\n")
+
+
+@pytest.mark.parametrize("implementation, expected", [
+    ("1. Sở Ngoại vụ chủ trì thực hiện các nhiệm vụ tại mục 1, 2 và 3 Phần II.\n"
+     "2. Công an tỉnh phối hợp thực hiện điểm b mục 2 Phần II.\n",
+     {"II.1": (["Sở Ngoại vụ"], []), "II.2.a": (["Sở Ngoại vụ"], []),
+      "II.2.b": (["Sở Ngoại vụ"], ["Công an tỉnh"]), "II.3": (["Sở Ngoại vụ"], []), "II.4": ([], [])}),
+    ("1. Sở Tư pháp chủ trì thực hiện nhiệm vụ tại mục 3; phối hợp với Sở Ngoại vụ thực hiện điểm a mục 2.\n"
+     "2. Sở Ngoại vụ chủ trì thực hiện điểm a, b mục 2 Phần II.\n",
+     {"II.2.a": (["Sở Ngoại vụ"], ["Sở Tư pháp"]), "II.2.b": (["Sở Ngoại vụ"], []), "II.3": (["Sở Tư pháp"], [])}),
+    ("1. Đề nghị Tỉnh đoàn chủ trì, phối hợp với Sở Nội vụ thực hiện mục 4 Phần II.\n",
+     {"II.4": (["Tỉnh đoàn"], ["Sở Nội vụ"])}),
+])
+def test_tasks_assigned_by_cross_reference(tmp_path, implementation, expected):
+    c = load(tmp_path, HEADER + XREF_BODY + implementation)
+    for path, want in expected.items():
+        assert roles(c, path) == want, path
+    # an item that only refers is not a task
+    assert not c.tasks.path.str.startswith("III").any()
+    assert "unresolved_reference" not in kinds(c)
+    # a task that a reference gives a lead has no no_lead row; the others keep theirs
+    led = set(c.assignments[c.assignments.role == "lead"].path)
+    no_lead = c.problems[c.problems.kind == "no_lead"]
+    assert sorted(no_lead.line.astype(int)) == sorted(c.tasks[~c.tasks.path.isin(led)].line_start.astype(int))
+
+
+def test_a_referring_item_with_duties_of_its_own_is_a_task_of_those_duties(tmp_path):
+    c = load(tmp_path, HEADER + XREF_BODY + "1. Sở Ngoại vụ phối hợp với Sở Tư pháp thực hiện mục 1 Phần II; "
+             "chủ trì quản lý phóng viên nước ngoài đến tác nghiệp tại tỉnh.\n")
+    assert roles(c, "II.1") == ([], ["Sở Ngoại vụ"])
+    assert roles(c, "III.1") == (["Sở Ngoại vụ"], [])  # its reference gives it no partner (Sở Tư pháp)
+    task = c.tasks.set_index("path").loc["III.1"]
+    assert "mục 1 Phần II" in task.text  # shown as printed
+
+
+def test_a_reference_to_nothing_is_a_problem_on_its_line(tmp_path):
+    c = load(tmp_path, HEADER + XREF_BODY + "1. Sở Ngoại vụ chủ trì thực hiện các nhiệm vụ tại mục 3, mục 7 Phần II.\n")
+    assert roles(c, "II.3") == (["Sở Ngoại vụ"], [])
+    bad = c.problems[c.problems.kind == "unresolved_reference"]
+    assert len(bad) == 1 and "II.7" in bad.iloc[0].message
+    assert int(bad.iloc[0].line) == HEADER.count("\n") + XREF_BODY.count("\n") + 1

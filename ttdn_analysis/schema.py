@@ -87,6 +87,7 @@ PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: k for k in [
     ProblemKind("province_mismatch", "warning", "the header's province is not the province the plan's text names"),
     ProblemKind("near_duplicate", "warning", "most of the plan's task text is found in another plan (named)"),
     ProblemKind("agency_defunct", "warning", "the plan assigns an agency abolished or merged before the plan's date"),
+    ProblemKind("unresolved_reference", "warning", "a cross-reference ('chủ trì thực hiện … tại mục 2 Phần II') that names no task of the plan"),
 ]}
 
 

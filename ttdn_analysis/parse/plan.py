@@ -8,6 +8,7 @@ from pathlib import Path
 from ttdn_analysis.ingest.read import RawDoc
 from ttdn_analysis.parse.assignments import PlanContext, TaskRecord, agency_heading, extract_tasks
 from ttdn_analysis.parse.citations import citation_problems, citations_from_lines
+from ttdn_analysis.parse.crossrefs import Reference, resolve_references, split_references
 from ttdn_analysis.parse.document import Document, segment
 from ttdn_analysis.parse.header import PlanMeta, find_date, find_number, read_header
 from ttdn_analysis.parse.kinds import plan_kind
@@ -150,8 +151,20 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
     seen_unknown: set[str] = set()
     seen_paths: dict[str, int] = {}
     tasked: set[int] = set()  # outline nodes read as tasks (the others go to the sections table)
+    references: list[Reference] = []  # "X chủ trì thực hiện các nhiệm vụ tại mục 1, 2 Phần II" (TỔ CHỨC THỰC HIỆN)
+    task_part = next((s.path for s in outline.sections if s.section == "tasks" and s.path), "II")
     for block in outline.tasks():
-        recs = extract_tasks(block, ctx)
+        own_block, refs = (split_references(block, ctx.roles, task_part) if block.section == "implementation"
+                           else (block, []))
+        references += refs
+        if refs:  # a referring item is accounted for, a task of its own duties or not
+            placed.update(i for ln in block.lines for i in range(ln.start, ln.end + 1))
+        recs = extract_tasks(own_block, ctx) if own_block is not None else []
+        if own_block is not None and own_block is not block:  # read without its references, shown as printed
+            printed = {id(m): o for m, o in zip(own_block.lines, block.lines)}
+            for rec in recs:
+                rec.lines = [printed.get(id(ln), ln) for ln in rec.lines]
+                rec.head = printed.get(id(rec.head), rec.head)
         if recs:  # the heading of an item split into bullet tasks is accounted for by them
             placed.update(i for ln in block.lines for i in range(ln.start, ln.end + 1))
             tasked.add(id(block.node))
@@ -185,6 +198,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
                         **carry,
                     })
             rows["problems"] += [{"source_file": src, **p} for p in _task_problems(rec, path, seen_unknown)]
+    rows["problems"] += [{"source_file": src, **p} for p in _referred(references, rows)]
     for row in rows["tasks"]:
         row.update(parse_timeframe(row["timeframe"], meta.year))
     rows["sections"] = [{"plan_id": pid, **r, **carry} for r in section_rows(outline, tasked)]
@@ -211,6 +225,46 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
                                      "message": f"lines {ln.start}-{ln.end} not in any task (an implementation "
                                                 f"item that names no agency?): {ln.text[:80]!r}"})
     return rows
+
+
+#: Columns an assignment row takes from its task's row.
+_FROM_TASK = ("plan_id", "task_id", "path", "task_kind", "numbering_gap", "province", "merged_province", "year",
+              "level", "source_file")
+
+
+def _referred(references: list[Reference], rows: dict[str, list[dict]]) -> list[dict]:
+    """Add the assignments that cross-references give to the tasks they name (lead wins over support; an agency
+    already in a task keeps its row) and drop the ``no_lead`` rows of tasks that got a lead; return a problem row
+    for each reference that names no task."""
+    got, missing = resolve_references(references, [t for t in rows["tasks"] if t["section"] != "implementation"])
+    by_task: dict[str, dict[str, dict]] = {}
+    for a in rows["assignments"]:
+        by_task.setdefault(a["task_id"], {})[a["agency"]] = a
+    led: set[str] = set()
+    for task, hit, role, line in got:
+        have = by_task.setdefault(task["task_id"], {})
+        old = have.get(hit.agency.canonical)
+        if old is not None:
+            if role == "lead" and old["role"] == "support":
+                old["role"] = "lead"
+                led.add(task["task_id"])
+            continue
+        row = {k: task[k] for k in _FROM_TASK if k in task}
+        row.update({"agency": hit.agency.canonical, "agency_raw": hit.raw, "role": role,
+                    "is_collective": bool(hit.agency.is_collective), "agency_type": hit.agency.type, "line": line})
+        rows["assignments"].append(row)
+        have[hit.agency.canonical] = row
+        if role == "lead":
+            led.add(task["task_id"])
+    lines = {t["task_id"]: (t["line_start"], t["path"]) for t in rows["tasks"] if t["task_id"] in led}
+    stale = {(line, f"task {path} ") for line, path in lines.values()}
+    rows["problems"][:] = [p for p in rows["problems"]
+                        if not (p["kind"] == "no_lead" and any(p["line"] == ln and p["message"].startswith(pre)
+                                                               for ln, pre in stale))]
+    return [problem_row(ref.line, "warning", "unresolved_reference",
+                        f"the cross-reference {ref.text!r} names {path}, which is no task of this plan (a numbering "
+                        "slip, or an item lost in conversion?); its agencies are assigned nothing there")
+            for ref, path in missing]
 
 
 def _task_problems(rec: TaskRecord, path: str, seen_unknown: set[str]) -> list[dict]:
