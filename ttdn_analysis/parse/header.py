@@ -17,7 +17,7 @@ from ttdn_analysis.parse.lines import Line
 from ttdn_analysis.registry.agencies import resolve
 from ttdn_analysis.registry.provinces import find_province, provinces
 
-__all__ = ["PlanMeta", "read_header", "find_number", "find_date"]
+__all__ = ["PlanMeta", "read_header", "find_number", "find_date", "plan_year"]
 
 
 @dataclass
@@ -35,9 +35,13 @@ class PlanMeta:
     doc_kind: str = "unknown"  # plan, programme, decision, letter … (see parse.document.DOC_TYPES)
 
 
-# "Số: 262 /KH-UBND", "Số hiệu | 143/KH-UBND", "Số: 07/2024/QĐ-UBND", "Số:     /KH-UBND" (left blank)
-_NUMBER = re.compile(r"(?:^|[|\s])số(?:\s+hiệu)?\s*[:|]?\s*(?P<n>\d{0,6})\s*(?:/\s*(?P<y>(?:19|20)\d\d)\s*)?/\s*"
-                     r"(?P<sym>[^\W\d_][\w&Đđ]*(?:\s*-\s*[\w&Đđ]+)*)", re.IGNORECASE)
+# "Số: 262 /KH-UBND", "Số hiệu | 143/KH-UBND", "Số: 07/2024/QĐ-UBND", "Số:     /KH-UBND" (left blank); a scan's
+# "-Số:58/KH-UBND" (a speck glued before it)
+_NUMBER = re.compile(r"(?:^|[^\w])số(?:\s+hiệu)?\s*[:|]?\s*(?P<n>\d{0,6})\s*(?:/\s*(?P<y>(?:19|20)\d\d)\s*)?/\s*"
+                     r"(?P<sym>[^\W\d_][\w&Đđ]*(?:-[\w&Đđ]+|\s*-\s*(?-i:[A-ZĐ&]+)(?![^\W\d_]))*)", re.IGNORECASE)
+# A Party document's number: "Số 128-KH/TU", "Số: 06-KH/TU", "Số 15-CTr/ThU" (number, hyphen, kind/issuer)
+_PARTY_NUMBER = re.compile(r"(?:^|[^\w])số\s*:?\s*(?P<n>\d{1,6})\s*-\s*(?P<sym>[^\W\d_]{1,6}/[^\W\d_]{1,6}"
+                           r"(?:-[^\W\d_]{1,6})?)(?![\w/])", re.IGNORECASE)
 _DATE_VN = re.compile(r"ngày\s+(?P<d>\d{1,2})?\s*(?:\|\s*)?tháng\s+(?P<m>\d{1,2})?\s*năm\s+(?P<y>\d{4})",
                       re.IGNORECASE)
 _DATE_PLACE = re.compile(r"[^\W\d_][^,|]{1,40},\s*ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*"
@@ -46,11 +50,23 @@ _DATE_DB = re.compile(r"ngày\s+(?:ban\s+hành|ký)\s*[:|]?\s*(?P<d>\d{1,2})[/.-
                       re.IGNORECASE)
 #: How much of a header line the field search reads: a header is short, a pathological one-line file is not.
 _HEADER_CHARS = 2000
-_YEAR_IN_TITLE = re.compile(r"năm\s+((?:19|20)\d\d)", re.IGNORECASE)
+_YEAR_IN_TITLE = re.compile(r"(?<![\d/.\-])((?:19|20)\d\d)(?![\d/])")
+# what a title cites rather than the period it is for: a number ("số 12/2025/QĐ-UBND", "1079/QĐ-TTg"), a date
+_TITLE_CITED = re.compile(r"\d{1,6}(?:/\d{4})?/[^\W\d_][\w\-&Đđ]*|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|"
+                          r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
+# a period "giai đoạn 2026–2030", "2026 - 2030" (any dash): the plan is for its first year
+_TITLE_PERIOD = re.compile(r"((?:19|20)\d\d)\s*[-–—]\s*(?:19|20)\d\d")
+# a target year ("đến năm 2030", "tầm nhìn 2045", "định hướng đến năm 2035") is never the plan's year
+_TITLE_TARGET = re.compile(r"(?:đến|tới|tầm\s+nhìn|định\s+hướng)(?:\s+(?:đến|tới))?\s+(?:năm\s+)?$", re.IGNORECASE)
+# the issuing body of a commune plan: "ỦY BAN NHÂN DÂN" then "XÃ THIÊN CẦM", or "UBND PHƯỜNG AN KHÁNH" on one line
+_COMMUNE = re.compile(r"^(?:(?:ủy ban nhân dân|ubnd)\s+)?(?P<unit>xã|phường|đặc khu|thị trấn)\s+"
+                      r"(?P<name>[^\W\d_][^|,;:]{1,40}?)\s*(?:\||$)")
+_PARTY_ISSUER = re.compile(r"^(?P<body>tỉnh ủy|thành ủy|đảng bộ tỉnh|ban thường vụ tỉnh ủy|ban thường vụ thành ủy)\b")
 _TITLE_STOP = re.compile(r"^(?:căn cứ|thực hiện|để|nhằm|[ivx]+\.\s|\d+\.\s|số\b|ubnd|ủy ban nhân dân|chủ tịch|"
                          r"\(|[-_=*.·\s]+$)")
 _DEPT = re.compile(r"(?:^|\|\s*|\s{2,}|ủy ban nhân dân (?:tỉnh|thành phố) [^|]*?\s|ubnd (?:tỉnh|thành phố) [^|]*?\s)"
-                   r"(?P<dept>(?:SỞ|BAN QUẢN LÝ|BAN)\s[A-ZĐÀ-Ỹ,\- ]+?)(?=\s*(?:\||\s{2,}|CỘNG HÒA|Số\s*:|$))")
+                   r"(?P<dept>(?!BAN NHÂN DÂN|BAN THƯỜNG VỤ|BAN CHẤP HÀNH)"  # "ỦY" / "BAN NHÂN DÂN" split: the UBND
+                   r"(?:SỞ|BAN QUẢN LÝ|BAN)\s[A-ZĐÀ-Ỹ,\- ]+?)(?=\s*(?:\||\s{2,}|CỘNG HÒA|Số\s*:|$))")
 
 
 def _iso(d: str | None, m: str | None, y: str | None) -> str | None:
@@ -75,8 +91,13 @@ def find_number(lines: list[Line]) -> tuple[str | None, bool]:
     ('07/2024/QĐ-UBND', True)
     >>> find_number(prepare_lines(["Số:       /KH-UBND"])), find_number(prepare_lines(["KẾ HOẠCH"]))
     ((None, True), (None, False))
+    >>> find_number(prepare_lines(["Số 128-KH/TU"])), find_number(prepare_lines(["-Số:58/KH-UBND - Tây Ninh"]))
+    (('128-KH/TU', True), ('58/KH-UBND', True))
     """
     for ln in lines:
+        party = _PARTY_NUMBER.search(ln.text[:_HEADER_CHARS])
+        if party:
+            return f"{party.group('n')}-{party.group('sym')}", True
         m = _NUMBER.search(ln.text[:_HEADER_CHARS])
         if m:
             sym = re.sub(r"\s+", "", m.group("sym"))
@@ -181,6 +202,57 @@ def _department(lines: list[Line], preamble: list[Line]) -> str | None:
     return None
 
 
+def plan_year(title: str | None) -> int | None:
+    """The year a plan is FOR, from its title: a period's first year, else the first year that is neither a target
+    ("đến năm 2030") nor part of a cited number or date; None when the title names none.
+
+    Examples
+    --------
+    >>> plan_year("Công tác thông tin đối ngoại năm 2026"), plan_year("Thông tin đối ngoại giai đoạn 2026–2030")
+    (2026, 2026)
+    >>> plan_year("Thực hiện Chiến lược thông tin đối ngoại đến năm 2030"), plan_year(None)
+    (None, None)
+    >>> plan_year("Triển khai Quyết định số 12/2025/QĐ-UBND về thông tin đối ngoại năm 2026")
+    2026
+    """
+    if not title:
+        return None
+    text = _TITLE_CITED.sub(" ", title)
+    period = _TITLE_PERIOD.search(text)
+    if period:
+        return int(period.group(1))
+    for m in _YEAR_IN_TITLE.finditer(text):
+        if not _TITLE_TARGET.search(text[:m.start()]):
+            return int(m.group(1))
+    return None
+
+
+def _commune(header: list[Line]) -> str | None:
+    """The issuing commune ("UBND xã Thiên Cầm") when the issuing body is a commune's, else None."""
+    for i, ln in enumerate(header[:8]):
+        m = _COMMUNE.match(ln.key.strip())
+        if not m:
+            continue
+        prev = header[i - 1].key.strip() if i else ""
+        if ln.key.startswith(("ủy ban nhân dân", "ubnd")) or prev in ("ủy ban nhân dân", "ubnd"):
+            name = ln.text.strip()[m.start("name"):m.end("name")].strip()
+            name = " ".join(w[:1].upper() + w[1:].lower() for w in name.split())
+            return f"UBND {m.group('unit')} {name}"
+    return None
+
+
+def _party_issuer(header: list[Line], number: str | None) -> str | None:
+    """'Tỉnh ủy' or 'Thành ủy' when a Party committee issued the plan (its header or a "-KH/TU" number), else
+    None."""
+    for ln in header[:8]:
+        m = _PARTY_ISSUER.match(ln.key.strip())
+        if m:
+            return "Thành ủy" if "thành ủy" in m.group("body") else "Tỉnh ủy"
+    if number and re.search(r"/(?:TU|ThU)$", number):
+        return "Thành ủy" if number.endswith("ThU") else "Tỉnh ủy"
+    return None
+
+
 def read_header(document: Document, preamble: list[Line], lines: list[Line]) -> PlanMeta:
     """Read the plan's metadata from its document model.
 
@@ -202,17 +274,19 @@ def read_header(document: Document, preamble: list[Line], lines: list[Line]) -> 
         title, kind = _title(header)
         if title is None and not document.header:
             title, kind = _title(lines[:40])
-    year = None
-    if title:
-        ym = _YEAR_IN_TITLE.search(title)
-        year = int(ym.group(1)) if ym else None
-    year = year or sign_year
+    year = plan_year(title) or sign_year
     province = _province(header) or _province(document.plan_header) or _province(lines[:60])
     level, issuer, dept = "province", None, _department(header, preamble)
+    commune = None if dept else _commune(header)
+    party = None if dept or commune else _party_issuer(header, number)
     if dept:
         agency = resolve(dept)
         issuer = agency.canonical if agency is not None else dept
         level = "department"
+    elif commune:
+        issuer, level = commune, "commune"  # a commune plan (after 2025: the tier below the province)
+    elif party and province:
+        issuer = f"{party} {province}"  # a Party committee's plan: the provincial tier (gold/dev convention 14)
     elif province:
         issuer = f"UBND {_unit_word(province)} {province}"
     return PlanMeta(province, year, issuer, level, number, date, title, issuer if dept else None,

@@ -5,8 +5,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from ttdn_analysis.parse.normalise import md_markup
 from ttdn_analysis.parse.numbering import ITEM_WORD_RE
-from ttdn_analysis.text import line_key, nfc, strip_footnote_markers, strip_markup
+from ttdn_analysis.text import line_key, nfc, strip_footnote_markers
 
 __all__ = ["Line", "MARKER_RE", "clean_line", "prepare_lines"]
 
@@ -52,14 +53,15 @@ _FOOTNOTE_LINE = re.compile(r"^\s*[\u00b9\u00b2\u00b3\u2070-\u2079]+\s")
 
 
 def clean_line(raw: str) -> str:
-    """NFC, markup removed, table pipes and outer spaces stripped.
+    """NFC, markdown marks removed (:func:`~ttdn_analysis.parse.normalise.md_markup`, the normalisation stage's
+    forms), table pipes and outer spaces stripped.
 
     >>> clean_line("| Số: 143/KH-UBND |")
     'Số: 143/KH-UBND'
     >>> clean_line("### **1. Hoàn thiện**")
     '1. Hoàn thiện'
     """
-    s = strip_markup(nfc(raw)).replace("\u00a0", " ").replace("\t", " ")
+    s = md_markup(nfc(raw)).replace("\u00a0", " ").replace("\t", " ")
     s = s.strip()
     if s.startswith("|") or s.endswith("|"):
         s = s.strip("|").strip()

@@ -8,7 +8,7 @@ Appendices after the signature are sections with paths "PL…".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ttdn_analysis.parse.lines import MARKER_RE, Line
@@ -69,6 +69,9 @@ class Node:
     lines: list[Line] = field(default_factory=list)  # own lines, heading first when there is one
     children: list[Node] = field(default_factory=list)
     implicit: bool = False
+    #: The path rests on a label read from the numbering around it (its own or an ancestor's; see
+    #: :func:`ttdn_analysis.parse.normalise.read_label_sequence`).
+    repaired: bool = False
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -102,6 +105,8 @@ class Outline:
     sections: list[Node]
     closing: list[Line]
     skipped: list[Line]
+    #: Outline labels repaired by the normalisation stage (:class:`ttdn_analysis.parse.normalise.Repair`).
+    repairs: list = field(default_factory=list)
 
     def tasks(self) -> list[TaskBlock]:
         """Leaf items of task-bearing sections (and sections with no items that carry text)."""
@@ -174,13 +179,15 @@ _CLOSING_REMARK = re.compile(r"^(?:trên đây là|trong quá trình (?:triển 
 
 
 def parse_outline(lines: list[Line], is_agency_heading: Callable[[str], bool] | None = None,
-                  appendices: Sequence[list[Line]] = ()) -> Outline:
+                  appendices: Sequence[list[Line]] = (), repaired: Collection[int] = ()) -> Outline:
     """Build the outline of a plan body (and its appendices) from logical lines.
 
     *lines* is the plan's body as :func:`ttdn_analysis.parse.document.segment` cuts it (preamble, sections,
     items); the header and the closing are not part of it. *is_agency_heading* (optional callable on a heading's
     text) lets a numbering restart under a lost section heading (a scraped page) open an implicit implementation
-    section. A paragraph that closes the document ("Trên đây là …", a sentence ending "./.") and what follows it
+    section. *repaired* holds the physical lines whose label the normalisation stage repaired: their nodes, and
+    the nodes under them, are marked ``repaired``.
+    A paragraph that closes the document ("Trên đây là …", a sentence ending "./.") and what follows it
     are the closing remarks, not part of the last item.
 
     Examples
@@ -212,7 +219,8 @@ def parse_outline(lines: list[Line], is_agency_heading: Callable[[str], bool] | 
         nonlocal sec, stack, last_top
         path = _join(prefix, label) if label != prefix else label
         node = Node("section", label, path, head, title, kind or (section_kind(title) if title else "other"),
-                    [head] if head else [], implicit=implicit)
+                    [head] if head else [], implicit=implicit,
+                    repaired=head is not None and head.start in repaired)
         sections.append(node)
         sec, stack, last_top = node, [], 0
         return node
@@ -234,7 +242,7 @@ def parse_outline(lines: list[Line], is_agency_heading: Callable[[str], bool] | 
             assert table_parent is not None
             parent = table_group if (table_group is not None and not ln.group) else table_parent
             node = Node("group" if ln.group else "num", ln.label, _join(parent.path, ln.label), ln,
-                        text.split(". ", 1)[-1], sec.section if sec else "tasks", [ln])
+                        text.split(". ", 1)[-1], sec.section if sec else "tasks", [ln], repaired=parent.repaired)
             parent.children.append(node)
             if ln.group:
                 table_group = node
@@ -272,7 +280,8 @@ def parse_outline(lines: list[Line], is_agency_heading: Callable[[str], bool] | 
             kind = sec.section
             if depth == 1 and not has_roman and section_kind(rest) in ("purpose", "budget", "results"):
                 kind = section_kind(rest)  # a section-less plan: "1. Mục đích, yêu cầu" is not a task
-            node = Node("num", num, _join(sec.path, num), ln, rest, kind, [ln])
+            node = Node("num", num, _join(sec.path, num), ln, rest, kind, [ln],
+                        repaired=ln.start in repaired or parent.repaired)
             parent.children.append(node)
             stack.append(node)
             if depth == 1:
@@ -282,7 +291,8 @@ def parse_outline(lines: list[Line], is_agency_heading: Callable[[str], bool] | 
             while stack and stack[-1].kind == "letter":
                 stack.pop()
             parent = stack[-1] if stack else sec
-            node = Node("letter", item[1], _join(parent.path, item[1]), ln, item[2], parent.section, [ln])
+            node = Node("letter", item[1], _join(parent.path, item[1]), ln, item[2], parent.section, [ln],
+                        repaired=ln.start in repaired or parent.repaired)
             parent.children.append(node)
             stack.append(node)
             return
