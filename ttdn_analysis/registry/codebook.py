@@ -14,7 +14,7 @@ from ttdn_analysis.text import (
     syllable_pattern,
 )
 
-__all__ = ["CORE_THEMES", "FocusRule", "Theme", "Codebook", "load_codebook"]
+__all__ = ["CORE_THEMES", "CodebookError", "FocusRule", "Theme", "Codebook", "load_codebook"]
 
 CORE_THEMES = ("border", "sea_islands", "human_rights")
 
@@ -23,6 +23,51 @@ _VERSION_RE = re.compile(r"^\d{4}\.(0[1-9]|1[0-2])\.\d+$")
 
 
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CodebookError(ValueError):
+    """A codebook file that cannot be used: ``path``, ``line`` (1-based, or None when no line can be named) and
+    ``detail`` (what is wrong). Loading stops with it: a broken codebook never tags with fewer themes."""
+
+    def __init__(self, path: str, line: int | None, detail: str) -> None:
+        self.path, self.line, self.detail = path, line, detail
+        super().__init__(f"{path}, line {line}: {detail}" if line else f"{path}: {detail}")
+
+
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def _line_of(text: str, message: str) -> int | None:
+    """The line a codebook error is about: the ``version`` key, or the ``[[theme]]`` table it names."""
+    lines = text.splitlines()
+    if "'version'" in message or "top-level" in message:
+        return next((i for i, ln in enumerate(lines, 1) if re.match(r"\s*version\s*=", ln)), 1)
+    m = re.search(r"theme #(\d+)|theme '([a-z0-9_]+)'", message)
+    starts = [i for i, ln in enumerate(lines, 1) if re.match(r"\s*\[\[\s*theme\s*\]\]", ln)]
+    if m and m.group(1):
+        n = int(m.group(1))
+        return starts[n - 1] if n <= len(starts) else None
+    if m and m.group(2):
+        key = re.compile(r"\s*key\s*=\s*[\"']" + re.escape(m.group(2)) + r"[\"']")
+        hit = next((i for i, ln in enumerate(lines, 1) if key.match(ln)), None)
+        return max((s for s in starts if hit is not None and s <= hit), default=hit)
+    if "[focus]" in message:
+        return next((i for i, ln in enumerate(lines, 1) if re.match(r"\s*\[\s*focus\s*\]", ln)), None)
+    return None
+
+
+def _parsed(text: str, origin: str) -> Codebook:
+    """The codebook of the TOML *text*, or :class:`CodebookError` naming *origin* and the line at fault."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = _TOML_LINE.search(str(exc))
+        raise CodebookError(origin, int(m.group(1)) if m else None, _TOML_LINE.sub("", str(exc)).strip()) from exc
+    try:
+        return _parse_codebook(data, origin)
+    except ValueError as exc:
+        detail = str(exc).removeprefix(f"{origin}: ")
+        raise CodebookError(origin, _line_of(text, detail), detail) from exc
 
 
 _THEME_FIELDS = {
@@ -244,7 +289,7 @@ def _parse_codebook(data: dict[str, Any], origin: str) -> Codebook:
 @lru_cache(maxsize=1)
 def _default_codebook() -> Codebook:
     ref = data_file("themes.toml")
-    return _parse_codebook(tomllib.loads(ref.read_text(encoding="utf-8")), "ttdn_analysis/registry/data/themes.toml")
+    return _parsed(ref.read_text(encoding="utf-8"), "ttdn_analysis/registry/data/themes.toml")
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
@@ -261,8 +306,9 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 
     Raises
     ------
-    ValueError
-        If the file is malformed (bad version, unknown fields, duplicate keys, a theme without terms).
+    CodebookError
+        A ValueError naming the file and line, if the file is malformed (not TOML, bad version, unknown fields,
+        duplicate keys, a theme without terms).
 
     Examples
     --------
@@ -271,13 +317,19 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     ['border', 'sea_islands', 'human_rights']
     >>> "1079/QĐ-TTg" in cb["human_rights"].instruments
     True
+    >>> import tempfile
+    >>> bad = Path(tempfile.mkdtemp()) / "themes.toml"
+    >>> _ = bad.write_text('# my codebook\\nversion = "2026-11"\\n[[theme]]\\nkey = "border"\\n', encoding="utf-8")
+    >>> try:
+    ...     load_codebook(bad)
+    ... except CodebookError as exc:
+    ...     print(exc.line, exc.detail)
+    2 'version' must look like YYYY.MM.N, got '2026-11'
     """
     if path is None:
         return _default_codebook()
     p = Path(path)
-    with p.open("rb") as fh:
-        data = tomllib.load(fh)
-    return _parse_codebook(data, str(p))
+    return _parsed(p.read_text(encoding="utf-8"), str(p))
 
 
 def _as_codebook(codebook: Codebook | str | Path | None) -> Codebook:
