@@ -511,3 +511,47 @@ def test_a_reference_to_nothing_is_a_problem_on_its_line(tmp_path):
     bad = c.problems[c.problems.kind == "unresolved_reference"]
     assert len(bad) == 1 and "II.7" in bad.iloc[0].message
     assert int(bad.iloc[0].line) == HEADER.count("\n") + XREF_BODY.count("\n") + 1
+
+
+# ------------------------------------------------------- issue 22: department and commune plans (17, 23, 31, 36)
+
+DEPT_HEADER = ("UBND TỈNH YÊN BÁI\nSỞ Y TẾ\nSố: 12/KH-SYT\nYên Bái, ngày 02 tháng 3 năm 2024\nKẾ HOẠCH\n"
+               "Thông tin đối ngoại năm 2024 của Sở Y tế\nII. NHIỆM VỤ\n")
+
+
+def test_a_department_plan_of_any_department(tmp_path):
+    c = load(tmp_path, DEPT_HEADER + "| TT | Nội dung | Đơn vị thực hiện | Thời gian |\n|---|---|---|---|\n"
+             "| 1 | Hội thảo y học | Trung tâm Kiểm soát bệnh tật (chủ trì); Phòng Nghiệp vụ Y, Dược | Quý I |\n"
+             "| 2 | Giới thiệu bệnh viện | Sở Ngoại vụ (chủ trì); Bảo tàng tỉnh | Quý II |\n"
+             "| 3 | Đón chuyên gia | Văn phòng Sở; Phòng Tổ chức, Cán bộ (chủ trì) | Quý III |\n"
+             "III. TỔ CHỨC THỰC HIỆN\n1. Các phòng chuyên môn, đơn vị sự nghiệp thuộc Sở triển khai thực hiện.\n")
+    issuer = "Sở Y tế"
+    assert c.plans.iloc[0].level == "department"
+    # a public-service unit named without its province is the province's; units are named with the department;
+    # a unit's name keeps its comma ("Phòng Nghiệp vụ Y, Dược")
+    assert roles(c, "II.1") == (["Trung tâm Kiểm soát bệnh tật tỉnh"], [f"Phòng Nghiệp vụ Y, Dược {issuer}"])
+    assert roles(c, "II.2") == (["Sở Ngoại vụ"], ["Bảo tàng tỉnh"])  # the unit stands in, the department not added
+    assert roles(c, "II.3") == ([f"Phòng Tổ chức, Cán bộ {issuer}"], [f"Văn phòng {issuer}"])
+    assert roles(c, "III.1") == ([issuer], [])
+    a = c.assignments.set_index("agency")
+    assert a.loc["Trung tâm Kiểm soát bệnh tật tỉnh", "agency_raw"] == "Trung tâm Kiểm soát bệnh tật"
+
+
+COMMUNE_HEADER = ("ỦY BAN NHÂN DÂN\nPHƯỜNG TÂN AN\nSố: 5/KH-UBND\nTân An, ngày 10 tháng 02 năm 2026\nKẾ HOẠCH\n"
+                  "Thông tin đối ngoại trên địa bàn phường năm 2026\n"
+                  "Căn cứ Kế hoạch số 14/KH-UBND của Ủy ban nhân dân tỉnh Lào Cai;\nII. NHIỆM VỤ\n")
+
+
+def test_a_commune_plan_names_its_own_units_with_the_tier_word(tmp_path):
+    c = load(tmp_path, COMMUNE_HEADER
+             + "1. Phòng Kinh tế, Hạ tầng và Đô thị chủ trì, phối hợp với Công an phường, Đồn Biên phòng Tân An "
+               "tuyên truyền cho Nhân dân.\n"
+             + "2. Thông tin trên trang điện tử\nVăn phòng HĐND và UBND phường cập nhật tin, bài bằng tiếng Anh.\n"
+             + "3. Trạm Y tế phường Tân An chủ trì, phối hợp với Ủy ban Mặt trận Tổ quốc Việt Nam phường khám "
+               "bệnh cho người lao động nước ngoài.\n")
+    p = c.plans.iloc[0]
+    assert p.level == "commune"
+    assert roles(c, "II.1") == (["Phòng Kinh tế, Hạ tầng và Đô thị phường"],
+                                ["Công an phường", "Đồn Biên phòng Tân An"])  # an outside body keeps its place
+    assert roles(c, "II.2") == (["Văn phòng Hội đồng nhân dân và Ủy ban nhân dân phường"], [])
+    assert roles(c, "II.3") == (["Trạm Y tế phường"], ["Ủy ban Mặt trận Tổ quốc Việt Nam phường"])

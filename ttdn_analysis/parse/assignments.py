@@ -35,7 +35,7 @@ from ttdn_analysis.parse.roles import (
 from ttdn_analysis.registry.agencies import Agency, AgencyHit, match_at, scan
 from ttdn_analysis.text import line_key
 
-__all__ = ["PlanContext", "TaskRecord", "timeframe_in_text", "agency_heading", "extract_tasks"]
+__all__ = ["PlanContext", "commune_of", "TaskRecord", "timeframe_in_text", "agency_heading", "extract_tasks"]
 
 
 @dataclass
@@ -45,11 +45,35 @@ class PlanContext:
     level: str = "province"
     issuer_agency: str | None = None  # canonical name of the issuing department (department plans)
     province: str | None = None
+    issuer: str | None = None  # the issuer as the header names it ("UBND xã Thiên Cầm")
 
     @property
     def roles(self) -> RoleContext:
-        """The context of the role grammar (the issuer only for a department's plan)."""
-        return RoleContext(self.province, self.issuer_agency if self.level == "department" else None)
+        """The context of the role grammar (the issuer only for a department's plan, the commune for a commune's).
+
+        Examples
+        --------
+        >>> PlanContext("commune", None, "Hà Tĩnh", "UBND xã Thiên Cầm").roles.commune
+        ('xã', 'Thiên Cầm')
+        """
+        return RoleContext(self.province, self.issuer_agency if self.level == "department" else None,
+                           commune_of(self.issuer) if self.level == "commune" else None)
+
+
+_COMMUNE = re.compile(r"(?:ủy ban nhân dân|ubnd)\s+(?P<tier>xã|phường|thị trấn|đặc khu)\s+(?P<name>\S.*?)\s*$")
+
+
+def commune_of(issuer: str | None) -> tuple[str, str] | None:
+    """The tier word and name of a commune that issues a plan ("UBND phường Hòa Bình" → ("phường", "Hòa Bình")).
+
+    >>> commune_of("Ủy ban nhân dân xã Thiên Cầm"), commune_of("UBND tỉnh Hà Tĩnh")
+    (('xã', 'Thiên Cầm'), None)
+    """
+    if not issuer:
+        return None
+    key = line_key(issuer)
+    m = _COMMUNE.match(key)
+    return (m.group("tier"), issuer[m.start("name"):m.end("name")]) if m else None
 
 
 @dataclass
@@ -92,7 +116,8 @@ def _clean_time(value: str) -> str | None:
     return v or None
 
 
-def agency_heading(title: str, issuer: str | None = None, province: str | None = None) -> list[AgencyHit]:
+def agency_heading(title: str, issuer: str | None = None, province: str | None = None,
+                   commune: tuple[str, str] | None = None) -> list[AgencyHit]:
     """Agencies of an agency-centric heading ("3. Sở Thông tin và Truyền thông", "1. Đề nghị Ủy ban MTTQ …").
 
     Returns [] unless the whole heading (a parenthesised note and a final ':' aside) is a list of agencies.
@@ -112,7 +137,7 @@ def agency_heading(title: str, issuer: str | None = None, province: str | None =
         t = t[m.end():]
     if not t or len(t) > 200:
         return []
-    result = scan(t, "field", issuer, t, province)
+    result = scan(t, "field", issuer, t, province, commune)
     hits = result.hits
     if not hits or result.unparsed or result.trailing or any(not h.agency.known for h in hits):
         return []
@@ -129,7 +154,7 @@ def _fields(ln: Line) -> list[tuple[str, str]]:
     role, value = f
     if not value:
         return [f]
-    content, rest = inline_fields(value)
+    content, rest = inline_fields(value, in_value=True)  # "Chủ trì: A Chủ trì: A": lines run together
     return [(role, content)] + [(r, v) for r, v, _ in rest] if rest else [f]
 
 
@@ -154,7 +179,7 @@ def _field_values(lines: list[Line], ctx: PlanContext, task_text: str) -> Iterat
                 # "+ Tổ chức hội nghị xúc tiến đầu tư: Sở Kế hoạch và Đầu tư", "Các cơ quan, đơn vị: X, Y"
                 yield read_list(rest.split(":", 1)[1], pending_role, rc, "field", task_text), ln
                 continue
-            result = scan(rest, "field", rc.issuer, task_text, rc.province)  # "+ Sở Nội vụ;" on its own line
+            result = scan(rest, "field", rc.issuer, task_text, rc.province, rc.commune)  # "+ Sở Nội vụ;" alone
             if result.hits and not result.unparsed:
                 yield read_list(rest, pending_role, rc, "field", task_text), ln
                 continue
@@ -223,7 +248,8 @@ def _one_task(path: str, head: Line, title: str, lines: list[Line], section: str
         support += [(h, ln.start) for h in found.support]
         rec.unparsed += [(raw, ln.start) for raw in found.unparsed]
     # the heading of an agency-centric block ("3. Sở …:", "2. Sở KH&CN: chủ trì …" is read as a subject below)
-    heading = agency_heading(title, issuer, rc.province) if node_kind in ("num", "letter", "section") else []
+    heading = (agency_heading(title, issuer, rc.province, rc.commune) if node_kind in ("num", "letter", "section")
+               else [])
     lead = [(h, head.start) for h in heading] + lead
     text_lines = [ln for ln in lines if id(ln) not in field_lines]
     verb_lead: list[tuple[AgencyHit, int]] = []
@@ -243,9 +269,9 @@ def _one_task(path: str, head: Line, title: str, lines: list[Line], section: str
     if not lead:
         first = strip_marker(head.text)[1]
         lead += [(h, head.start) for h in subjects(first, rc, task_text, all_clauses=section == "implementation")]
-        for ln in text_lines[1:]:
+        for k, ln in enumerate(text_lines[1:]):
             marker, rest = strip_marker(ln.text)
-            if marker:
+            if marker or (k == 0 and text_lines[0] is head):  # a bullet, or the paragraph that opens the item
                 lead += [(h, ln.start) for h in subjects(rest, rc, task_text)]
     if ctx.level == "department" and ctx.issuer_agency:
         own = Agency(ctx.issuer_agency, "state_department", "province")
@@ -293,7 +319,7 @@ def extract_tasks(block: TaskBlock, ctx: PlanContext) -> list[TaskRecord]:
     (['Ban Tuyên giáo Tỉnh ủy', 'Sở Thông tin và Truyền thông'], ['Công an tỉnh'], '01 lần/quý')
     """
     rc = ctx.roles
-    split = _split_bullets(block) if not agency_heading(block.title, rc.issuer, rc.province) else None
+    split = _split_bullets(block) if not agency_heading(block.title, rc.issuer, rc.province, rc.commune) else None
     if split:
         out = []
         for path, head, seg in split:

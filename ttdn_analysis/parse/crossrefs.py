@@ -114,7 +114,8 @@ def find_references(text: str, ctx: RoleContext, line: int = 0, default_section:
         if m.group("partners"):
             s = m.start("partners")
             partners = [AgencyHit(h.raw, h.agency, h.start + s, h.end + s)
-                        for h in scan(text[s:m.end("partners")], "text", ctx.issuer, text, ctx.province).hits]
+                        for h in scan(text[s:m.end("partners")], "text", ctx.issuer, text, ctx.province,
+                                      ctx.commune).hits]
         out.append(Reference("lead" if m.group("lead") else "support", list(who), targets, line,
                              text[m.start():m.end()], partners))
         spans.append((m.start(), m.end()))

@@ -146,7 +146,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
                                      "message": f"could not read the plan's {k} from its header"})
     carry = {"province": meta.province, "merged_province": after_merger(meta.province), "year": meta.year,
              "level": meta.level, "source_file": src}
-    ctx = PlanContext(meta.level, meta.issuer_agency, meta.province)
+    ctx = PlanContext(meta.level, meta.issuer_agency, meta.province, meta.issuer)
     placed: set[int] = set()
     seen_unknown: set[str] = set()
     seen_paths: dict[str, int] = {}

@@ -16,6 +16,7 @@ source of content, names inside a "Thời gian:" value — are not assigned.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -133,19 +134,33 @@ def field_of(text: str) -> tuple[str, str] | None:
     return _role_of(m.group("label")), rest[m.end():].strip()
 
 
-def inline_fields(text: str) -> tuple[str, list[tuple[str, str, int]]]:
+@lru_cache(maxsize=1)
+def _label_after_space() -> re.Pattern[str]:
+    """A field label and its colon after a mere space: inside a field's value, the next field ("Chủ trì: Sở A
+    Chủ trì: Sở A", three field lines run together)."""
+    return re.compile(r"(?<=\s)" + cues().field_re.pattern.lstrip("^"))
+
+
+def inline_fields(text: str, in_value: bool = False) -> tuple[str, list[tuple[str, str, int]]]:
     """Split a text into its content and the fields that follow it ("… nhân quyền. Chủ trì: X; phối hợp: Y").
 
     Returns the content before the first field label and a list of (role, value, offset); a value runs to the
-    next label (fields are split at ";", agencies within a field at ",").
+    next label (fields are split at ";", agencies within a field at ","). With *in_value* (the text is the value
+    of a field line), a label after a mere space starts a field too.
 
     Examples
     --------
     >>> inline_fields("Theo dõi dư luận. Chủ trì: Sở Ngoại vụ; phối hợp: Công an tỉnh; thời gian: quý I/2025.")
     ('Theo dõi dư luận.', [('lead', 'Sở Ngoại vụ', 27), ('support', 'Công an tỉnh', 50), ('time', 'quý I/2025', 75)])
+    >>> inline_fields("Sở Ngoại vụ Chủ trì: Sở Ngoại vụ Phối hợp: Công an tỉnh", in_value=True)
+    ('Sở Ngoại vụ', [('lead', 'Sở Ngoại vụ', 21), ('support', 'Công an tỉnh', 43)])
     """
     key = line_key(text)
     found = list(cues().inline_re.finditer(key))
+    if in_value:
+        taken = {m.end() for m in found}  # the same label found both ways ends at the same place
+        found += [m for m in _label_after_space().finditer(key) if m.end() not in taken]
+        found.sort(key=lambda m: m.start())
     if not found:
         return text, []
     out = []
@@ -161,6 +176,7 @@ class RoleContext:
 
     province: str | None = None
     issuer: str | None = None  # canonical name of the issuing department (department plans only)
+    commune: tuple[str, str] | None = None  # a commune's plan: its tier word and name ("xã", "Thiên Cầm")
 
 
 @dataclass
@@ -218,7 +234,7 @@ def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", ta
         read_list(text[:split.start()], role, ctx, context, task_text, out, offset)
         read_list(text[split.end():], "support", ctx, context, task_text, out, offset + split.end())
         return out
-    result = scan(text, context, ctx.issuer, task_text, ctx.province)
+    result = scan(text, context, ctx.issuer, task_text, ctx.province, ctx.commune)
     pending: list[AgencyHit] = []  # agencies of the current ';'-group not yet covered by a marker
     unmarked: list[AgencyHit] = []  # agencies no marker covers
     lead_marked = False
@@ -260,12 +276,15 @@ _PARTNER = re.compile(r"(?<![^\W_])(?<!đơn vị )(?<!cơ quan )phối hợp(?:
 
 def _agents_before(text: str, key: str, c_start: int, pos: int, ctx: RoleContext,
                    task_text: str) -> list[AgencyHit]:
-    """The agencies of a clause that stand right before a role verb ("Giao X, Y chủ trì"), else []."""
+    """The agencies of a clause that stand right before a role verb ("Giao X, Y chủ trì"), else [].
+
+    *c_start* is where the clause starts, or where the role cue before this one in the clause ends (agents never
+    stand across a cue, and reading from there keeps a chain of cues on one line linear)."""
     start = c_start
     m = cues().request_re.match(key, start)
     if m:
         start = m.end()
-    hits = scan(text[start:pos], "text", ctx.issuer, task_text, ctx.province).hits
+    hits = scan(text[start:pos], "text", ctx.issuer, task_text, ctx.province, ctx.commune).hits
     if not hits:
         return []
     tail = key[start + hits[-1].end:pos]
@@ -303,17 +322,31 @@ def line_roles(text: str, ctx: RoleContext, task_text: str = "") -> LineRoles:
     text = content if fields else text
     key = line_key(text)
     clauses = _clauses(key)
+    # Each cue reads only the text between its neighbours, and the sentence breaks and directives are found
+    # once: a line chaining thousands of "Giao X chủ trì, phối hợp với Y …" is read in linear time.
+    stops = [m.start() for m in re.finditer(r";|\. ", key)]
+    directives = [(m.start(), m.end()) for m in cues().directive_re.finditer(key)]
     for c_start, c_end in clauses:
-        for m in _VERB.finditer(key, c_start, c_end):
-            agents = _agents_before(text, key, c_start, m.start(), ctx, task_text)
-            if agents and not (m.group("verb") == "thực hiện" and _PARTNER.search(key, c_start, m.start())):
+        verbs = list(_VERB.finditer(key, c_start, c_end))
+        partners = list(_PARTNER.finditer(key, c_start, c_end))
+        cues_at = sorted([(m.start(), m.end()) for m in verbs + partners])
+        cue_starts = [a for a, _ in cues_at]
+        for m in verbs:
+            k = bisect_left(cue_starts, m.start())  # the cue before this one ends where its agents may start
+            since = max(c_start, cues_at[k - 1][1]) if k else c_start
+            agents = _agents_before(text, key, since, m.start(), ctx, task_text)
+            if agents and not (m.group("verb") == "thực hiện" and partners and partners[0].end() <= m.start()):
                 out.lead.extend(agents)
-        for m in _PARTNER.finditer(key, c_start, c_end):
-            scope = max(key.rfind(";", 0, m.start()), key.rfind(". ", 0, m.start()), -1) + 1
-            if cues().directive_re.search(key, scope, m.start()):
+        for m in partners:
+            k = bisect_left(stops, m.start())
+            scope = max(stops[k - 1] + 1 if k else 0, 0)
+            d = bisect_left(directives, (scope, -1))
+            if d < len(directives) and directives[d][1] <= m.start():
                 continue  # "chỉ đạo các cơ quan (…) phối hợp với …": a duty of someone else
+            k = bisect_right(cue_starts, m.start())
+            end = min(cue_starts[k], c_end) if k < len(cue_starts) else c_end  # the list ends at the next cue
             before = len(out.lead)
-            read_list(text[m.end():c_end], "support", ctx, "text", task_text, out, m.end())
+            read_list(text[m.end():end], "support", ctx, "text", task_text, out, m.end())
             out.lead_among_partners |= len(out.lead) > before
     # a parenthesis "(X thực hiện; thời gian: T)": its time field is an inline field of the bracket
     for m in re.finditer(r"\(([^()]*)\)", text):
@@ -343,7 +376,7 @@ def subjects(text: str, ctx: RoleContext, task_text: str = "", all_clauses: bool
     for start in starts:
         m = cues().request_re.match(key, start)
         pos = m.end() if m else start
-        hits = scan(text[pos:], "text", ctx.issuer, task_text or text, ctx.province).hits
+        hits = scan(text[pos:], "text", ctx.issuer, task_text or text, ctx.province, ctx.commune).hits
         if not hits or hits[0].start > 2:
             if start == 0:
                 return []

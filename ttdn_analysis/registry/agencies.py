@@ -252,6 +252,33 @@ def _heads() -> tuple[re.Pattern[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def _service_heads() -> frozenset[str]:
+    """Head nouns of public-service units ("Trung tâm", "Bảo tàng"): ``kind`` ``service`` in agency_heads.csv."""
+    return frozenset(line_key(nfc(r["word"])) for r in read_rows("agency_heads.csv") if r["kind"] == "service")
+
+
+#: Abbreviations written out in a canonical name ("Văn phòng HĐND và UBND xã"); the raw keeps them.
+_EXPANDED = {"HĐND": "Hội đồng nhân dân", "UBND": "Ủy ban nhân dân"}
+_ABBREVIATION = re.compile(r"(?<![^\W_])(?:HĐND|UBND)(?![^\W_])")
+#: Tier words of local government: a lowercase word after one ends a name ("Hội Nghề cá xã" + "tuyên truyền").
+_TIERS = frozenset({"tỉnh", "huyện", "quận", "xã", "phường", "thị trấn", "đặc khu"})
+
+
+def _own_name_after(text: str, end: int, commune: tuple[str, str]) -> int | None:
+    """End of the commune's own name right after a name that ends with its tier word ("… xã" + " Thiên Cầm")."""
+    tier, place = commune
+    if not line_key(text[:end]).rstrip().endswith(" " + line_key(tier)):
+        return None
+    m = re.match(r"[ \t]+" + re.escape(place) + r"(?![^\W_])", text[end:])
+    return end + m.end() if m else None
+
+
+#: Words that tie a name to a place other than the province: such a unit keeps its name as printed.
+_PLACE_WORDS = re.compile(r"(?<![^\W_])(?:tỉnh|huyện|quận|thị xã|thị trấn|thành phố|xã|phường|đặc khu|vùng|khu vực"
+                          r"|quốc gia|trung ương|việt nam)(?![^\W_])")
+
+
+@lru_cache(maxsize=1)
 def _head_keys() -> tuple[str, ...]:
     """The head nouns as match keys, longest first."""
     return tuple(sorted({line_key(nfc(r["word"])) for r in read_rows("agency_heads.csv")}, key=len, reverse=True))
@@ -363,12 +390,12 @@ def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
         return None  # a name goes on with a capital ("Trường Đại học …"); "Báo cáo kết quả" is no agency
     end = h.end()
     words = 0
-    i = end
+    i = last = end
     n = len(text)
     while i < n and words < 14:
         gap = re.match(r"\s*[-–&]\s*|[ \t]+", text[i:])
         j = i + (gap.end() if gap else 0)
-        if gap is None and i != end:
+        if gap is None and i != h.end():
             sep = re.match(r"\s*,\s*|\s+và\s+", text[i:])
             if not sep:
                 break
@@ -380,13 +407,17 @@ def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
             w = _WORD.match(text, nxt)
             if not w or (mode == "text" and not w.group(0)[0].isupper()):
                 break
-            i = nxt
+            end = i = w.end()  # the name goes on after its comma ("Phòng Báo chí, Xuất bản")
+            words += 1
             continue
         w = _WORD.match(text, j)
         if not w:
             break
         if w.group(0)[0].islower() and _stops().match(key, j):
             break
+        if w.group(0)[0].islower() and words and text[last:end] in _TIERS:
+            break  # "Văn phòng HĐND và UBND xã" + "cập nhật …": a name goes on after its tier word only with a place
+        last = j
         end = i = w.end()
         words += 1
     return end if words else None
@@ -405,14 +436,18 @@ def _first_syllables() -> frozenset[str]:
 
 
 def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: str = "field",
-              context: str = "", province: str | None = None) -> tuple[Agency, int] | None:
+              context: str = "", province: str | None = None,
+              commune: tuple[str, str] | None = None) -> tuple[Agency, int] | None:
     """The agency whose name starts at *pos* (of *text* and its :func:`line_key` *key*), and where it ends.
 
     Tried in order: a single local government ("UBND huyện X"), a named list of districts, the registry (longest
     alias first; a registry name that a capitalised place name continues is a different body), and an unknown
     institution opening with a head noun (``agency_heads.csv``; returned with ``known=False``). In a department's
     plan, the department's own units ("Phòng …") are named with the department (*issuer*). *context* is the
-    task's text, which says what a named list of districts is (border, coastal).
+    task's text, which says what a named list of districts is (border, coastal). In a commune's plan, *commune*
+    is its tier word and name (``("xã", "Thiên Cầm")``): the commune's own units keep the tier word and drop the
+    name ("Phòng Kinh tế" → "Phòng Kinh tế xã", "Trạm Y tế xã Thiên Cầm" → "Trạm Y tế xã"; gold/dev README
+    conventions 17 and 31), while outside bodies keep their place names ("Đồn Biên phòng Thiên Cầm").
 
     Examples
     --------
@@ -421,6 +456,9 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
     ('Ủy ban nhân dân huyện Mường Khương', 'UBND huyện Mường Khương')
     >>> a, end = agency_at(t, line_key(t), 25); a.canonical, a.known
     ('Trường Đại học Nha Trang', False)
+    >>> t = "Phòng Kinh tế; Văn phòng HĐND và UBND phường cập nhật"
+    >>> [agency_at(t, line_key(t), p, commune=("phường", "Hòa Bình"))[0].canonical for p in (0, 15)]
+    ['Phòng Kinh tế phường', 'Văn phòng Hội đồng nhân dân và Ủy ban nhân dân phường']
     """
     first = _WORD.match(key, pos)
     if first is None or first.group(0) not in _first_syllables():
@@ -429,6 +467,10 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
         if found:
             return found
     found = match_at(key, pos, issuer)
+    if found and commune:
+        own = _own_name_after(text, found[1], commune)
+        if own is not None:  # "Trạm Y tế xã Thiên Cầm" in the plan of xã Thiên Cầm: the commune's station
+            return found[0], own
     if found and not _continues(text, found[1]):
         return found
     end = _unknown_at(text, key, pos, mode)
@@ -446,13 +488,24 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
         return found  # "Văn phòng Sở" with no department to name it: a head noun alone is no agency
     name = drop_province(raw, province)
     name = name[0].upper() + name[1:]
+    name = _ABBREVIATION.sub(lambda m: _EXPANDED[m.group(0).upper()], name)
     _, units = _heads()
+    if commune:
+        tier, place = commune
+        name = re.sub(rf"(?<![^\W_])({re.escape(tier)})\s+{re.escape(place)}$", r"\1", name)
+        if any(line_key(name).startswith(u + " ") for u in units) and not _PLACE_WORDS.search(line_key(name)):
+            name = f"{name} {tier}"  # the commune's own office: "Phòng Kinh tế" → "Phòng Kinh tế xã"
     if issuer and any(line_key(name).startswith(u + " ") for u in units) and "sở" not in line_key(name).split():
         return Agency(f"{name} {issuer}", "state_department", "province"), end
+    if issuer and any(line_key(name).startswith(u + " ") for u in _service_heads()) \
+            and not _PLACE_WORDS.search(line_key(name)) and line_key(raw) == line_key(name):
+        # a department's public-service unit named without its province ("Trung tâm Văn hóa - Điện ảnh"): the
+        # province's unit (gold/dev README convention 23)
+        return Agency(f"{name} tỉnh", "unknown", "province", False, False), end
     return Agency(name, "unknown", "", False, False), end
 
 
-_CAPITAL_WORD = re.compile(r"(?<![^\W_])[^\W\d_a-zà-ỹđ]")
+_CAPITAL_WORD = re.compile(r"(?<![^\W_])[^\W\d_]")  # a word's first letter; names start with a capital
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:
@@ -467,12 +520,15 @@ def name_spans(text: str) -> list[tuple[int, int]]:
     >>> t = "Tuyên truyền về huyện đảo Trường Sa (UBND huyện Trường Sa thực hiện)"
     >>> [t[s:e] for s, e in name_spans(t)]
     ['UBND huyện Trường Sa']
+    >>> t = "phối hợp với Đồn Biên phòng Cửa Việt, Đài Phát thanh và Truyền hình tỉnh tuyên truyền biên giới"
+    >>> [t[s:e] for s, e in name_spans(t)]
+    ['Đồn Biên phòng Cửa Việt', 'Đài Phát thanh và Truyền hình tỉnh']
     """
     key = line_key(nfc(text)) if len(nfc(text)) == len(text) else line_key(text)
     spans: list[tuple[int, int]] = []
     end = 0
     for m in _CAPITAL_WORD.finditer(text):
-        if m.start() < end:
+        if m.start() < end or not m.group(0).isupper():  # "Đ" lies inside the range à-ỹ: test the case itself
             continue
         found = agency_at(text, key, m.start(), mode="text", context=text)
         if found:
@@ -482,7 +538,7 @@ def name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def scan(text: str, context: str = "field", issuer: str | None = None, task_text: str = "",
-         province: str | None = None) -> ScanResult:
+         province: str | None = None, commune: tuple[str, str] | None = None) -> ScanResult:
     """Read a list of agencies ("A; B, C và D") from the start of *text*; see :func:`scan_list`.
 
     Also returns the items of a field list that could not be read as an agency (for ``unparsed_assignment``).
@@ -514,7 +570,7 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
                 if not _SEP.match(key, pos):
                     break
                 continue
-        found = agency_at(text, key, pos, issuer, mode, task_text or text, province)
+        found = agency_at(text, key, pos, issuer, mode, task_text or text, province, commune)
         if found:
             ag, end = found
             raw = text[pos:end]
