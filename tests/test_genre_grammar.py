@@ -555,3 +555,29 @@ def test_a_commune_plan_names_its_own_units_with_the_tier_word(tmp_path):
                                 ["Công an phường", "Đồn Biên phòng Tân An"])  # an outside body keeps its place
     assert roles(c, "II.2") == (["Văn phòng Hội đồng nhân dân và Ủy ban nhân dân phường"], [])
     assert roles(c, "II.3") == (["Trạm Y tế phường"], ["Ủy ban Mặt trận Tổ quốc Việt Nam phường"])
+
+
+# --------------------------------------------------------- issue 22: Party committee plans (conventions 15, 16)
+
+PARTY_HEADER = ("ĐẢNG BỘ TỈNH YÊN BÁI\nBAN THƯỜNG VỤ TỈNH ỦY\nSố: 77-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+                "Yên Bái, ngày 15 tháng 01 năm 2026\nKẾ HOẠCH\nthông tin đối ngoại năm 2026\nII. NHIỆM VỤ\n")
+
+
+@pytest.mark.parametrize("sentence, lead, support", [
+    ("Ban Tổ chức Tỉnh ủy chủ trì, tham mưu Ban Thường vụ Tỉnh ủy kiện toàn đội ngũ.",
+     ["Ban Tổ chức Tỉnh ủy"], []),
+    ("Văn phòng Tỉnh ủy chịu trách nhiệm bảo đảm kinh phí cho các hoạt động.", ["Văn phòng Tỉnh ủy"], []),
+    ("Đảng ủy Quân sự tỉnh chủ trì, phối hợp chặt chẽ với Đảng ủy Công an tỉnh, Sở Ngoại vụ tuyên truyền.",
+     ["Đảng ủy Quân sự tỉnh"], ["Sở Ngoại vụ", "Đảng ủy Công an tỉnh"]),
+    ("Đảng ủy Công an tỉnh lãnh đạo, chỉ đạo Công an tỉnh nắm tình hình người nước ngoài.",
+     ["Đảng ủy Công an tỉnh"], []),
+    ("Đảng ủy Ủy ban Mặt trận Tổ quốc và các đoàn thể tỉnh lãnh đạo Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh vận "
+     "động Nhân dân.", ["Đảng ủy Ủy ban Mặt trận Tổ quốc và các đoàn thể tỉnh"], []),
+    ("Đảng ủy các xã, phường lãnh đạo chính quyền cơ sở tổ chức thực hiện.", ["Đảng ủy cấp xã"], []),
+    ("Các ban, đảng ủy trực thuộc Tỉnh ủy xây dựng kế hoạch; phối hợp chặt chẽ với Văn phòng Tỉnh ủy.",
+     ["Các ban, đảng ủy trực thuộc Tỉnh ủy"], ["Văn phòng Tỉnh ủy"]),
+])
+def test_party_bodies_and_party_role_sentences(tmp_path, sentence, lead, support):
+    c = load(tmp_path, PARTY_HEADER + "1. Nhiệm vụ chung\n" + sentence + "\n")
+    assert roles(c, "II.1") == (lead, sorted(support))
+    assert "unknown_agency" not in kinds(c)
