@@ -164,7 +164,10 @@ def _header_end(live: list[Line]) -> tuple[int, str]:
                 if nk == "attached":
                     j += 1
                     break
-                if nk not in ("text", "rule") or MARKER_RE.match(live[j].text) or len(live[j].text) > 250:
+                summary = j == i + 1 and nk == "basis" and live[j].key.startswith("thực hiện") and \
+                    not live[j].key.rstrip().endswith((";", ":"))  # "KẾ HOẠCH" / "thực hiện công tác … năm 2026"
+                if (nk not in ("text", "rule") and not summary) or MARKER_RE.match(live[j].text) or \
+                        len(live[j].text) > 250:
                     break
                 j += 1
                 if re.search(r"(?:năm|giai đoạn)\s+20\d\d", live[j - 1].key) and (

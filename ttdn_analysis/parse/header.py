@@ -161,9 +161,13 @@ def _title(lines: list[Line]) -> tuple[str | None, str]:
         k = ln.key.replace("*", "").strip(" :")
         if k in DOC_TYPES:
             parts: list[str] = []
-            for nxt in lines[i + 1:i + 5]:
+            for j, nxt in enumerate(lines[i + 1:i + 5]):
                 nk = nxt.key
-                if _TITLE_STOP.match(nk) or len(nk) > 250 or (k == "quyết định" and nk.startswith("chủ tịch")):
+                # the summary right under the type may itself start "thực hiện …" (an implementation plan's
+                # title); a basis paragraph ends with ";" or ":"
+                title_first = j == 0 and nk.startswith("thực hiện") and not nk.rstrip().endswith((";", ":"))
+                if (_TITLE_STOP.match(nk) and not title_first) or len(nk) > 250 or (
+                        k == "quyết định" and nk.startswith("chủ tịch")):
                     break
                 parts.append(nxt.text.strip().strip("*").strip())
                 if re.search(r"(?:năm|giai đoạn)\s+(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*$", nk):

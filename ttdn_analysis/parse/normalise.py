@@ -72,16 +72,15 @@ class Repair:
 
     @property
     def message(self) -> str:
-        """The problem text, Vietnamese then English.
+        """The ``numbering_repaired`` problem text (English, as the loader writes it; the Vietnamese is catalogue
+        entry P036a of ``ttdn_analysis/messages.toml``).
 
         Examples
         --------
-        >>> Repair(27, "2,", "2.").message  # doctest: +NORMALIZE_WHITESPACE
-        "số mục in là '2,' được đọc là '2.' theo thứ tự đánh số (lỗi nhận dạng chữ?) / the outline label printed
-        '2,' is read as '2.', the number the sequence calls for (an OCR misreading?)"
+        >>> Repair(27, "2,", "2.").message
+        "the outline label printed '2,' is read as '2.', the number the sequence calls for (an OCR misreading?)"
         """
-        return (f"số mục in là {self.printed!r} được đọc là {self.read!r} theo thứ tự đánh số (lỗi nhận dạng chữ?) / "
-                f"the outline label printed {self.printed!r} is read as {self.read!r}, the number the sequence calls "
+        return (f"the outline label printed {self.printed!r} is read as {self.read!r}, the number the sequence calls "
                 f"for (an OCR misreading?)")
 
 
@@ -246,31 +245,35 @@ def ocr_specks(line: str) -> str:
     >>> ocr_specks("sở, ngành; thời gian: quý I/2026. l"), ocr_specks(". - dựng đường biên giới")
     ('sở, ngành; thời gian: quý I/2026.', 'dựng đường biên giới')
     """
-    tokens = line.split()
-    if not tokens:
-        return ""
+    spans = [m.span() for m in re.finditer(r"\S+", line)]
+    tokens = [line[a:b] for a, b in spans]
+    if not tokens or "\t" in line.strip():
+        return line.strip() if tokens else ""  # a tab-separated table row keeps its cells
     # leading: the longest run of specks and lone letters, dropped when it holds a speck or stands before a label
     i = 0
     while i < len(tokens) and (_is_speck(tokens[i]) or (len(tokens[i]) == 1 and tokens[i].isalpha())):
         i += 1
     if i:
         run, rest = tokens[:i], " ".join(tokens[i:])
-        if i < len(tokens) and len(run) >= 1 and run[-1] in _BULLETS and tokens[i][:1].isupper():
+        if i < len(tokens) and run[-1] in _BULLETS and tokens[i][:1].isupper():
             run = run[:-1]  # a bullet before a capital opens an item
             i -= 1
-        if run and (any(_is_speck(t) for t in run) or _LABEL_AHEAD.match(rest + " ")
-                    or all(t.lower() in _LONE_CONSONANT for t in run)):
-            tokens = tokens[i:]
+        if not (run and (any(_is_speck(t) for t in run) or _LABEL_AHEAD.match(rest + " ")
+                         or all(t.lower() in _LONE_CONSONANT for t in run))):
+            i = 0
     # trailing: specks, and a lone consonant; a hyphen right after a word is a broken "quý II -" and kept
-    while tokens:
-        last = tokens[-1]
-        kept_hyphen = last == "-" and len(tokens) > 1 and tokens[-2][-1:].isalnum() and line.rstrip().endswith(
-            " " + tokens[-2] + " -")
-        lone = len(last) == 1 and last.lower() in _LONE_CONSONANT and len(tokens) > 1
+    j = len(tokens)
+    while j > i:
+        last = tokens[j - 1]
+        kept_hyphen = last == "-" and j - 1 > i and tokens[j - 2][-1:].isalnum() and \
+            spans[j - 1][0] - spans[j - 2][1] == 1
+        lone = len(last) == 1 and last.lower() in _LONE_CONSONANT and j - 1 > i
         if not ((_is_speck(last) and not kept_hyphen) or lone):
             break
-        tokens.pop()
-    return " ".join(tokens)
+        j -= 1
+    if i >= j:
+        return ""
+    return line[spans[i][0]:spans[j - 1][1]]
 
 
 _GLUED_MARK = re.compile(r"^[\"'`‘’“”.,:;\-–—_~]+(?=(?:[a-zđ]\)|\d{1,2}[.,]|[IVXLHl]{1,5}\.)\s)")
@@ -398,22 +401,25 @@ _PARTY_SIGN = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}|[a-zđ])-\s+[A-ZĐÀ-Ỹa-z
 _OPENERS = {"-", "–", "+", "•", "*", "“", '"', "(", "[", ">", "…"}
 
 
-def _edge_speck(line: str) -> bool:
-    """Whether a line has a speck at an edge: a token without letter or digit that is no bullet, quote or rule (a
-    table row "| … |" and a rule line "-----" have none)."""
+def _edge_speck(line: str) -> str:
+    """The speck at a line's edge ("" when none): a token without letter or digit that is no bullet, quote or
+    rule (a table row "| … |" and a rule line "-----" have none). Pipes left at the edge are returned as "|"."""
     t = line.strip()
-    if not _ALNUM.search(t) or sum(1 for cell in t.split("|") if _ALNUM.search(cell)) >= 2:
-        return False  # a rule line, or a table row ("| … | … |", "1 | … |  |")
+    if not _ALNUM.search(t) or "\t" in t or sum(1 for cell in t.split("|") if _ALNUM.search(cell)) >= 2:
+        return ""  # a rule line, or a table row ("| … | … |", "1 | … |  |", tab-separated cells)
     tokens = t.split()
     first, last = tokens[0], tokens[-1]
-    return (_is_speck(first) and first not in _OPENERS) or (len(tokens) > 1 and _is_speck(last)
-                                                            and last not in {"-", "–", "”", '"', ")", "…"})
+    for tok in (first, last) if len(tokens) > 1 else (first,):
+        if _is_speck(tok) and tok not in _OPENERS and tok not in {"-", "–", "”", '"', ")", "…"} and tok.strip("|"):
+            return tok
+    return "|" if (first.startswith("|") or last.endswith("|")) and (_is_speck(first) or _is_speck(last)) else ""
 
 
 def detect_styles(lines: Sequence[str]) -> frozenset[str]:
     """The renderings a file shows: "markdown" (converter marks on 3+ lines), "party" (Party numbering on 3+
-    lines), "ocr" (specks at the edges of 5% of the lines with text, at least 5 lines; read once the markdown
-    marks are gone, so that an escaped "\\-" bullet is no speck).
+    lines), "ocr" (specks at the edges of 5% of the lines with text, at least 5 lines, 3 of them other than a
+    pipe, which a flattened table leaves; read once the markdown marks are gone, so that an escaped "\\-" bullet
+    is no speck).
 
     Examples
     --------
@@ -429,8 +435,10 @@ def detect_styles(lines: Sequence[str]) -> frozenset[str]:
         text = [md_headings(md_emphasis(md_escapes(html_comments(ln)), True)) for ln in text]
     if sum(1 for ln in text if _PARTY_SIGN.match(ln)) >= 3:
         styles.add("party")
-    specks = sum(1 for ln in text if _edge_speck(ln))
-    if specks >= 5 and specks >= 0.05 * len(text):
+    edges = [_edge_speck(ln) for ln in text]
+    specks, marks = sum(1 for e in edges if e), sum(1 for e in edges if e and e != "|")
+    # a flattened header table leaves only pipes at the line ends: a scan leaves other marks too
+    if specks >= 5 and specks >= 0.05 * len(text) and marks >= 3:
         styles.add("ocr")
     return frozenset(styles)
 
