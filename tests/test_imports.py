@@ -21,6 +21,7 @@ PACKAGE = "ttdn_analysis"
 #: of them is imported), except the package root, which is the public facade on top.
 LAYERS: dict[str, int] = {
     "ttdn_analysis._version": 0, "ttdn_analysis.text": 0, "ttdn_analysis.schema": 0, "ttdn_analysis.labels": 0,
+    "ttdn_analysis.messages": 0,
     "ttdn_analysis.registry": 1,
     "ttdn_analysis.ingest": 2,
     "ttdn_analysis.parse": 3,

@@ -39,8 +39,8 @@ def _toy(n_a=18, x_a=3, n_b=21, x_b=5, plans_a=1):
 
 
 def test_coverage_stats_columns_counts_and_pooling_warning(corpus):
-    with pytest.warns(PooledPlansWarning, match="Đắk Lắk 2024"):
-        s = coverage_stats(corpus, themes=CORE)
+    with pytest.warns(PooledPlansWarning, match="Đắk Lắk 2024"):  # every task, as the issue counted them
+        s = coverage_stats(corpus, themes=CORE, task_kinds=None, method="bootstrap")
     assert list(s.columns) == ["province", "year", "theme", "tasks_with_theme", "tasks", "share", "ci_low", "ci_high",
                                "plans", "kinds"]
     dl = s[(s["province"] == "Đắk Lắk")].set_index(["year", "theme"])
@@ -57,10 +57,10 @@ def test_coverage_stats_columns_counts_and_pooling_warning(corpus):
 def test_coverage_stats_is_deterministic_and_group_streams_are_independent(corpus):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PooledPlansWarning)
-        a = coverage_stats(corpus, themes=CORE, n_boot=500)
-        b = coverage_stats(corpus, themes=CORE, n_boot=500)
-        other = coverage_stats(corpus, themes=CORE, n_boot=500, seed=1)
-        alone = coverage_stats(corpus.select(provinces="Gia Lai"), themes=CORE, n_boot=500)
+        a = coverage_stats(corpus, themes=CORE, n_boot=500, method="bootstrap")
+        b = coverage_stats(corpus, themes=CORE, n_boot=500, method="bootstrap")
+        other = coverage_stats(corpus, themes=CORE, n_boot=500, seed=1, method="bootstrap")
+        alone = coverage_stats(corpus.select(provinces="Gia Lai"), themes=CORE, n_boot=500, method="bootstrap")
     pd.testing.assert_frame_equal(a, b)
     assert not a[["ci_low", "ci_high"]].equals(other[["ci_low", "ci_high"]])
     gl = a[a["province"] == "Gia Lai"].reset_index(drop=True)
@@ -70,7 +70,8 @@ def test_coverage_stats_is_deterministic_and_group_streams_are_independent(corpu
 def test_bootstrap_interval_close_to_binomial_for_one_plan():
     """One plan of 200 tasks, 60 with the theme: the percentile interval is near the normal-approximation one."""
     toy = _toy(n_a=200, x_a=60, n_b=10, x_b=1)
-    s = coverage_stats(toy, by="year", themes=["border"], n_boot=4000).set_index("year").loc[2024]
+    s = coverage_stats(toy, by="year", themes=["border"], n_boot=4000, method="bootstrap")
+    s = s.set_index("year").loc[2024]
     se = np.sqrt(0.3 * 0.7 / 200)
     assert s["share"] == 0.3
     assert abs(s["ci_low"] - (0.3 - 1.96 * se)) < 0.015 and abs(s["ci_high"] - (0.3 + 1.96 * se)) < 0.015
@@ -78,12 +79,49 @@ def test_bootstrap_interval_close_to_binomial_for_one_plan():
 
 def test_exact_method_does_not_collapse_at_zero():
     toy = _toy(n_a=20, x_a=0)
-    boot = coverage_stats(toy, by="year", themes=["border"], n_boot=500).set_index("year").loc[2024]
-    exact = coverage_stats(toy, by="year", themes=["border"], method="exact").set_index("year").loc[2024]
+    boot = coverage_stats(toy, by="year", themes=["border"], n_boot=500, method="bootstrap")
+    boot = boot.set_index("year").loc[2024]
+    exact = coverage_stats(toy, by="year", themes=["border"]).set_index("year").loc[2024]  # the default
     assert boot["ci_high"] == 0.0
     assert exact["ci_low"] == 0.0 and exact["ci_high"] == pytest.approx(1 - 0.025 ** (1 / 20), abs=1e-4)
     with pytest.raises(ValueError):
         coverage_stats(toy, unit="sentence", method="exact")
+
+
+def test_small_counts_get_an_interval_that_never_reaches_zero_when_the_count_is_positive():
+    """Issue 25 item 4: the bootstrap interval of 2/23 reached 0%; the exact one is about 1.1-28%."""
+    toy = _toy(n_a=23, x_a=2)
+    table = coverage_stats(toy, by="year", themes=["border"])
+    assert table.attrs["method"] == "exact"
+    s = table.set_index("year").loc[2024]
+    assert s["ci_low"] == pytest.approx(0.0107, abs=2e-4) and s["ci_high"] == pytest.approx(0.2804, abs=2e-4)
+    boot = coverage_stats(toy, by="year", themes=["border"], method="bootstrap").set_index("year").loc[2024]
+    assert boot["ci_low"] == 0.0  # the defect the default avoids
+    wilson = coverage_stats(toy, by="year", themes=["border"], method="wilson").set_index("year").loc[2024]
+    assert 0.02 < wilson["ci_low"] < s["share"] < wilson["ci_high"] < 0.28
+    for n, x in ((5, 1), (12, 1), (40, 3), (200, 1)):
+        low = coverage_stats(_toy(n_a=n, x_a=x), by="year", themes=["border"]).set_index("year").loc[2024, "ci_low"]
+        assert low > 0, (n, x)
+    with pytest.raises(ValueError, match="wilson"):
+        coverage_stats(toy, method="normal")
+
+
+def test_the_default_unit_is_the_plans_task_list_the_same_in_every_plan(corpus):
+    """Issue 25 item 3: the agencies' duty blocks of TỔ CHỨC THỰC HIỆN (14 of Gia Lai's 23 tasks, none in Đắk Lắk
+    2025) are not counted unless asked for."""
+    kinds = corpus.tasks.groupby("plan_id")["task_kind"].agg(lambda k: sorted(set(k)))
+    assert kinds["gia-lai-2025-ubnd-ttdn"] == ["body_task", "duty_block"]
+    assert kinds["dak-lak-2025-ubnd-ttdn"] == ["body_task"]
+    s = coverage_stats(corpus, by="plan_id", themes=["border"]).set_index("plan_id")
+    body = corpus.tasks[corpus.tasks["task_kind"].isin(["body_task", "appendix_row"])].groupby("plan_id").size()
+    assert s["tasks"].to_dict() == body.to_dict()
+    assert s.loc["gia-lai-2025-ubnd-ttdn", "tasks"] == 9
+    assert s.attrs["task_kinds"] == ("body_task", "appendix_row")
+    every = coverage_stats(corpus, by="plan_id", themes=["border"], task_kinds=None).set_index("plan_id")
+    assert every.loc["gia-lai-2025-ubnd-ttdn", "tasks"] == 23 and every.attrs["task_kinds"] is None
+    assert set(corpus.assignments["task_kind"]) <= {"body_task", "duty_block", "appendix_row"}
+    with pytest.raises(ValueError, match="task_kinds"):
+        coverage_units(corpus, task_kinds=["chapter"])
 
 
 def test_units_item_and_sentence():
@@ -107,7 +145,7 @@ def test_units_item_and_sentence():
 
 def test_compare_coverage_fisher_on_the_issue_example(corpus):
     with pytest.warns(PooledPlansWarning):
-        c = compare_coverage(corpus, a=DL24, b=DL25, themes=CORE)
+        c = compare_coverage(corpus, a=DL24, b=DL25, themes=CORE, task_kinds=None)
     row = c.set_index("theme").loc["border"]
     assert [row["with_a"], row["n_a"], row["with_b"], row["n_b"]] == [3, 18, 5, 21]
     assert row["p_value"] == pytest.approx(stats.fisher_exact([[3, 15], [5, 16]])[1], abs=1e-4)
@@ -145,7 +183,7 @@ def test_compare_sentence_unit_uses_a_permutation_test(corpus):
 def test_describe_in_both_languages(corpus):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PooledPlansWarning)
-        c = compare_coverage(corpus, a=DL24, b=DL25, themes=CORE)
+        c = compare_coverage(corpus, a=DL24, b=DL25, themes=CORE, task_kinds=None)
         s = coverage_stats(corpus, themes=CORE)
     vi = describe_comparison(c, lang="vi")
     en = describe_comparison(c, lang="en")

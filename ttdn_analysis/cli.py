@@ -15,6 +15,7 @@ import pandas as pd
 
 from ttdn_analysis.corpus import Corpus, load_corpus
 from ttdn_analysis.labels import LANGUAGES, labels
+from ttdn_analysis.messages import localize_problems
 
 __all__ = ["main", "build_parser", "CliError"]
 
@@ -87,7 +88,7 @@ def _summary(args: argparse.Namespace, lang: str) -> int:
                                "level": L["level"], "tasks": L["tasks"], "assignments": L["assignments"],
                                "agencies": L["agencies"], "lead_share": L["lead_share"], "problems": L["problems"],
                                "problems_by_kind": L["problems_by_kind"]})
-    probs = corpus.problems
+    probs = localize_problems(corpus.problems, lang)  # messages in the reader's language
     shown = probs if args.all_problems else probs[probs["severity"] != "info"]
     print("\n" + T["problems_line"].format(n=len(probs), hidden=len(probs) - len(shown)))
     if len(shown):
@@ -95,7 +96,7 @@ def _summary(args: argparse.Namespace, lang: str) -> int:
             source_file=shown["source_file"].map(lambda s: Path(str(s)).name).to_numpy(),
             severity=shown["severity"].astype(object).map(lambda v: L.get(f"severity_{v}", v)).to_numpy())
         _print_table(shown, {"source_file": L["file"], "line": L["line"], "severity": L["severity"],
-                             "kind": L["kind"], "message": L["message"]})
+                             "kind": L["kind"], "message": L["message"], "page": L["page"], "code": L["code"]})
     return OK
 
 
@@ -185,7 +186,7 @@ def _check(args: argparse.Namespace, lang: str) -> int:
         tags = [themes_of.get(x, x) for x in dict.fromkeys(tt[tt["task_id"] == t.task_id]["theme"])]
         if tags:
             print(f"      {T['check_themes']}: {', '.join(tags)}")
-    probs = c.problems
+    probs = localize_problems(c.problems, lang)  # messages in the reader's language
     print(f"\n== {T['check_problems']} ({len(probs)})")
     for r in probs.itertuples(index=False):
         where = T["check_line"].format(line=r.line) if not _missing(r.line) else Path(str(r.source_file)).name

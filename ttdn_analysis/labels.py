@@ -9,6 +9,8 @@ import tomllib
 from functools import cache
 from importlib import resources
 
+from ttdn_analysis.messages import kinds
+
 __all__ = ["LANGUAGES", "check_lang", "label_table", "labels"]
 
 #: Languages of the interface, the default first.
@@ -48,7 +50,8 @@ def label_table() -> dict[str, dict[str, dict[str, str]]]:
     -------
     dict
         Sections ``ui``, ``agency_types``, ``network``, ``timeline``, ``time_kinds``, ``reading``, ``brief``,
-        ``changes``, ``index``, ``lineage``, ``problem_kinds`` and ``cli``.
+        ``changes``, ``index``, ``lineage``, ``cli`` …, and ``problem_kinds`` (from the message catalogue,
+        :mod:`ttdn_analysis.messages`).
 
     Examples
     --------
@@ -56,7 +59,10 @@ def label_table() -> dict[str, dict[str, dict[str, str]]]:
     {'vi': 'Nhiệm vụ', 'en': 'Tasks'}
     """
     with resources.files("ttdn_analysis").joinpath("labels.toml").open("rb") as fh:
-        return tomllib.load(fh)
+        table = tomllib.load(fh)
+    # the meanings of the problem kinds live once, in the message catalogue
+    table["problem_kinds"] = {k: {"vi": v.vi, "en": v.en} for k, v in kinds().items()}
+    return table
 
 
 def labels(lang: str = "vi", section: str = "ui") -> dict[str, str]:

@@ -5,8 +5,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["TABLES", "PARSE_TABLES", "META", "COLUMNS", "PLAN_KINDS", "ProblemKind", "PROBLEM_KINDS", "problem_row",
-           "empty_table", "problem_kinds_table"]
+from ttdn_analysis.messages import kinds as _catalogued_kinds
+
+__all__ = ["TABLES", "PARSE_TABLES", "META", "COLUMNS", "PLAN_KINDS", "TASK_KINDS", "COMPARABLE_TASK_KINDS",
+           "task_kind", "task_kinds_of", "ProblemKind", "PROBLEM_KINDS", "problem_row", "empty_table",
+           "problem_kinds_table"]
 
 #: The tables of a corpus, in the order they are written and shown.
 TABLES = ("plans", "tasks", "assignments", "task_themes", "problems", "citations", "sections")
@@ -19,9 +22,10 @@ COLUMNS: dict[str, list[str]] = {
     "plans": ["plan_id", "source_file", "province", "merged_province", "year", "issuer", "level", "kind", "number",
               "date", "title", "content_hash", "encoding", "n_lines"],
     "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "time_kind",
-              "time_start", "time_end", "per_year", "section", "text_lines", "text_breaks", "numbering_gap"] + META,
+              "time_start", "time_end", "per_year", "section", "task_kind", "text_lines", "text_breaks",
+              "numbering_gap"] + META,
     "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
-                    "line", "numbering_gap"] + META,
+                    "line", "task_kind", "numbering_gap"] + META,
     "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
                     "in_heading", "sentences", "sentence_share", "density", "focus", "codebook_version"] + META,
     "problems": ["source_file", "line", "severity", "kind", "message"],
@@ -41,54 +45,67 @@ PLAN_KINDS: dict[str, str] = {
 }
 
 
+#: Values of ``tasks.task_kind`` (and ``assignments.task_kind``): what kind of unit of the plan a task is. Plans
+#: differ in which of these they have (one lists its duties per agency in TỔ CHỨC THỰC HIỆN, another only says
+#: "the departments carry out this plan"), so counts, shares and networks compare plans on the kinds every plan
+#: has: :data:`COMPARABLE_TASK_KINDS`.
+TASK_KINDS: dict[str, str] = {
+    "body_task": "a task of the plan's task sections (NHIỆM VỤ, NỘI DUNG …), as numbered or as a table row",
+    "duty_block": "an agency's block of duties in the implementation section (TỔ CHỨC THỰC HIỆN: '1. Sở Ngoại vụ: …')",
+    "appendix_row": "a row of a task table in an appendix after the signature (PHỤ LỤC; paths 'PL.…')",
+}
+#: The task kinds that stand for the same thing in every plan (its list of tasks): the default unit of coverage,
+#: networks and the leadership brief.
+COMPARABLE_TASK_KINDS: tuple[str, ...] = ("body_task", "appendix_row")
+
+
+def task_kind(section: object, path: object) -> str:
+    """The :data:`TASK_KINDS` value of a task, from its section kind and outline path.
+
+    Examples
+    --------
+    >>> task_kind("tasks", "II.3.a"), task_kind("implementation", "IV.2"), task_kind("tasks", "PL.II.4")
+    ('body_task', 'duty_block', 'appendix_row')
+    """
+    if isinstance(path, str) and path.startswith("PL"):
+        return "appendix_row"
+    return "duty_block" if section == "implementation" else "body_task"
+
+
+def task_kinds_of(table: pd.DataFrame) -> pd.Series:
+    """The ``task_kind`` of each row of a tasks or assignments table (derived from ``section`` and ``path`` where
+    the column is missing or empty, as in tables built by hand).
+
+    Examples
+    --------
+    >>> task_kinds_of(pd.DataFrame({"path": ["II.1", "PL.3"], "section": ["tasks", "tasks"]})).tolist()
+    ['body_task', 'appendix_row']
+    """
+    n = len(table)
+    have = table["task_kind"].astype(object) if "task_kind" in table.columns else pd.Series([None] * n,
+                                                                                            index=table.index)
+    section = table["section"] if "section" in table.columns else pd.Series([None] * n, index=table.index)
+    path = table["path"] if "path" in table.columns else pd.Series([None] * n, index=table.index)
+    derived = [task_kind(s, p) for s, p in zip(section, path)]
+    return pd.Series([h if isinstance(h, str) and h else d for h, d in zip(have, derived)], index=table.index,
+                     dtype=object, name="task_kind")
+
+
 @dataclass(frozen=True)
 class ProblemKind:
-    """One kind of ``problems`` row: its usual severity and what it means for the researcher."""
+    """One kind of ``problems`` row: its usual severity, what it means for the researcher, and its stable code."""
 
     kind: str
     severity: str  # "error" (the file or plan could not be used), "warning" (a result may be wrong), "info"
     meaning: str
+    code: str = ""
 
 
-#: Every kind of problem the loader reports (README's list is tested against this catalogue).
-PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: k for k in [
-    ProblemKind("unreadable", "error", "the file could not be read (missing, corrupt, or not text)"),
-    ProblemKind("empty", "error", "the file holds no text"),
-    ProblemKind("encoding", "warning", "not UTF-8: decoded as Windows-1258, or a legacy font encoding"),
-    ProblemKind("too_large", "error", "the file, or the text extracted from it, is above the size limit"),
-    ProblemKind("unsupported_format", "warning", "not a plan file type; skipped"),
-    ProblemKind("skipped", "warning", "met in the folder but not read: a subfolder, a hidden file, a link that leaves "
-                "the folder (read only with follow_links=True), a broken or looping link, a pipe or device"),
-    ProblemKind("control_characters", "warning", "invisible control characters removed; Word's manual line break "
-                "(vertical tab) read as a line break"),
-    ProblemKind("manifest", "warning", "a row or value of manifest.csv that could not be used (the plan loads with "
-                "what its own text says)"),
-    ProblemKind("wrong_format", "error", "the content is not what the file name says"),
-    ProblemKind("no_text_layer", "error", "a scanned PDF without text: OCR it first"),
-    ProblemKind("duplicate", "warning", "same content as another file; loaded once"),
-    ProblemKind("parse_failed", "error", "the file could not be parsed (a parser bug, or its process ran out of "
-                "memory twice): the other plans still load"),
-    ProblemKind("themes_failed", "error", "theme tagging failed for this plan: its tasks carry no themes"),
-    ProblemKind("no_tasks", "error", "no task section or numbered tasks found"),
-    ProblemKind("no_province", "warning", "the plan's province could not be read from its header"),
-    ProblemKind("no_year", "warning", "the year the plan is for could not be read"),
-    ProblemKind("unknown_agency", "warning", "an agency the registry does not know (kept, with its printed name)"),
-    ProblemKind("numbering_gap", "warning", "the outline numbering skips: headings lost in conversion or scraping"),
-    ProblemKind("duplicate_path", "warning", "an outline number occurs twice; the second copy gets a suffix"),
-    ProblemKind("unplaced_line", "info", "a line in no task and in no known non-task part of the plan"),
-    ProblemKind("no_number", "warning", "the document number ('Số: …/KH-UBND') was not found or is left blank"),
-    ProblemKind("no_date", "warning", "the signing date was not found or is incomplete ('ngày … tháng … năm …')"),
-    ProblemKind("no_lead", "warning", "a task with no lead agency: it adds nothing to lead counts or networks"),
-    ProblemKind("unparsed_assignment", "warning", "a role cue ('chủ trì', 'phối hợp') whose agency could not be read"),
-    ProblemKind("unread_table", "warning", "a table, or task-like text, that was not read as tasks"),
-    ProblemKind("citation_typo", "warning", "a cited reference that looks like a typo of a known instrument "
-                "(same kind and date, almost the same number): check the plan's text"),
-    ProblemKind("province_defunct", "warning", "the plan is dated after its province was merged into another one"),
-    ProblemKind("province_mismatch", "warning", "the header's province is not the province the plan's text names"),
-    ProblemKind("near_duplicate", "warning", "most of the plan's task text is found in another plan (named)"),
-    ProblemKind("agency_defunct", "warning", "the plan assigns an agency abolished or merged before the plan's date"),
-    ProblemKind("unresolved_reference", "warning", "a cross-reference ('chủ trì thực hiện … tại mục 2 Phần II') that names no task of the plan"),
-]}
+#: Every kind of problem the loader reports, derived from the message catalogue ``ttdn_analysis/messages.toml``
+#: (section ``kinds``: code, severity, English and Vietnamese meaning): add a new kind there, not here. README's
+#: list is tested against this catalogue.
+PROBLEM_KINDS: dict[str, ProblemKind] = {k.kind: ProblemKind(k.kind, k.severity, k.en, k.code)
+                                         for k in _catalogued_kinds().values()}
 
 
 def problem_kinds_table() -> str:

@@ -20,7 +20,9 @@ from ttdn_analysis.analysis.tagging import (
     _theme_hits,
 )
 from ttdn_analysis.corpus import tasks_of
+from ttdn_analysis.messages import warning_text
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
+from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, TASK_KINDS, task_kinds_of
 from ttdn_analysis.text import (
     match_key,
 )
@@ -47,6 +49,8 @@ def coverage(
     measure: str = "task_share",
     themes: Sequence[str] | None = None,
     codebook: Codebook | str | Path | None = None,
+    task_kinds: Sequence[str] | None = COMPARABLE_TASK_KINDS,
+    warn: bool = True,
 ) -> pd.DataFrame:
     """Theme coverage per group of tasks.
 
@@ -66,12 +70,17 @@ def coverage(
         neither in the codebook nor in ``task_themes`` raises ``ValueError`` listing the valid ones.
     codebook : Codebook, path or None
         Gives the default theme order and version.
+    task_kinds : sequence of str or None, default :data:`~ttdn_analysis.schema.COMPARABLE_TASK_KINDS`
+        Which tasks count (``tasks.task_kind``): by default the plan's task list (body tasks and appendix rows),
+        the unit every plan has; the agencies' duty blocks of TỔ CHỨC THỰC HIỆN are left out. None: every task.
+    warn : bool, default True
+        Raise :class:`PooledPlansWarning` for pooled groups (a report passes False and says so in words).
 
     Returns
     -------
     DataFrame
         Index: the groups (sorted); one column per theme; shares rounded to 4. ``attrs`` holds codebook_version,
-        measure and by.
+        measure, by, task_kinds and pooled.
 
     Warns
     -----
@@ -108,6 +117,11 @@ def coverage(
     if measure not in _MEASURES:
         raise ValueError(f"measure must be one of {_MEASURES}, got {measure!r}")
     tasks, tt = _tables(corpus_or_tables)
+    if task_kinds is not None:
+        unknown = sorted(set(task_kinds) - set(TASK_KINDS))
+        if unknown:
+            raise ValueError(f"task_kinds must be among {tuple(TASK_KINDS)}, got {unknown}")
+        tasks = tasks[task_kinds_of(tasks).isin(list(task_kinds)).to_numpy()]
     by_cols = [by] if isinstance(by, str) else list(by)
     missing = [c for c in by_cols + ["plan_id", "task_id"] if c not in tasks.columns]
     if missing:
@@ -149,15 +163,15 @@ def coverage(
     out.attrs["codebook_version"] = version
     out.attrs["measure"] = measure
     out.attrs["by"] = tuple(by_cols)
+    out.attrs["task_kinds"] = tuple(task_kinds) if task_kinds is not None else None
     plans = getattr(corpus_or_tables, "plans", None)
     if plans is None and isinstance(corpus_or_tables, Mapping):
         plans = corpus_or_tables.get("plans")
     pooled = pooled_groups(tasks, plans if isinstance(plans, pd.DataFrame) else None, by_cols)
     out.attrs["pooled"] = {" ".join(map(str, k)): v for k, v in pooled.items()}
-    if pooled:
-        warnings.warn("groups that pool plans of different kinds or levels ("
-                      + "; ".join(f"{g}: {k}" for g, k in out.attrs["pooled"].items())
-                      + "); group by 'plan_id' to keep them apart", PooledPlansWarning, stacklevel=2)
+    if pooled and warn:
+        groups = "; ".join(f"{g}: {k}" for g, k in out.attrs["pooled"].items())
+        warnings.warn(warning_text("pooled_plans", "en", groups=groups), PooledPlansWarning, stacklevel=2)
     return out
 
 

@@ -13,11 +13,17 @@ Units (what is counted and resampled):
 * ``sentence`` — content sentences (assignment field lines are not content) that mention the theme, over all
   content sentences. Does not depend on task boundaries at all; a long task weighs by its length.
 
-Intervals: percentile bootstrap, resampling units with replacement *within each plan* (a stratified bootstrap: the
-plans of a group stay the same, their units vary), ``n_boot`` replicates from a fixed seed; for the sentence unit
-tasks are resampled (cluster bootstrap) and the share is a ratio of sums. ``method="exact"`` gives Clopper-Pearson
-intervals instead (task and item units), which, unlike the bootstrap, do not collapse to a point when a theme
-appears in none or all of the units.
+Intervals of a share: for tasks and items by default the
+Clopper-Pearson ("exact") interval (``method="wilson"`` for Wilson's), which, unlike the bootstrap, never reaches 0
+when the theme is seen at least once and does not collapse to a point when it appears in none or all units. For
+sentences (and with ``method="bootstrap"``): percentile bootstrap, resampling units with replacement *within each
+plan* (a stratified bootstrap: the plans of a group stay the same, their units vary), ``n_boot`` replicates from a
+fixed seed; for the sentence unit tasks are resampled (cluster bootstrap) and the share is a ratio of sums. The
+interval of a *difference* (:func:`compare_coverage`) is always that bootstrap.
+
+What counts as a task: by default the plan's task list (``tasks.task_kind`` body tasks and appendix rows), the same
+in every plan; the agencies' duty blocks of TỔ CHỨC THỰC HIỆN, which only some plans write, are left out
+(``task_kinds=None`` counts every task).
 
 Tests: Fisher's exact test on the 2×2 table (units with / without the theme in a and b) for task and item units;
 for the sentence unit, whose sentences are not independent, a permutation test that shuffles whole tasks between
@@ -47,7 +53,9 @@ from scipy import stats
 
 from ttdn_analysis.analysis.tagging import _Doc, _isna
 from ttdn_analysis.labels import LANGUAGES, labels
+from ttdn_analysis.messages import warning_text
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
+from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, TASK_KINDS, task_kinds_of
 
 __all__ = ["UNITS", "PooledPlansWarning", "pooled_groups", "coverage_units", "coverage_stats", "compare_coverage",
            "describe_comparison", "describe_pooling"]
@@ -113,7 +121,8 @@ def _content_sentences(text: Any) -> int:
 
 
 def coverage_units(corpus: Any, unit: str = "task", themes: Sequence[str] | None = None,
-                   focus: str = "any", codebook: Codebook | str | Path | None = None) -> pd.DataFrame:
+                   focus: str = "any", codebook: Codebook | str | Path | None = None,
+                   task_kinds: Sequence[str] | None = COMPARABLE_TASK_KINDS) -> pd.DataFrame:
     """One row per counted unit with its weight and, per theme, how much of it mentions the theme.
 
     Parameters
@@ -127,6 +136,10 @@ def coverage_units(corpus: Any, unit: str = "task", themes: Sequence[str] | None
     focus : {"any", "central"}
         Count every mention, or only tasks where the theme is central (``task_themes.focus``).
     codebook : Codebook, path or None
+    task_kinds : sequence of str or None, default :data:`~ttdn_analysis.schema.COMPARABLE_TASK_KINDS`
+        Which tasks count (``tasks.task_kind``): by default a plan's task list (body tasks and appendix rows), the
+        unit every plan has; the agencies' duty blocks of TỔ CHỨC THỰC HIỆN, which some plans have and others
+        not, are left out. None counts every task.
 
     Returns
     -------
@@ -156,6 +169,12 @@ def coverage_units(corpus: Any, unit: str = "task", themes: Sequence[str] | None
     if focus == "central" and len(tt):
         tt = tt[tt["focus"] == "central"]
     df = tasks.drop(columns=[c for c in ("text_lines", "text_breaks") if c in tasks.columns]).copy()
+    df["task_kind"] = task_kinds_of(df)
+    if task_kinds is not None:
+        unknown = sorted(set(task_kinds) - set(TASK_KINDS))
+        if unknown:
+            raise ValueError(f"task_kinds must be among {tuple(TASK_KINDS)}, got {unknown}")
+        df = df[df["task_kind"].isin(list(task_kinds))].reset_index(drop=True)
     if plans is not None and "kind" in plans.columns and "kind" not in df.columns:
         df = df.merge(plans[["plan_id", "kind"]].drop_duplicates("plan_id"), on="plan_id", how="left")
     sel = tt[tt["theme"].isin(keys)] if len(tt) else tt
@@ -231,6 +250,30 @@ def _kinds(sub: pd.DataFrame) -> str:
     return " + ".join(sorted(parts))
 
 
+def _binomial_interval(found: np.ndarray, total: float, level: float, method: str
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Clopper-Pearson ("exact") or Wilson score intervals of x/total for each x of *found* (0-1 when total is 0).
+
+    Examples
+    --------
+    >>> low, high = _binomial_interval(np.array([2.0]), 23, 0.95, "exact")
+    >>> round(float(low[0]), 3), round(float(high[0]), 3)
+    (0.011, 0.28)
+    >>> low, high = _binomial_interval(np.array([2.0, 0.0]), 23, 0.95, "wilson")
+    >>> [round(float(x), 3) for x in low], [round(float(x), 3) for x in high]
+    ([0.024, 0.0], [0.268, 0.143])
+    """
+    if not total:
+        return np.zeros(len(found)), np.ones(len(found))
+    cis = [stats.binomtest(int(x), int(total)).proportion_ci(level, "exact" if method == "exact" else "wilson")
+           for x in found]
+    return np.array([c.low for c in cis]), np.array([c.high for c in cis])
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
 def _names(unit: str) -> tuple[str, str]:
     return f"{unit}s_with_theme", f"{unit}s"
 
@@ -243,9 +286,11 @@ def coverage_stats(
     seed: int = 0,
     unit: str = "task",
     themes: Sequence[str] | None = None,
-    method: str = "bootstrap",
+    method: str | None = None,
     focus: str = "any",
     codebook: Codebook | str | Path | None = None,
+    warn: bool = True,
+    task_kinds: Sequence[str] | None = COMPARABLE_TASK_KINDS,
 ) -> pd.DataFrame:
     """Theme shares per group with their counts and a confidence interval.
 
@@ -268,11 +313,18 @@ def coverage_stats(
         What is counted and resampled (see the module notes). Default ``"task"``.
     themes : sequence of str, optional
         Theme keys; default every codebook theme in codebook order.
-    method : {"bootstrap", "exact"}
-        Percentile bootstrap within plans, or Clopper-Pearson (task and item units). Default ``"bootstrap"``.
+    method : {"exact", "wilson", "bootstrap"}, optional
+        Clopper-Pearson (exact), Wilson score (task and item units), or the percentile bootstrap within plans.
+        Default: ``"exact"`` for tasks and items, whose interval never reaches 0 when the theme is seen at least
+        once (2 of 23 tasks: 1.1% to 28%); ``"bootstrap"`` for sentences, which are not independent.
     focus : {"any", "central"}
         Count every mention, or only tasks where the theme is central. Default ``"any"``.
     codebook : Codebook, path or None
+    warn : bool, default True
+        Raise :class:`PooledPlansWarning` for pooled groups. A report passes False and shows
+        :func:`describe_pooling` (the groups are also in ``attrs["pooled"]``).
+    task_kinds : sequence of str or None, default :data:`~ttdn_analysis.schema.COMPARABLE_TASK_KINDS`
+        Which tasks are counted (see :func:`coverage_units`); recorded in ``attrs``.
 
     Returns
     -------
@@ -310,15 +362,17 @@ def coverage_stats(
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level}")
-    if method not in ("bootstrap", "exact"):
-        raise ValueError(f"method must be 'bootstrap' or 'exact', got {method!r}")
-    if method == "exact" and unit == "sentence":
-        raise ValueError("method='exact' assumes independent units: use the bootstrap for sentences")
+    if method is None:
+        method = "bootstrap" if unit == "sentence" else "exact"
+    if method not in ("bootstrap", "exact", "wilson"):
+        raise ValueError(f"method must be 'exact', 'wilson' or 'bootstrap', got {method!r}")
+    if method != "bootstrap" and unit == "sentence":
+        raise ValueError(f"method={method!r} assumes independent units: use the bootstrap for sentences")
     if n_boot < 100:
         raise ValueError("n_boot must be at least 100")
     cb = _as_codebook(codebook)
     keys = list(themes) if themes is not None else cb.keys
-    units = coverage_units(corpus, unit=unit, themes=keys, focus=focus, codebook=cb)
+    units = coverage_units(corpus, unit=unit, themes=keys, focus=focus, codebook=cb, task_kinds=task_kinds)
     by_cols = _by_columns(units, by)
     with_name, n_name = _names(unit)
     alpha = 1.0 - level
@@ -334,10 +388,7 @@ def coverage_stats(
                 reps = np.where(den[:, None] > 0, num / np.where(den[:, None] > 0, den[:, None], 1), 0.0)
             low, high = np.quantile(reps, [alpha / 2, 1 - alpha / 2], axis=0)
         else:
-            low = np.array([stats.binomtest(int(x), int(total)).proportion_ci(level, "exact").low if total else 0.0
-                            for x in found])
-            high = np.array([stats.binomtest(int(x), int(total)).proportion_ci(level, "exact").high if total else 1.0
-                             for x in found])
+            low, high = _binomial_interval(found, total, level, method)
         kinds = _kinds(sub.drop_duplicates("plan_id"))
         for i, k in enumerate(keys):
             rows.append({**dict(zip(by_cols, gkey)), "theme": k, with_name: int(found[i]), n_name: int(total),
@@ -348,13 +399,14 @@ def coverage_stats(
                                       "kinds"])
     pooled = out.drop_duplicates(by_cols)
     pooled = pooled[pooled["kinds"].str.contains(" + ", regex=False)]
-    if len(pooled):
-        groups = "; ".join(f"{' '.join(map(str, r[:len(by_cols)]))}: {r[-1]}"
-                           for r in pooled[[*by_cols, "kinds"]].itertuples(index=False))
-        warnings.warn(f"groups that pool plans of different kinds or levels ({groups}); group by 'plan_id', or add "
-                      f"'kind' and 'level' to by, to keep them apart", PooledPlansWarning, stacklevel=2)
+    pooled_map = {tuple(_plain(v) for v in r[:len(by_cols)]): str(r[-1])
+                  for r in pooled[[*by_cols, "kinds"]].itertuples(index=False)}
+    if pooled_map and warn:
+        groups = "; ".join(f"{' '.join(map(str, k))}: {v}" for k, v in pooled_map.items())
+        warnings.warn(warning_text("pooled_plans", "en", groups=groups), PooledPlansWarning, stacklevel=2)
     out.attrs.update({"unit": unit, "level": level, "n_boot": n_boot, "seed": seed, "method": method,
-                      "focus": focus, "codebook_version": cb.version, "by": tuple(by_cols)})
+                      "focus": focus, "codebook_version": cb.version, "by": tuple(by_cols), "pooled": pooled_map,
+                      "task_kinds": tuple(task_kinds) if task_kinds is not None else None})
     return out
 
 
@@ -425,6 +477,8 @@ def compare_coverage(
     themes: Sequence[str] | None = None,
     focus: str = "any",
     codebook: Codebook | str | Path | None = None,
+    warn: bool = True,
+    task_kinds: Sequence[str] | None = COMPARABLE_TASK_KINDS,
 ) -> pd.DataFrame:
     """Compare theme shares between two groups of plans, with an interval for the difference and a test.
 
@@ -446,6 +500,10 @@ def compare_coverage(
     themes : sequence of str, optional
     focus : {"any", "central"}
     codebook : Codebook, path or None
+    warn : bool, default True
+        Raise :class:`PooledPlansWarning` when a group pools plans of different kinds or levels.
+    task_kinds : sequence of str or None, default :data:`~ttdn_analysis.schema.COMPARABLE_TASK_KINDS`
+        Which tasks are counted (see :func:`coverage_units`).
 
     Returns
     -------
@@ -484,15 +542,15 @@ def compare_coverage(
         raise ValueError(f"level must be between 0 and 1, got {level}")
     cb = _as_codebook(codebook)
     keys = list(themes) if themes is not None else cb.keys
-    units = coverage_units(corpus, unit=unit, themes=keys, focus=focus, codebook=cb)
+    units = coverage_units(corpus, unit=unit, themes=keys, focus=focus, codebook=cb, task_kinds=task_kinds)
     ma, mb = _select(units, a, "a"), _select(units, b, "b")
     if (ma & mb).any():
         raise ValueError("groups a and b overlap: a unit cannot be compared with itself")
     sa, sb = units[ma], units[mb]
     kinds = {"a": _kinds(sa.drop_duplicates("plan_id")), "b": _kinds(sb.drop_duplicates("plan_id"))}
     pooled = {g: k for g, k in kinds.items() if " + " in k}
-    if pooled:
-        warnings.warn("; ".join(f"group {g} pools plans of different kinds or levels: {k}" for g, k in pooled.items()),
+    if pooled and warn:
+        warnings.warn("; ".join(warning_text("pooled_pair", "en", group=g, kinds=k) for g, k in pooled.items()),
                       PooledPlansWarning, stacklevel=2)
     xa, xb = sa[keys].sum().to_numpy(dtype=float), sb[keys].sum().to_numpy(dtype=float)
     na, nb = float(sa["n"].sum()), float(sb["n"].sum())
@@ -523,7 +581,8 @@ def compare_coverage(
         "distinguishable": p_holm < alpha,
     })
     out.attrs.update({"a": dict(a), "b": dict(b), "unit": unit, "level": level, "n_boot": n_boot, "seed": seed,
-                      "focus": focus, "kinds_a": kinds["a"], "kinds_b": kinds["b"], "codebook_version": cb.version})
+                      "focus": focus, "kinds_a": kinds["a"], "kinds_b": kinds["b"], "codebook_version": cb.version,
+                      "task_kinds": tuple(task_kinds) if task_kinds is not None else None})
     return out
 
 

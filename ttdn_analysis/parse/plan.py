@@ -19,7 +19,7 @@ from ttdn_analysis.parse.roles import field_of
 from ttdn_analysis.parse.tables import expand_tables, split_tables, tables_unread
 from ttdn_analysis.parse.timeframes import parse_timeframe
 from ttdn_analysis.registry.provinces import after_merger
-from ttdn_analysis.schema import TABLES, problem_row
+from ttdn_analysis.schema import TABLES, problem_row, task_kind
 from ttdn_analysis.text import roman_value, to_roman
 
 __all__ = ["parse_plan", "read_structure", "non_task_lines", "section_rows", "PART_KINDS"]
@@ -185,6 +185,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
                 "plan_id": pid, "task_id": tid, "path": path, "title": rec.title,
                 "text": "\n".join(ln.text for ln in own), "line_start": rec.head.start,
                 "line_end": max(ln.end for ln in own), "timeframe": rec.timeframe, "section": rec.section,
+                "task_kind": task_kind(rec.section, path),
                 "text_lines": [ln.start for ln in own], "text_breaks": line_breaks(own, doc.lines),
                 "numbering_gap": False, **carry,
             })
@@ -194,7 +195,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
                         "plan_id": pid, "task_id": tid, "path": path, "agency": h.agency.canonical,
                         "agency_raw": h.raw, "role": role, "is_collective": bool(h.agency.is_collective),
                         "agency_type": h.agency.type, "line": rec.hit_lines.get(h.agency.canonical, rec.head.start),
-                        "numbering_gap": False,
+                        "task_kind": task_kind(rec.section, path), "numbering_gap": False,
                         **carry,
                     })
             rows["problems"] += [{"source_file": src, **p} for p in _task_problems(rec, path, seen_unknown)]
