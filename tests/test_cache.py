@@ -165,8 +165,11 @@ def test_a_codebook_edit_retags_only_the_changed_themes_and_equals_a_full_taggin
         tagged.append([t.key for t in codebook.themes])
         return tag_tasks(tasks, codebook)
 
-    monkeypatch.setattr(corpus_mod, "parse_plan", parse)
-    monkeypatch.setattr(corpus_mod, "tag_tasks", tag)
+    import ttdn_analysis.loading.themes as themes_mod
+    import ttdn_analysis.loading.worker as worker_mod
+    monkeypatch.setattr(worker_mod, "parse_plan", parse)
+    monkeypatch.setattr(themes_mod, "tag_tasks", tag)
+    monkeypatch.setattr(themes_mod, "load_codebook", lambda: edited)
     monkeypatch.setattr(corpus_mod, "load_codebook", lambda: edited)
     monkeypatch.setattr(corpus_mod, "tagging_fingerprint", lambda: "an-edited-codebook")
     again = load_corpus(plans)
@@ -208,21 +211,21 @@ def test_a_parallel_load_through_the_cache_gives_the_tables_of_a_fresh_load(tmp_
 def test_the_checks_across_plans_are_kept_until_the_plans_change(tmp_path, monkeypatch):
     """The arrival checks (near duplicates above all) depend on the plans only: a reload after a codebook edit
     takes their findings from the cache; a changed plan runs them again."""
-    import ttdn_analysis.corpus as corpus_mod
+    import ttdn_analysis.loading.assembly as assembly_mod
     monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
     plans = _folder(tmp_path)
     (plans / "copy.md").write_text((plans / TWO[0]).read_text(encoding="utf-8") + "\n(bản sao)\n",
                                    encoding="utf-8")
     first = load_corpus(plans)
     assert "near_duplicate" in set(first.problems.kind)
-    assert len(_entries(tmp_path / "cache", "checks")) == 1
-    real, calls = corpus_mod.check_rows, []
+    assert len(_entries(tmp_path / "cache", "checks")) == 3 + 1  # each plan's own checks, and the comparison
+    real, calls = assembly_mod.near_duplicates, []
 
-    def counted(tables):
-        calls.append(len(tables["plans"]))
-        return real(tables)
+    def counted(plans, sets, first_line):
+        calls.append(len(plans))
+        return real(plans, sets, first_line)
 
-    monkeypatch.setattr(corpus_mod, "check_rows", counted)
+    monkeypatch.setattr(assembly_mod, "near_duplicates", counted)
     for p in _entries(tmp_path / "cache", "corpus"):
         p.unlink()
     _same(load_corpus(plans), first)
@@ -236,15 +239,16 @@ def test_an_edit_to_the_checks_code_is_a_corpus_cache_miss(tmp_path, monkeypatch
     """The corpus entry is keyed by the code that assembles and checks the corpus too, not only the parser's:
     a changed check is run again instead of a stale problems table being served."""
     import ttdn_analysis.corpus as corpus_mod
+    import ttdn_analysis.loading.keys as keys_mod
     monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
     plans = _folder(tmp_path)
     load_corpus(plans)
     calls = []
-    real_rows, real_hash = corpus_mod.check_rows, corpus_mod._code_hash
-    monkeypatch.setattr(corpus_mod, "check_rows", lambda tables: calls.append(1) or real_rows(tables))
+    real_assemble, real_code = corpus_mod.assemble, keys_mod.loader_code
+    monkeypatch.setattr(corpus_mod, "assemble", lambda *a, **k: calls.append(1) or real_assemble(*a, **k))
     load_corpus(plans)
     assert calls == []  # unchanged code: the corpus entry
-    monkeypatch.setattr(corpus_mod, "_code_hash", lambda p: real_hash(p) + ("-edited" if "checks" in str(p) else ""))
+    monkeypatch.setattr(keys_mod, "loader_code", lambda: real_code() + "-edited")  # checks.py or loading/ edited
     load_corpus(plans)
     assert calls == [1]
 
@@ -380,23 +384,23 @@ def test_foreign_and_damaged_entries_are_misses_never_a_crash(tmp_path, monkeypa
 def test_a_plan_edited_during_the_load_is_not_stored_under_its_old_hash(tmp_path, monkeypatch):
     """Issue 24: a plan edited while a load ran stored the new parse under the old content hash; after reverting
     the edit, the edited plan's tasks were served."""
-    import ttdn_analysis.corpus as corpus_mod
+    import ttdn_analysis.loading.worker as worker_mod
     monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
     plans = _folder(tmp_path)
     target = plans / TWO[1]
     original = target.read_bytes()
     fresh = load_corpus(plans, cache=False)
-    real = corpus_mod.read_plan
+    real = worker_mod.read_plan
 
-    def edited_while_reading(path):
+    def edited_while_reading(path, **kwargs):
         if Path(path) == target:  # the officer saves an edit after the loader hashed the folder
             target.write_bytes(original.replace("Sở Ngoại vụ".encode(), "Sở Tư pháp".encode()))
-        return real(path)
+        return real(path, **kwargs)
 
-    monkeypatch.setattr(corpus_mod, "read_plan", edited_while_reading)
+    monkeypatch.setattr(worker_mod, "read_plan", edited_while_reading)
     during = load_corpus(plans)
     assert "Sở Tư pháp" in set(during.assignments.agency)
-    monkeypatch.setattr(corpus_mod, "read_plan", real)
+    monkeypatch.setattr(worker_mod, "read_plan", real)
     target.write_bytes(original)  # the edit reverted
     _same(load_corpus(plans), fresh)
     _same(load_corpus(plans), fresh)  # and from the cache
@@ -404,19 +408,19 @@ def test_a_plan_edited_during_the_load_is_not_stored_under_its_old_hash(tmp_path
 
 def test_a_transient_failure_is_never_kept_as_a_verdict(tmp_path, monkeypatch):
     """Issue 24: a MemoryError was cached as a permanent verdict on the file."""
-    import ttdn_analysis.corpus as corpus_mod
+    import ttdn_analysis.loading.worker as worker_mod
     monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
     plans = _folder(tmp_path)
     fresh = load_corpus(plans, cache=False)
-    real = corpus_mod.read_plan
+    real = worker_mod.read_plan
 
-    def out_of_memory(path):
+    def out_of_memory(path, **kwargs):
         if Path(path).name == TWO[0]:
             raise MemoryError
-        return real(path)
+        return real(path, **kwargs)
 
-    monkeypatch.setattr(corpus_mod, "read_plan", out_of_memory)
+    monkeypatch.setattr(worker_mod, "read_plan", out_of_memory)
     failed = load_corpus(plans)
     assert "parse_failed" in set(failed.problems.kind) and len(failed.plans) == 1
-    monkeypatch.setattr(corpus_mod, "read_plan", real)
+    monkeypatch.setattr(worker_mod, "read_plan", real)
     _same(load_corpus(plans), fresh)

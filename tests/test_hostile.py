@@ -219,12 +219,12 @@ def test_entries_the_loader_meets_but_skips_each_say_so(tmp_path):
 
 def test_a_parser_error_is_a_plain_message(tmp_path, monkeypatch):
     """Issue 14 item 12: a raw 'RecursionError: maximum recursion depth exceeded' was shown."""
-    import ttdn_analysis.corpus as corpus_mod
+    import ttdn_analysis.loading.worker as worker_mod
 
     def deep(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(corpus_mod, "parse_plan", deep)
+    monkeypatch.setattr(worker_mod, "parse_plan", deep)
     shutil.copy(SEED, tmp_path / SEED.name)
     c = load_corpus(tmp_path, cache=False)
     msg = _message(c, SEED.name, "parse_failed")
@@ -237,7 +237,7 @@ def test_a_parser_error_is_a_plain_message(tmp_path, monkeypatch):
 
 def _die_on_marked(job):
     """A worker task that kills its own process for plans named 'die-always', and 'die-once' the first time."""
-    from ttdn_analysis.corpus import _safe_plan_tables
+    from ttdn_analysis.loading.worker import plan_or_message as _safe_plan_tables
     name = Path(job.path).name
     if name.startswith("die-always"):
         os._exit(9)
@@ -250,12 +250,14 @@ def _die_on_marked(job):
 
 
 def _jobs(folder: Path):
-    from ttdn_analysis.corpus import _Job
+    from ttdn_analysis.loading.keys import Job as _Job
     return [_Job(str(p), p.stem, (), None) for p in sorted(folder.glob("*.txt"))]
 
 
 def test_dead_worker_plan_is_retried_alone_then_reported(tmp_path):
-    from ttdn_analysis.corpus import _DIED, PARALLEL_FROM, _parse_all
+    from ttdn_analysis.loading.scheduling import PARALLEL_FROM
+    from ttdn_analysis.loading.scheduling import parse_all as _parse_all
+    from ttdn_analysis.loading.worker import DIED as _DIED
     text = "Không phải kế hoạch.\n"
     for i in range(PARALLEL_FROM + 4):
         (tmp_path / f"p{i:03d}.txt").write_text(text + f"{i}\n", encoding="utf-8")
@@ -273,7 +275,7 @@ def test_dead_worker_plan_is_retried_alone_then_reported(tmp_path):
 def test_parallel_load_uses_a_safe_start_method(monkeypatch):
     import multiprocessing as mp
 
-    import ttdn_analysis.corpus as corpus_mod
+    from ttdn_analysis.loading import scheduling
     methods = []
     real = mp.get_context
 
@@ -282,7 +284,7 @@ def test_parallel_load_uses_a_safe_start_method(monkeypatch):
         return real(method)
 
     monkeypatch.setattr(mp, "get_context", spy)
-    pool = corpus_mod._pool(1)
+    pool = scheduling.pool(1)
     pool.shutdown()
     assert methods and methods[-1] in ("forkserver", "spawn")
 

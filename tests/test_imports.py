@@ -15,18 +15,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "ttdn_analysis"
 
-#: The layers, lowest first (text/schema/labels → registry → ingest → parse → tagging → cache/checks/corpus → analysis
-#: → plotting/io → report → cli): a module may import its own layer or a lower one, never a higher one. The longest
-#: matching prefix decides; a package's ``__init__`` sits in the lowest layer of its modules (it runs whenever any
-#: of them is imported), except the package root, which is the public facade on top.
+#: The layers, lowest first (text/schema/labels → registry → ingest → parse → tagging → cache/checks/loading/corpus →
+#: analysis → plotting/io → report → cli): a module may import its own layer or a lower one, never a higher one. The
+#: longest matching prefix decides; a package's ``__init__`` sits in the lowest layer of its modules (it runs whenever
+#: any of them is imported), except the package root, which is the public facade on top.
 LAYERS: dict[str, int] = {
     "ttdn_analysis._version": 0, "ttdn_analysis.text": 0, "ttdn_analysis.schema": 0, "ttdn_analysis.labels": 0,
     "ttdn_analysis.messages": 0,
     "ttdn_analysis.registry": 1,
     "ttdn_analysis.ingest": 2,
     "ttdn_analysis.parse": 3,
-    "ttdn_analysis.analysis.tagging": 4,
-    "ttdn_analysis.cache": 5, "ttdn_analysis.checks": 5, "ttdn_analysis.corpus": 5,
+    "ttdn_analysis.tagging": 4,
+    "ttdn_analysis.cache": 5, "ttdn_analysis.checks": 5, "ttdn_analysis.loading": 5, "ttdn_analysis.corpus": 5,
     "ttdn_analysis.analysis": 6,
     "ttdn_analysis.plotting": 7, "ttdn_analysis.io": 7,
     "ttdn_analysis.report": 8,

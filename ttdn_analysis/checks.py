@@ -35,7 +35,8 @@ from ttdn_analysis.registry.provinces import (
 from ttdn_analysis.schema import COLUMNS, PROBLEM_KINDS
 from ttdn_analysis.text import match_key
 
-__all__ = ["NEAR_DUPLICATE", "SHINGLE_WORDS", "plan_date", "check_rows", "corpus_checks"]
+__all__ = ["NEAR_DUPLICATE", "SHINGLE_WORDS", "PLAN_CHECKS", "ORDER", "plan_date", "shingles", "plan_text",
+           "near_duplicates", "plan_checks", "ordered", "check_rows", "corpus_checks"]
 
 #: Share of a plan's task text (word 5-grams) that must be found in one other plan to report a near duplicate.
 NEAR_DUPLICATE = 0.8
@@ -145,63 +146,119 @@ def _province_mismatch(plans: pd.DataFrame, tasks: pd.DataFrame) -> list[dict[st
     return out
 
 
-def _shingle_sets(texts: list[str]) -> list[np.ndarray]:
-    """Distinct hashes of the word 5-grams of each text (lower case, split at spaces); words are numbered once for
-    all texts, so the hashes compare across texts of one call."""
-    words = [t.lower().split() for t in texts]  # punctuation stays on its word: a copy keeps it too
-    codes = pd.factorize(pd.Series([w for ws in words for w in ws], dtype=object))[0].astype(np.uint64) + 1
-    out, at = [], 0
-    for ws in words:
-        ids = codes[at:at + len(ws)]
-        at += len(ws)
-        n = len(ids) - SHINGLE_WORDS + 1
-        if n <= 0:
-            out.append(np.zeros(0, dtype=np.uint64))
-            continue
-        h = np.zeros(n, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for j in range(SHINGLE_WORDS):
-                h = h * np.uint64(1_000_003) + ids[j:n + j]
-        out.append(np.unique(h))
-    return out
+def _word_hashes(words: list[str]) -> np.ndarray:
+    """A stable 64-bit hash of each word (the same in every process and run, unlike Python's ``hash``)."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    return pd.util.hash_array(np.asarray(words, dtype=object), categorize=True).astype(np.uint64)
 
 
-def _near_duplicates(plans: pd.DataFrame, tasks: pd.DataFrame) -> list[dict[str, Any]]:
-    if len(plans) < 2 or not len(tasks):
+def shingles(text: str) -> np.ndarray:
+    """The distinct hashes of the word 5-grams of *text* (lower case, split at spaces), sorted.
+
+    The hashes are stable across processes and runs, so that a plan's shingles are computed once, where it is
+    parsed, and kept with it (the index the near-duplicate check compares a new plan against).
+
+    Examples
+    --------
+    >>> a = shingles("Sở Ngoại vụ chủ trì, phối hợp với các sở")
+    >>> len(a), a.dtype.name, (shingles("SỞ NGOẠI VỤ chủ trì, phối hợp với các sở") == a).all()
+    (5, 'uint64', True)
+    """
+    ids = _word_hashes(text.lower().split())  # punctuation stays on its word: a copy keeps it too
+    n = len(ids) - SHINGLE_WORDS + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(SHINGLE_WORDS):
+            h = h * np.uint64(1_000_003) + ids[j:n + j]
+    return np.unique(h)
+
+
+def plan_text(tasks: pd.DataFrame) -> str:
+    """The task text of one plan as the near-duplicate check reads it: its tasks' texts, in order, one a line.
+
+    Examples
+    --------
+    >>> plan_text(pd.DataFrame({"text": ["a b", None, "c"]}))
+    'a b\nc'
+    """
+    return "\n".join(t for t in tasks["text"] if isinstance(t, str))
+
+
+def _shingle_index(plans: pd.DataFrame, tasks: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Each plan's shingles and first task line, from the tasks table."""
+    if not len(tasks):
+        return {}, {}
+    wanted = set(plans["plan_id"])
+    sets, first = {}, {}
+    for pid, sub in tasks.groupby("plan_id", sort=True, observed=True):
+        if pid in wanted:
+            sets[pid] = shingles(plan_text(sub))
+            first[pid] = sub["line_start"].min()
+    return sets, first
+
+
+def _pair_counts(owner: np.ndarray, start: np.ndarray, size: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Ordered pairs (a, b), a != b, of plans that share a shingle, with how many shingles they share.
+
+    *owner* holds the plans of each shingle's entries grouped by shingle; the groups start at *start* and have
+    *size* entries. Groups of one size are paired at once (a matrix per size), so the cost is the pairs' number.
+    """
+    codes = []
+    for s in np.unique(size):
+        rows = owner[start[size == s][:, None] + np.arange(s)]  # (groups, s) plans
+        a = np.repeat(rows, s, axis=1).ravel().astype(np.int64)
+        b = np.tile(rows, (1, s)).ravel().astype(np.int64)
+        keep = a != b
+        codes.append(a[keep] * n + b[keep])
+    if not codes:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pairs, counts = np.unique(np.concatenate(codes), return_counts=True)
+    return pairs, counts
+
+
+def near_duplicates(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_line: Mapping[str, Any]
+                    ) -> list[dict[str, Any]]:
+    """The ``near_duplicate`` findings of a corpus from each plan's shingles (:func:`shingles`).
+
+    A plan is reported when at least :data:`NEAR_DUPLICATE` of its shingles are in one other plan (the one
+    sharing the most; the first plan id on a tie). Candidates share rare shingles: a copy contains all of the
+    original's, and boilerplate (a shingle in more than one plan in twenty, at least 5) is left out of the search,
+    so the pairs stay linear in the corpus size; each candidate is then compared on all its shingles.
+
+    Examples
+    --------
+    >>> text = " ".join(f"w{i}" for i in range(80))
+    >>> plans = pd.DataFrame({"plan_id": ["a", "b"], "source_file": ["d/a.txt", "d/b.txt"]})
+    >>> rows = near_duplicates(plans, {"a": shingles(text), "b": shingles(text + " thêm")}, {"a": 3, "b": 4})
+    >>> [(r["source_file"], r["line"]) for r in rows]
+    [('d/a.txt', 3), ('d/b.txt', 4)]
+    """
+    if len(plans) < 2:
         return []
-    texts = tasks.groupby("plan_id", sort=True)["text"].agg(lambda s: "\n".join(t for t in s if isinstance(t, str)))
-    first_line = tasks.groupby("plan_id", sort=True)["line_start"].min()
-    ids = [pid for pid in texts.index if pid in set(plans["plan_id"])]
-    sets = dict(zip(ids, _shingle_sets([texts[pid] for pid in ids])))
-    ids = [pid for pid in ids if len(sets[pid]) >= _MIN_SHINGLES]
+    ids = sorted(pid for pid in set(plans["plan_id"]) if pid in sets and len(sets[pid]) >= _MIN_SHINGLES)
     if len(ids) < 2:
         return []
-    # Candidates share rare shingles: a copy contains all of the original's, boilerplate is left out of the
-    # search (a shingle in more than `cap` plans), so the pair counts stay linear in the corpus size.
     allh = np.concatenate([sets[p] for p in ids])
-    owner = np.concatenate([np.full(len(sets[p]), i) for i, p in enumerate(ids)])
+    owner = np.concatenate([np.full(len(sets[p]), i, dtype=np.int64) for i, p in enumerate(ids)])
     order = np.argsort(allh, kind="stable")
     allh, owner = allh[order], owner[order]
     _, start, df = np.unique(allh, return_index=True, return_counts=True)
     cap = max(5, len(ids) // 20)
-    pairs: Counter[tuple[int, int]] = Counter()
-    for s, n in zip(start[(df > 1) & (df <= cap)], df[(df > 1) & (df <= cap)]):
-        members = owner[s:s + n]
-        for a in members:
-            for b in members:
-                if a != b:
-                    pairs[(int(a), int(b))] += 1
-    file_of = dict(zip(plans["plan_id"], plans["source_file"]))
+    rare_groups = (df > 1) & (df <= cap)
+    pairs, shared = _pair_counts(owner, start[rare_groups], df[rare_groups], len(ids))
     element_df = np.repeat(df, df)  # the document frequency of each (shingle, plan) entry, in sorted order
-    rare_of = np.bincount(owner[(element_df > 1) & (element_df <= cap)], minlength=len(ids))
-    rare = {i: int(rare_of[i]) + 1 for i in range(len(ids))}
+    rare = np.bincount(owner[(element_df > 1) & (element_df <= cap)], minlength=len(ids)) + 1
+    a_of, b_of = pairs // len(ids), pairs % len(ids)
+    hopeful = shared / rare[a_of] >= NEAR_DUPLICATE / 2
     best: dict[int, tuple[float, int]] = {}
-    for (a, b), shared in pairs.items():
-        if shared / rare[a] < NEAR_DUPLICATE / 2:
-            continue
+    for a, b in zip(a_of[hopeful].tolist(), b_of[hopeful].tolist()):
         share = float(np.isin(sets[ids[a]], sets[ids[b]], assume_unique=True).mean())
         if share >= NEAR_DUPLICATE and (a not in best or (share, -b) > (best[a][0], -best[a][1])):
             best[a] = (share, b)
+    file_of = dict(zip(plans["plan_id"], plans["source_file"]))
     out = []
     for a, (share, b) in sorted(best.items()):
         pa, pb = ids[a], ids[b]
@@ -266,6 +323,45 @@ def _defunct_message(agency: str, province: str | None, d: str) -> str | None:
             f"{_describe(options)}.")
 
 
+#: The checks of one plan alone, in the order their findings are listed; ``near_duplicate`` compares plans.
+PLAN_CHECKS = ("province_defunct", "province_mismatch", "agency_defunct")
+#: The order of the kinds in :func:`check_rows`.
+ORDER = ("province_defunct", "province_mismatch", "near_duplicate", "agency_defunct")
+
+
+def plan_checks(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The findings of the checks that read one plan alone (:data:`PLAN_CHECKS`), in ``problems`` columns.
+
+    Run where the plan is parsed and kept with it, so that a corpus only adds the comparison across plans.
+    The tables may hold several plans: each is checked on its own rows.
+
+    Examples
+    --------
+    >>> plans = pd.DataFrame({"plan_id": ["kt"], "source_file": ["kt.txt"], "province": ["Kon Tum"],
+    ...                       "year": [2026], "date": [None]})
+    >>> plan_checks({"plans": plans})["kind"].tolist()
+    ['province_defunct']
+    """
+    plans = tables["plans"]
+    tasks = tables.get("tasks", pd.DataFrame(columns=COLUMNS["tasks"]))
+    assignments = tables.get("assignments", pd.DataFrame(columns=COLUMNS["assignments"]))
+    rows = _province_defunct(plans) + _province_mismatch(plans, tasks) + _agency_defunct(plans, assignments)
+    return pd.DataFrame(rows, columns=COLUMNS["problems"]).astype({"line": "Int64"})
+
+
+def ordered(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings in :func:`check_rows`'s order: by kind (:data:`ORDER`), then as given.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"kind": ["agency_defunct", "near_duplicate", "province_defunct"]})
+    >>> ordered(f)["kind"].tolist()
+    ['province_defunct', 'near_duplicate', 'agency_defunct']
+    """
+    rank = findings["kind"].astype(object).map({k: i for i, k in enumerate(ORDER)}).fillna(len(ORDER))
+    return findings.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
 def check_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """The findings of the arrival checks alone (see :func:`corpus_checks`), in ``problems`` columns.
 
@@ -280,10 +376,12 @@ def check_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """
     plans = tables["plans"]
     tasks = tables.get("tasks", pd.DataFrame(columns=COLUMNS["tasks"]))
-    assignments = tables.get("assignments", pd.DataFrame(columns=COLUMNS["assignments"]))
-    rows = (_province_defunct(plans) + _province_mismatch(plans, tasks) + _near_duplicates(plans, tasks)
-            + _agency_defunct(plans, assignments))
-    return pd.DataFrame(rows, columns=COLUMNS["problems"]).astype({"line": "Int64"})
+    own = plan_checks(tables)
+    copies = pd.DataFrame(near_duplicates(plans, *_shingle_index(plans, tasks)), columns=COLUMNS["problems"])
+    frames = [f for f in (own, copies.astype({"line": "Int64"})) if len(f)]
+    if not frames:
+        return own
+    return ordered(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
 
 
 def corpus_checks(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
