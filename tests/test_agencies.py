@@ -87,3 +87,23 @@ def test_registry_files_are_consistent():
     import pandas as pd
     lineage = pd.read_csv(resources.files("ttdn_analysis.registry").joinpath("data", "lineage.csv"))
     assert set(lineage.old) - set(reg.canonical) == set()
+
+
+def test_exact_names_are_certain_and_slips_are_not():
+    from ttdn_analysis.registry.agencies import scan
+    hits = scan("Sở Tư pháp; SởTư pháp; So Tu phap; Sở Tư phap").hits
+    assert [h.agency.canonical for h in hits] == ["Sở Tư pháp"] * 4
+    assert [h.confidence for h in hits] == [1.0, 0.9, 0.8, 0.8]
+    assert [h.raw for h in hits] == ["Sở Tư pháp", "SởTư pháp", "So Tu phap", "Sở Tư phap"]
+
+
+def test_a_folded_match_never_replaces_a_longer_exact_name():
+    from ttdn_analysis.registry.agencies import scan
+    # "Công an tỉnh" inside "Đảng ủy Công an tỉnh" stays the party committee; a city's body is not folded away
+    assert [h.agency.canonical for h in scan("Đảng ủy Công an tỉnh, Công an thành phố Lào Cai").hits] == [
+        "Đảng ủy Công an tỉnh", "Công an thành phố Lào Cai"]
+
+
+def test_the_seeds_have_no_uncertain_match(corpus):
+    assert (corpus.assignments.confidence == 1).all()
+    assert "uncertain_agency" not in set(corpus.problems.kind)

@@ -581,3 +581,23 @@ def test_party_bodies_and_party_role_sentences(tmp_path, sentence, lead, support
     c = load(tmp_path, PARTY_HEADER + "1. Nhiệm vụ chung\n" + sentence + "\n")
     assert roles(c, "II.1") == (lead, sorted(support))
     assert "unknown_agency" not in kinds(c)
+
+
+# ------------------------------------------------- issue 22: tolerant matching, with a confidence (conventions 18)
+
+@pytest.mark.parametrize("printed, canonical", [
+    ("SởNgoại vụ", "Sở Ngoại vụ"),                                                  # glued by the scan
+    ("Ủy ban Mặt trận Tổ quốc Việt.Nam tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),  # a speck as a dot
+    ("Ủy ban Mặt trận Tổ quốc Việt Nam: tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),  # a speck as a colon
+    ("So Tu phap", "Sở Tư pháp"),                                                    # diacritics lost
+    ("Công an tinh", "Công an tỉnh"),
+])
+def test_names_read_through_ocr_and_typing_slips_are_kept_and_flagged(tmp_path, printed, canonical):
+    c = load(tmp_path, HEADER + f"II. NHIỆM VỤ\n1. Tập huấn.\n- Cơ quan chủ trì: {printed}.\n"
+             "- Cơ quan phối hợp: Sở Nội vụ.\n")
+    a = c.assignments.set_index("agency")
+    assert a.loc[canonical, "agency_raw"] == printed and a.loc[canonical, "role"] == "lead"
+    assert a.loc[canonical, "confidence"] < 1 and a.loc["Sở Nội vụ", "confidence"] == 1
+    flagged = c.problems[c.problems.kind == "uncertain_agency"]
+    assert len(flagged) == 1 and printed in flagged.iloc[0].message
+    assert "unknown_agency" not in kinds(c)

@@ -25,7 +25,7 @@ COLUMNS: dict[str, list[str]] = {
               "time_start", "time_end", "per_year", "section", "task_kind", "text_lines", "text_breaks",
               "numbering_gap"] + META,
     "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
-                    "line", "task_kind", "numbering_gap"] + META,
+                    "line", "confidence", "task_kind", "numbering_gap"] + META,
     "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
                     "in_heading", "sentences", "sentence_share", "density", "focus", "codebook_version"] + META,
     "problems": ["source_file", "line", "severity", "kind", "message"],

@@ -113,7 +113,7 @@ def find_references(text: str, ctx: RoleContext, line: int = 0, default_section:
         partners: list[AgencyHit] = []
         if m.group("partners"):
             s = m.start("partners")
-            partners = [AgencyHit(h.raw, h.agency, h.start + s, h.end + s)
+            partners = [replace(h, start=h.start + s, end=h.end + s)
                         for h in scan(text[s:m.end("partners")], "text", ctx.issuer, text, ctx.province,
                                       ctx.commune).hits]
         out.append(Reference("lead" if m.group("lead") else "support", list(who), targets, line,

@@ -195,6 +195,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
                         "plan_id": pid, "task_id": tid, "path": path, "agency": h.agency.canonical,
                         "agency_raw": h.raw, "role": role, "is_collective": bool(h.agency.is_collective),
                         "agency_type": h.agency.type, "line": rec.hit_lines.get(h.agency.canonical, rec.head.start),
+                        "confidence": h.confidence,
                         "task_kind": task_kind(rec.section, path), "numbering_gap": False,
                         **carry,
                     })
@@ -252,7 +253,8 @@ def _referred(references: list[Reference], rows: dict[str, list[dict]]) -> list[
             continue
         row = {k: task[k] for k in _FROM_TASK if k in task}
         row.update({"agency": hit.agency.canonical, "agency_raw": hit.raw, "role": role,
-                    "is_collective": bool(hit.agency.is_collective), "agency_type": hit.agency.type, "line": line})
+                    "is_collective": bool(hit.agency.is_collective), "agency_type": hit.agency.type, "line": line,
+                    "confidence": hit.confidence})
         rows["assignments"].append(row)
         have[hit.agency.canonical] = row
         if role == "lead":
@@ -277,6 +279,12 @@ def _task_problems(rec: TaskRecord, path: str, seen_unknown: set[str]) -> list[d
             out.append(problem_row(line, "warning", "unknown_agency",
                                    f"agency not in the registry: {h.raw!r}, kept as {h.agency.canonical!r} (add it "
                                    "to ttdn_analysis/registry/data/agencies.csv, or an alias to agency_aliases.csv)"))
+    for h in rec.lead + rec.support:
+        if h.confidence < 1 and ("~" + h.raw) not in seen_unknown:
+            seen_unknown.add("~" + h.raw)
+            out.append(problem_row(rec.hit_lines.get(h.agency.canonical, rec.head.start), "info", "uncertain_agency",
+                                   f"{h.raw!r} is read as {h.agency.canonical!r} through a slip of the scan or the "
+                                   f"typing (confidence {h.confidence:.1f}): check the printed name"))
     for raw, line in rec.unparsed:
         out.append(problem_row(line, "warning", "unparsed_assignment",
                                f"task {path}: a role field names something that is not read as an agency: {raw!r} "

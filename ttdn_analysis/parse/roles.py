@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ttdn_analysis.parse.lines import MARKER_RE
@@ -193,16 +193,20 @@ class LineRoles:
 def _marker_after(key: str, end: int, bare: bool = False) -> tuple[str | None, int]:
     """A role marker right after an agency: "(chủ trì)", "(phối hợp)"; with *bare*, also "chủ trì" / "phối hợp"
     ending the item ("Sở A chủ trì; Sở B, Sở C phối hợp" in one table cell)."""
-    m = re.match(r"\s*(\([^()]{1,40}\))", key[end:])
+    m = _MARKER_AT.match(key, end)  # at *end*, without copying the rest of the text (a long list stays linear)
     if m:
         role = cues().markers.get(re.sub(r"\s+", " ", m.group(1)))
         if role:
-            return role, end + m.end()
+            return role, m.end()
     if bare:
-        m = re.match(r"\s+(chủ trì|phối hợp)(?:\s+thực\s+hiện)?\s*(?=[,;.]|$)", key[end:])
+        m = _BARE_MARKER_AT.match(key, end)
         if m:
-            return cues().roles[m.group(1)], end + m.end()
+            return cues().roles[m.group(1)], m.end()
     return None, end
+
+
+_MARKER_AT = re.compile(r"\s*(\([^()]{1,40}\))")
+_BARE_MARKER_AT = re.compile(r"\s+(chủ trì|phối hợp)(?:\s+thực\s+hiện)?\s*(?=[,;.]|$)")
 
 
 def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", task_text: str = "",
@@ -240,7 +244,7 @@ def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", ta
     lead_marked = False
     last_end = 0
     for h in result.hits:
-        hit = AgencyHit(h.raw, h.agency, h.start + offset, h.end + offset)
+        hit = replace(h, start=h.start + offset, end=h.end + offset)
         if ";" in key[last_end:h.start]:  # a marker covers only the ';'-group it closes
             unmarked += pending
             pending = []
@@ -290,7 +294,7 @@ def _agents_before(text: str, key: str, c_start: int, pos: int, ctx: RoleContext
     tail = key[start + hits[-1].end:pos]
     if tail.strip(" ,"):
         return []
-    return [AgencyHit(h.raw, h.agency, h.start + start, h.end + start) for h in hits]
+    return [replace(h, start=h.start + start, end=h.end + start) for h in hits]
 
 
 def line_roles(text: str, ctx: RoleContext, task_text: str = "") -> LineRoles:
@@ -381,5 +385,5 @@ def subjects(text: str, ctx: RoleContext, task_text: str = "", all_clauses: bool
             if start == 0:
                 return []
             continue
-        out += [AgencyHit(h.raw, h.agency, h.start + pos, h.end + pos) for h in hits]
+        out += [replace(h, start=h.start + pos, end=h.end + pos) for h in hits]
     return out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,6 +34,9 @@ class AgencyHit:
     agency: Agency
     start: int
     end: int
+    #: 1.0 for a name read as printed; below 1 for a name read through an OCR or typing slip (see
+    #: :data:`CONFIDENCE`): the match is kept and flagged, never dropped.
+    confidence: float = 1.0
 
 
 @lru_cache(maxsize=1)
@@ -159,6 +163,89 @@ def _matchers() -> tuple[re.Pattern[str], list[str], re.Pattern[str]]:
     vague = sorted({line_key(nfc(r["phrase"])) for r in read_rows("agency_vague.csv")}, key=len, reverse=True)
     vague_re = re.compile("(?:" + "|".join(_flex(v) + _QUALIFIER for v in vague) + ")" + _END)
     return re.compile(pattern), targets, vague_re
+
+
+#: Confidence of a tolerant match (gold/dev README convention 18): a name read after repairing glued words
+#: ("SởTư pháp"), a dot or colon inside it ("Việt.Nam", "Việt Nam: tỉnh"), or with its diacritics ignored
+#: ("So Tu phap").
+CONFIDENCE = {"repaired": 0.9, "diacritics": 0.8}
+
+
+def fold(key: str) -> str:
+    """A match key without diacritics, one character for one ("sở tư pháp" → "so tu phap"; offsets kept).
+
+    >>> fold("sở tư pháp; đài")
+    'so tu phap; dai'
+    """
+    out = "".join(unicodedata.normalize("NFD", c)[0] for c in key)
+    return out.replace("đ", "d").replace("Đ", "D")
+
+
+@lru_cache(maxsize=1)
+def _folded_matcher() -> re.Pattern[str]:
+    """The registry's names without diacritics (for a name whose diacritics a scan or a keyboard lost)."""
+    reg = _registry_rows()
+    _, targets, _ = _matchers()
+    pairs: dict[str, str] = {}
+    for canon in reg:
+        pairs.setdefault(line_key(canon), canon)
+    for r in read_rows("agency_aliases.csv"):
+        pairs.setdefault(line_key(nfc(r["alias"])), r["canonical"])
+    keys = sorted(pairs, key=lambda k: (-len(k), k))
+    index = {t: i for i, t in enumerate(targets)}
+    parts = []
+    for k in keys:
+        i = index.get(pairs[k])
+        if i is not None and "{issuer}" not in pairs[k]:
+            body = fold(_alias_regex(_masked(k), reg.get(pairs[k], Agency("")).is_collective))
+            parts.append(f"(?P<g{i}_{len(parts)}>{body})")
+    return re.compile("|".join(parts))
+
+
+def match_folded(key: str, pos: int) -> tuple[Agency, int] | None:
+    """A registry name starting at *pos* when diacritics are ignored on both sides, else None.
+
+    >>> a, end = match_folded(line_key("So Tu phap; Cong an tinh"), 0); a.canonical, end
+    ('Sở Tư pháp', 10)
+    """
+    m = _folded_matcher().match(fold(_masked(key)), pos)
+    if not m or m.lastgroup is None:
+        return None
+    ag = _agency_for(_matchers()[1][int(m.lastgroup[1:].split("_")[0])], None)
+    return (ag, m.end()) if ag else None
+
+
+_COLON_SLOT = re.compile(r":\s+(?:tỉnh|thành phố)(?![^\W_])")
+
+
+def repair_slips(text: str) -> tuple[str, list[int]]:
+    """*text* with the slips OCR and typing leave inside names repaired, and where each character came from.
+
+    Repairs: a word glued to the next at a capital ("SởTư pháp" → "Sở Tư pháp"), a dot between a lowercase letter
+    and a capital ("Việt.Nam"), a colon before "tỉnh" / "thành phố" inside a name ("Việt Nam: tỉnh"). Returns the
+    repaired text and, for each of its characters and its end, the offset in *text*.
+
+    Examples
+    --------
+    >>> t, where = repair_slips("SởTư pháp, Ủy ban Mặt trận Tổ quốc Việt.Nam: tỉnh")
+    >>> t, where[2:5], where[len(t)]
+    ('Sở Tư pháp, Ủy ban Mặt trận Tổ quốc Việt Nam  tỉnh', [2, 2, 3], 49)
+    """
+    out: list[str] = []
+    where: list[int] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if i and ch.isupper() and text[i - 1].islower() and text[i - 1].isalpha():
+            out.append(" ")  # "SởTư": two words glued by the scan
+            where.append(i)
+        dot = ch == "." and 0 < i < n - 1 and text[i - 1].islower() and text[i + 1].isupper()
+        colon = ch == ":" and i > 0 and text[i - 1].isalpha() and re.match(_COLON_SLOT, text[i:]) is not None
+        if dot or colon:
+            ch = " "  # "Việt.Nam", "Việt Nam: tỉnh"
+        out.append(ch)
+        where.append(i)
+    where.append(n)
+    return "".join(out), where
 
 
 def _agency_for(target: str, issuer: str | None) -> Agency | None:
@@ -550,6 +637,10 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
     (['Sở Ngoại vụ'], ['theo kế hoạch riêng'])
     """
     text = nfc(text)
+    printed, where = text, None
+    fixed, spots = repair_slips(text)
+    if fixed != text:  # read the repaired text; spans and raws stay those of the text as printed
+        text, where = fixed, spots
     key = line_key(text)
     hits: list[AgencyHit] = []
     unparsed: list[tuple[str, int, int]] = []
@@ -557,6 +648,17 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
     pos = 0
     n = len(key)
     mode = "text" if context == "text" else "field"
+
+    def hit(raw: str, ag: Agency, start: int, end: int, confidence: float) -> AgencyHit:
+        if where is None:
+            return AgencyHit(raw, ag, start, end, confidence)
+        s, e = where[start], where[end]
+        as_printed = printed[s:e].strip(" ,.;")
+        lead = len(printed[s:e]) - len(printed[s:e].lstrip(" ,.;"))
+        changed = line_key(as_printed) != line_key(raw) or printed[s:e] != text[start:end]
+        return AgencyHit(as_printed if changed else raw, ag, s + lead if changed else s, e,
+                         min(confidence, CONFIDENCE["repaired"]) if changed else confidence)
+
     while pos < n:
         m = _PREFIX.match(key, pos)
         if m:
@@ -571,6 +673,11 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
                     break
                 continue
         found = agency_at(text, key, pos, issuer, mode, task_text or text, province, commune)
+        confidence = 1.0
+        loose = match_folded(key, pos) if not found or not found[0].known else None
+        if loose and (not found or loose[1] >= found[1]) and loose[0].canonical != (found[0].canonical if found
+                                                                                    else None):
+            found, confidence = loose, CONFIDENCE["diacritics"]  # "So Tu phap": the registry's name, unsure
         if found:
             ag, end = found
             raw = text[pos:end]
@@ -579,7 +686,7 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
                 end = n
                 raw = text[pos:end].rstrip(" .;")
             end = _skip_paren_and_role(text, key, end)
-            hits.append(AgencyHit(raw.strip(), ag, pos, end))
+            hits.append(hit(raw.strip(), ag, pos, end, confidence))
             pos = end
         else:
             if context == "field":
@@ -593,7 +700,8 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
             end = m2.end() if m2 else n
             raw = text[pos:end].strip(" .")
             if raw and re.search(r"[^\W\d_]", raw):
-                unparsed.append((raw, pos, end))
+                unparsed.append((raw, pos, end) if where is None else (printed[where[pos]:where[end]].strip(" ."),
+                                                                       where[pos], where[end]))
             pos = end
         sep = _SEP.match(key, pos)
         if sep:
