@@ -107,3 +107,15 @@ def test_a_folded_match_never_replaces_a_longer_exact_name():
 def test_the_seeds_have_no_uncertain_match(corpus):
     assert (corpus.assignments.confidence == 1).all()
     assert "uncertain_agency" not in set(corpus.problems.kind)
+
+
+def test_every_registry_row_carries_its_source():
+    from ttdn_analysis.registry import read_rows
+    rows = read_rows("agencies.csv")
+    assert rows and not [r["canonical"] for r in rows if not r["source"].strip()]
+    # a source that cites a plan of the project cites a file that is there
+    from pathlib import Path
+    plans = Path(__file__).resolve().parents[1] / "data" / "plans"
+    import re
+    cited = {m for r in rows for m in re.findall(r"data/plans/([\w.-]+)", r["source"])}
+    assert cited and all((plans / name).is_file() for name in cited)
