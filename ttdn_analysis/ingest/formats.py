@@ -5,6 +5,7 @@ import io
 import zipfile
 
 from ttdn_analysis.ingest.limits import (
+    MAX_DOCX_PART_BYTES,
     MAX_DOCX_XML_BYTES,
     MAX_UNZIPPED_BYTES,
     MAX_ZIP_ENTRIES,
@@ -191,6 +192,12 @@ def _zip_limits(data: bytes) -> str | None:
         if body is not None and body.file_size > MAX_DOCX_XML_BYTES:
             return (f"the document body unpacks to {human_size(body.file_size)} of Word XML (at most "
                     f"{human_size(MAX_DOCX_XML_BYTES)}; a plan takes well under 1 MiB)")
+        part = next((i for i in infos if i.filename != "word/document.xml" and i.file_size > MAX_DOCX_PART_BYTES
+                     and i.filename.lower().endswith((".xml", ".rels"))), None)
+        if part is not None:  # styles, numbering, headers …: parsed whole when the document is opened
+            return (f"its part {part.filename[:80]!r} unpacks to {human_size(part.file_size)} of XML (at most "
+                    f"{human_size(MAX_DOCX_PART_BYTES)}; a plan's styles or numbering take a few dozen KiB): open it "
+                    "in Word and save it again")
         for i in infos:
             if i.file_size > _RATIO_FLOOR and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1):
                 return (f"the entry {i.filename!r} expands {i.file_size / max(i.compress_size, 1):.0f}-fold "

@@ -4,8 +4,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ttdn_analysis.ingest.docx import _format_number, _int
-from ttdn_analysis.ingest.limits import MAX_HTML_DEPTH, MAX_LINES, TooLong, too_long_message
+from ttdn_analysis.ingest.docx import _format_number, _int, list_number_problem
+from ttdn_analysis.ingest.limits import (
+    MAX_HTML_DEPTH,
+    MAX_HTML_ELEMENTS,
+    MAX_LINES,
+    MAX_LIST_NUMBER,
+    TooLong,
+    too_long_message,
+)
 from ttdn_analysis.schema import problem_row
 
 __all__ = ["html_lines", "table_grid"]
@@ -23,14 +30,16 @@ _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
 _MAIN_TOKENS = ("content", "article", "noidung", "toanvan")
 
 
-_WS = re.compile(r"[\s\u200b\ufeff]+")
+_OPEN_TAG = re.compile(rb"<[A-Za-z]")
 
 
 _HAS_MARKER = re.compile(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[-–•*+])\s")
 
 
 def _norm(s: str) -> str:
-    return _WS.sub(" ", s).strip()
+    """Runs of white space as one space (str.split: one pass in C; a regex substitution per space took seconds on a
+    10 MB line). Invisible characters are removed later, for every format, by :mod:`.hygiene`."""
+    return " ".join(s.split())
 
 
 def _is_hidden(tag) -> bool:
@@ -43,22 +52,37 @@ def _text_len(el) -> int:
     return len(_norm(el.get_text(" ")))
 
 
+def _tags(root) -> list:
+    """The elements under *root* in document order (one walk; bs4's ``find_all`` filters cost far more)."""
+    from bs4 import Tag
+
+    return [el for el in root.descendants if isinstance(el, Tag)]
+
+
+def _gone(tag) -> bool:
+    """True for an element removed with ``decompose()`` (read from the element itself: bs4's ``decomposed``
+    property searches the element's subtree for a child named "_decomposed" when it was never removed)."""
+    return bool(tag.__dict__.get("_decomposed", False))
+
+
 def _pick_main(soup):
     """The element holding the document: article/main/content-like element, else the <p>-richest container."""
     body = soup.body or soup
-    cands = list(body.find_all(["article", "main"]))
-    for el in body.find_all(True):
+    tags = _tags(body)
+    cands = [el for el in tags if el.name in ("article", "main")]
+    for el in tags:
         ident = " ".join([el.get("id") or ""] + list(el.get("class") or [])).lower()
         if ident and any(t in ident for t in _MAIN_TOKENS):
             cands.append(el)
     p_score: Counter = Counter()
-    for p in body.find_all("p"):
-        if p.parent is not None:
+    parent_of: dict[int, object] = {}
+    for p in tags:
+        if p.name == "p" and p.parent is not None:
             p_score[id(p.parent)] += len(_norm(p.get_text(" ")))
+            parent_of.setdefault(id(p.parent), p.parent)
     p_best = None
     if p_score:
-        best_id = p_score.most_common(1)[0][0]
-        p_best = next(p.parent for p in body.find_all("p") if p.parent is not None and id(p.parent) == best_id)
+        p_best = parent_of[p_score.most_common(1)[0][0]]
     best = None
     if cands:
         sized = [(c, _text_len(c)) for c in cands]
@@ -72,15 +96,13 @@ def _pick_main(soup):
     return p_best if p_best is not None else body
 
 
-def _ol_marker(ol, n: int) -> str:
+def _ol_marker(ol, n: int) -> str | None:
+    """The marker of item *n* of list *ol* ("b)", "iv.", "3."), or None past the list-number limit."""
     kind = ol.get("type") or "1"
-    if kind == "a":
-        return _format_number(n, "lowerLetter") + ")"
-    if kind == "A":
-        return _format_number(n, "upperLetter") + ")"
-    if kind in ("i", "I"):
-        return _format_number(n, "lowerRoman" if kind == "i" else "upperRoman") + "."
-    return f"{n}."
+    fmt, end = {"a": ("lowerLetter", ")"), "A": ("upperLetter", ")"), "i": ("lowerRoman", "."),
+                "I": ("upperRoman", ".")}.get(kind, ("decimal", "."))
+    label = _format_number(n, fmt)
+    return None if label is None else label + end
 
 
 def _depth(soup) -> int:
@@ -109,6 +131,7 @@ class _HtmlEmitter:
         self.buf: list[str] = []
         self.marker = ""
         self.todo: list[tuple] = []
+        self.too_large: int | None = None  # the first list number past MAX_LIST_NUMBER, when one is met
 
     def flush(self) -> None:
         text = _norm("".join(self.buf))
@@ -186,7 +209,12 @@ class _HtmlEmitter:
         for li in lst.find_all("li", recursive=False):
             n = _int(li.get("value"), n + 1)
             if not plain and "list-style-type:none" not in (li.get("style") or "").replace(" ", "").lower():
-                steps.append(("marker", _ol_marker(lst, n) if lst.name == "ol" else "-"))
+                marker = _ol_marker(lst, n) if lst.name == "ol" else "-"
+                if marker is None:
+                    self.too_large = n if self.too_large is None else self.too_large
+                    n = min(n, MAX_LIST_NUMBER + 1)  # the next items count on from here, never further away
+                else:
+                    steps.append(("marker", marker))
             steps += [("walk", li), ("flush",)]
         for c in lst.children:  # stray content directly inside <ul>
             if getattr(c, "name", None) not in ("li", None):
@@ -281,6 +309,11 @@ def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
 
     problems: list[dict] = []
     raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    n_tags = len(_OPEN_TAG.findall(raw))  # counted on the bytes: parsing is what costs
+    if n_tags > MAX_HTML_ELEMENTS:
+        return [], [problem_row(None, "error", "too_large", f"the page has {n_tags} elements (a plan's page has a "
+                                f"few thousand; at most {MAX_HTML_ELEMENTS} are read): it is not an ordinary web "
+                                "page; copy the plan's text into a .txt file")]
     try:
         soup = BeautifulSoup(raw.decode("utf-8"), "html.parser")
     except UnicodeDecodeError:
@@ -293,18 +326,21 @@ def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
                                 f"article nests a few dozen; at most {MAX_HTML_DEPTH} are read): it is not an "
                                 "ordinary web page; copy the plan's text into a .txt file")]
     keep_inside = ("article", "main")
-    for tag in soup.find_all(_DROP_TAGS):
-        if tag.decomposed:
+    drop = set(_DROP_TAGS)
+    for tag in _tags(soup):  # chrome and hidden elements (one walk; a removed element's inside is skipped)
+        if _gone(tag):
             continue
-        if tag.name == "header" and tag.find_parent(keep_inside) is not None:
-            continue  # an article's own header holds its title
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if not tag.decomposed and _is_hidden(tag):
+        if tag.name in drop:
+            if tag.name == "header" and tag.find_parent(keep_inside) is not None:
+                pass  # an article's own header holds its title
+            else:
+                tag.decompose()
+                continue
+        if _is_hidden(tag):
             tag.decompose()
     body_len = _text_len(soup.body or soup)
-    for form in soup.find_all("form"):  # ASP.NET pages wrap everything in one <form>: keep that one
-        if not form.decomposed and _text_len(form) < 0.5 * body_len:
+    for form in [t for t in _tags(soup) if t.name == "form"]:  # ASP.NET pages wrap everything in one <form>
+        if not _gone(form) and _text_len(form) < 0.5 * body_len:
             form.decompose()
     main = _pick_main(soup)
     em = _HtmlEmitter()
@@ -316,4 +352,6 @@ def html_lines(data: bytes) -> tuple[list[str], list[dict]]:
     except TooLong as exc:
         return [], problems + [problem_row(None, "error", "too_large", too_long_message(str(exc)))]
     em.flush()
+    if em.too_large is not None:
+        problems.append(list_number_problem(em.too_large))
     return em.lines, problems

@@ -7,8 +7,9 @@ from taking the time and memory of the whole load: a file past a limit becomes o
 from __future__ import annotations
 
 __all__ = ["MiB", "MAX_BYTES", "MAX_FILE_BYTES", "MAX_TEXT_BYTES", "MAX_LINES", "MAX_DOCX_XML_BYTES",
-           "MAX_PDF_PAGES", "MAX_HTML_DEPTH", "MAX_ZIP_ENTRIES", "MAX_UNZIPPED_BYTES", "MAX_ZIP_RATIO",
-           "CONTROL_SHARE", "TooLong", "too_long_message", "human_size"]
+           "MAX_DOCX_PART_BYTES", "MAX_PDF_PAGES", "MAX_PDF_SECONDS", "MAX_PDF_PAGE_SECONDS", "MAX_PDF_SLOW_PAGES",
+           "MAX_HTML_DEPTH", "MAX_HTML_ELEMENTS", "MAX_LIST_NUMBER", "MAX_LIST_TEXT", "MAX_ZIP_ENTRIES",
+           "MAX_UNZIPPED_BYTES", "MAX_ZIP_RATIO", "CONTROL_SHARE", "TooLong", "too_long_message", "human_size"]
 
 MiB = 1024 * 1024
 
@@ -23,10 +24,27 @@ MAX_TEXT_BYTES = 5 * MiB
 MAX_LINES = 100_000
 #: The body of a .docx (word/document.xml, uncompressed, as the archive declares it): checked before unzipping.
 MAX_DOCX_XML_BYTES = 16 * MiB
+#: Any other XML part of a .docx (styles, numbering, headers, footers …, as the archive declares it): a plan's
+#: styles.xml is tens of KiB; a larger part is refused before the archive is opened (parsing it would take the
+#: time and memory of the whole load).
+MAX_DOCX_PART_BYTES = 4 * MiB
 #: Pages of a PDF read; the rest of a longer PDF is left out, with a problem row.
 MAX_PDF_PAGES = 500
+#: Time to extract the text of one PDF, and of one of its pages (a page of a plan takes a few hundredths of a
+#: second). Both are enforced inside a page: a page past its limit is cut off and left out with a warning; past
+#: the whole budget, or after :data:`MAX_PDF_SLOW_PAGES` such pages, the PDF is refused.
+MAX_PDF_SECONDS = 120.0
+MAX_PDF_PAGE_SECONDS = 3.0
+MAX_PDF_SLOW_PAGES = 3
 #: Nesting of elements in a web page; a deeper page is refused (a real article nests a few dozen deep).
 MAX_HTML_DEPTH = 256
+#: Elements (opening tags) of a web page, counted before it is parsed: a plan's page has a few thousand.
+MAX_HTML_ELEMENTS = 30_000
+#: Automatic list numbers (Word numbering, ``<ol start=…>``): a list of a plan counts to a few dozen. A number
+#: above this is not shown (its letters or roman numeral would be absurdly long); a problem row says so.
+MAX_LIST_NUMBER = 1_000
+#: Characters of a list level's number template (Word's ``lvlText``, e.g. "%1.%2."): longer ones are cut.
+MAX_LIST_TEXT = 64
 #: A .docx is a ZIP archive: entries, total uncompressed size and expansion of one entry (a zip bomb).
 MAX_ZIP_ENTRIES = 2_000
 MAX_UNZIPPED_BYTES = 200 * MiB

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ttdn_analysis.ingest.hygiene import name_key
 from ttdn_analysis.ingest.limits import MiB, human_size
 from ttdn_analysis.ingest.read import clean_controls
 from ttdn_analysis.registry.provinces import canonical_province
@@ -32,9 +33,21 @@ _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 class Manifest:
     """The usable rows of one manifest.csv (file name -> values) and the problems found in it."""
 
-    rows: dict[str, dict[str, str]] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)  # file name -> line of its row
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)  # file name (NFC, see name_key) -> values
+    lines: dict[str, int] = field(default_factory=dict)  # file name (NFC) -> line of its row
     problems: list[dict] = field(default_factory=list)
+
+    def row(self, file_name: str) -> dict[str, str]:
+        """The values of the row of *file_name* ({} when none), the name compared as :func:`name_key` writes it
+        (an NFD name, as macOS writes file names, finds its NFC row).
+
+        Examples
+        --------
+        >>> m = Manifest(rows={"Đồng Nai.txt": {"year": "2024"}})
+        >>> m.row("\u0110o\u0302\u0300ng Nai.txt"), m.row("x.txt")
+        ({'year': '2024'}, {})
+        """
+        return self.rows.get(name_key(file_name), {})
 
 
 def _iso_date(value: str) -> str | None:
@@ -169,7 +182,7 @@ def read_manifest(path: str | Path, display: str | None = None) -> Manifest:
             problem(line, f"line {line} has {len(row)} values but the header has {len(header)}: the extra values "
                           "are ignored (a comma inside a value needs quotes)")
         rec = {h: v.strip() for h, v in zip(header, row) if h in COLUMNS and v.strip()}
-        name = rec.pop("file", "")
+        name = name_key(rec.pop("file", "")).strip()  # NFC: the name as a file name is compared (name_key)
         if not name:
             problem(line, f"line {line} names no file; ignored")
             continue

@@ -25,6 +25,7 @@ from ttdn_analysis.ingest.formats import (
     sniff,
 )
 from ttdn_analysis.ingest.html import html_lines
+from ttdn_analysis.ingest.hygiene import clean_lines
 from ttdn_analysis.ingest.limits import (
     CONTROL_SHARE,
     MAX_BYTES,
@@ -90,49 +91,44 @@ def file_digest(path: str | Path, limit: int = MAX_BYTES) -> str | None:
 
 
 # C0 and C1 control characters but tab, line feed and carriage return; lone surrogates; the two non-characters
-# XML refuses. Word's manual line break (\x0b, vertical tab) is a line break.
+# XML refuses. (Separators such as the vertical tab, form feed or NEL are spaces, by :mod:`.hygiene`, first.)
 _CONTROLS = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_controls(lines: list[str]) -> tuple[list[str], list[dict]]:
-    """Remove invisible control characters; Word's manual line break (``\\x0b``) becomes a line break.
+    """The text hygiene of every file (:mod:`ttdn_analysis.ingest.hygiene`), then control characters removed.
 
-    Returns the cleaned lines and at most one ``control_characters`` problem row saying what was done and where.
+    Separators that are no line break of the file (Word's manual line break ``\\x0b``, a form feed, U+2028 …)
+    become spaces, so that the line numbers stay the file's; invisible characters (zero-width space, soft hyphen,
+    BOM …) are removed, look-alike digits and roman numeral signs written in ASCII, control characters removed.
+    Returns one line per line given and at most one ``control_characters`` problem row saying what was done and
+    where.
 
     Examples
     --------
-    >>> lines, probs = clean_controls(["Số: 1/KH\\x0bĐồng Nai", "KẾ\\x00 HOẠCH\\x1b"])
+    >>> lines, probs = clean_controls(["Số: 1/KH\\x0bĐồng Nai", "KẾ\\x00 HOẠCH\\x1b", "Sở Ngo\\u00adại vụ"])
     >>> lines
-    ['Số: 1/KH', 'Đồng Nai', 'KẾ HOẠCH']
+    ['Số: 1/KH Đồng Nai', 'KẾ HOẠCH', 'Sở Ngoại vụ']
     >>> probs[0]["kind"], probs[0]["line"]
     ('control_characters', 1)
     """
+    tidy = clean_lines(lines)
     out: list[str] = []
-    removed = breaks = 0
-    first: int | None = None
-    for i, ln in enumerate(lines, start=1):
-        if "\x0b" in ln:
-            parts = ln.split("\x0b")
-            breaks += len(parts) - 1
-            first = first or i
-        else:
-            parts = [ln]
-        for part in parts:
-            cleaned, n = _CONTROLS.subn("", part)
-            if n:
-                removed += n
-                first = first or i
-            out.append(cleaned)
-    if not removed and not breaks:
+    removed = 0
+    first = tidy.first
+    for i, ln in enumerate(tidy.lines, start=1):
+        cleaned, n = _CONTROLS.subn("", ln)
+        if n:
+            removed += n
+            first = min(first or i, i)
+        out.append(cleaned)
+    if not removed and not tidy.changed:
         return lines, []
-    said = []
-    if breaks:
-        said.append(f"{breaks} manual line break(s) from Word (vertical tab) read as line breaks, so the line "
-                    "numbers after the first one count them as lines")
+    said = [tidy.summary()] if tidy.changed else []
     if removed:
         said.append(f"{removed} invisible control character(s) removed (from a converter or a copy from Word)")
-    return out, [problem_row(first, "warning", "control_characters", "; ".join(said) + "; the text is unchanged "
-                             "otherwise")]
+    return out, [problem_row(first, "warning" if removed or tidy.separators else "info", "control_characters",
+                             "; ".join(said) + "; the text is unchanged otherwise")]
 
 
 def _decode(data: bytes, kind: str) -> tuple[str | None, str, list[dict]]:

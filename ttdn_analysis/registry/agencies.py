@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -239,7 +240,7 @@ def repair_slips(text: str) -> tuple[str, list[int]]:
             out.append(" ")  # "SởTư": two words glued by the scan
             where.append(i)
         dot = ch == "." and 0 < i < n - 1 and text[i - 1].islower() and text[i + 1].isupper()
-        colon = ch == ":" and i > 0 and text[i - 1].isalpha() and re.match(_COLON_SLOT, text[i:]) is not None
+        colon = ch == ":" and i > 0 and text[i - 1].isalpha() and _COLON_SLOT.match(text, i) is not None
         if dot or colon:
             ch = " "  # "Việt.Nam", "Việt Nam: tỉnh"
         out.append(ch)
@@ -290,14 +291,39 @@ _PREFIX = re.compile(r"(?:\s|[,;.:]|(?:mời|đề nghị|giao|và|với|cùng|g
 _SEP = re.compile(r"\s*(?:[,;]|và(?![^\W_])|&)\s*")
 
 
+class _Relative:
+    """A match read as if made on ``s[pos:]`` (offsets from *pos*), made on *s* itself."""
+
+    __slots__ = ("m", "pos")
+
+    def __init__(self, m: re.Match[str], pos: int) -> None:
+        self.m, self.pos = m, pos
+
+    def end(self) -> int:
+        return self.m.end() - self.pos
+
+    def group(self, *names: int | str) -> Any:
+        return self.m.group(*names)
+
+
+def _match_at(pattern: str, s: str, pos: int) -> _Relative | None:
+    """``re.match(pattern, s[pos:])`` without copying the rest of *s* (a copy per agency made a long list
+    quadratic); the offsets are from *pos*, as in the copy."""
+    m = re.compile(pattern).match(s, pos)  # re keeps the compiled patterns
+    return _Relative(m, pos) if m else None
+
+
+_SPACES_AT = re.compile(r"\s*")
+
+
 def _skip_paren_and_role(text: str, key: str, pos: int) -> int:
     """After an agency: skip '(…)' notes and a second role after a dash ('Công an tỉnh- Cơ quan Thường trực …')."""
     while True:
-        m = re.match(r"\s*\([^()]*\)", key[pos:])
+        m = _match_at(r"\s*\([^()]*\)", key, pos)
         if m and not _ROLE_MARKER.match(m.group(0).strip()):
             pos += m.end()
             continue
-        m = re.match(r"\s*-\s*(?!\s*(?:[,;]|$))[^,;]*?(?=\s*(?:[,;]|\svà\s|$))", key[pos:])
+        m = _match_at(r"\s*-\s*(?!\s*(?:[,;]|$))[^,;]*?(?=\s*(?:[,;]|\svà\s|$))", key, pos)
         if m and not match_at(key, pos + len(m.group(0)) - len(m.group(0).lstrip(" -")), None):
             pos += m.end()
             continue
@@ -356,7 +382,7 @@ def _own_name_after(text: str, end: int, commune: tuple[str, str]) -> int | None
     tier, place = commune
     if not line_key(text[:end]).rstrip().endswith(" " + line_key(tier)):
         return None
-    m = re.match(r"[ \t]+" + re.escape(place) + r"(?![^\W_])", text[end:])
+    m = _match_at(r"[ \t]+" + re.escape(place) + r"(?![^\W_])", text, end)
     return end + m.end() if m else None
 
 
@@ -404,7 +430,7 @@ def _proper_name(text: str, pos: int) -> int:
         if not m or not (m.group(0)[0].isupper() or m.group(0).isdigit()):
             return end
         end = m.end()
-        gap = re.match(r"[ \t]+|\s*-\s*", text[end:])
+        gap = _match_at(r"[ \t]+|\s*-\s*", text, end)
         if not gap:
             return end
         i = end + gap.end()
@@ -437,7 +463,7 @@ def _named_list(text: str, key: str, pos: int, context: str) -> tuple[Agency, in
         if e == i:
             break
         end, names = e, names + 1
-        sep = re.match(r"\s*,\s*|\s+và\s+", text[end:])
+        sep = _match_at(r"\s*,\s*|\s+và\s+", text, end)
         if not sep or not _proper_name(text, end + sep.end()) > end + sep.end():
             break
         i = end + sep.end()
@@ -455,11 +481,12 @@ def _named_list(text: str, key: str, pos: int, context: str) -> tuple[Agency, in
 
 def _continues(text: str, end: int) -> bool:
     """True when a capitalised name goes on right after *end* ('Ban Quản lý Khu kinh tế' + ' Vân Phong')."""
-    m = re.match(r"[ \t]+(?=[^\W\d_])", text[end:])
+    m = _match_at(r"[ \t]+(?=[^\W\d_])", text, end)
     if not m:
         return False
     w = _WORD.match(text, end + m.end())
-    return bool(w and w.group(0)[0].isupper() and not _heads()[0].match(line_key(text[end + m.end():])))
+    rest = text[end + m.end():end + m.end() + 400]  # a head noun is short: the rest of a long line is not keyed
+    return bool(w and w.group(0)[0].isupper() and not _heads()[0].match(line_key(rest)))
 
 
 def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
@@ -472,7 +499,8 @@ def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
     h = heads.match(key, pos)
     if not h or not text[pos:pos + 1].isupper():
         return None
-    first = _WORD.match(text, h.end() + len(key[h.end():]) - len(key[h.end():].lstrip()))
+    spaces = _SPACES_AT.match(key, h.end())  # always matches ("\s*")
+    first = _WORD.match(text, spaces.end() if spaces else h.end())
     if not first or not (first.group(0)[0].isupper() or first.group(0)[0].isdigit()):
         return None  # a name goes on with a capital ("Trường Đại học …"); "Báo cáo kết quả" is no agency
     end = h.end()
@@ -480,10 +508,10 @@ def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
     i = last = end
     n = len(text)
     while i < n and words < 14:
-        gap = re.match(r"\s*[-–&]\s*|[ \t]+", text[i:])
+        gap = _match_at(r"\s*[-–&]\s*|[ \t]+", text, i)
         j = i + (gap.end() if gap else 0)
         if gap is None and i != h.end():
-            sep = re.match(r"\s*,\s*|\s+và\s+", text[i:])
+            sep = _match_at(r"\s*,\s*|\s+và\s+", text, i)
             if not sep:
                 break
             nxt = i + sep.end()
