@@ -16,6 +16,7 @@ from ttdn_analysis.parse.document import DOC_TYPES, Document
 from ttdn_analysis.parse.lines import Line
 from ttdn_analysis.registry.agencies import resolve
 from ttdn_analysis.registry.provinces import find_province, provinces
+from ttdn_analysis.text import line_key
 
 __all__ = ["PlanMeta", "read_header", "find_number", "find_date", "plan_year"]
 
@@ -233,13 +234,17 @@ def plan_year(title: str | None) -> int | None:
 
 def _commune(header: list[Line]) -> str | None:
     """The issuing commune ("UBND xã Thiên Cầm") when the issuing body is a commune's, else None."""
-    for i, ln in enumerate(header[:8]):
-        m = _COMMUNE.match(ln.key.strip())
+    # the header's cells in order: lines, and the parts of a line flattened from columns ("|", wide spaces)
+    cells = [part.strip() for ln in header[:8] for part in re.split(r"\s*\|\s*|\s{2,}", ln.text[:_HEADER_CHARS])
+             if part.strip()]
+    for i, cell in enumerate(cells):
+        key = line_key(cell)
+        m = _COMMUNE.match(key)
         if not m:
             continue
-        prev = header[i - 1].key.strip() if i else ""
-        if ln.key.startswith(("ủy ban nhân dân", "ubnd")) or prev in ("ủy ban nhân dân", "ubnd"):
-            name = ln.text.strip()[m.start("name"):m.end("name")].strip()
+        prev = line_key(cells[i - 1]) if i else ""
+        if key.startswith(("ủy ban nhân dân", "ubnd")) or prev in ("ủy ban nhân dân", "ubnd"):
+            name = cell[m.start("name"):m.end("name")].strip()
             name = " ".join(w[:1].upper() + w[1:].lower() for w in name.split())
             return f"UBND {m.group('unit')} {name}"
     return None
@@ -269,6 +274,11 @@ def read_header(document: Document, preamble: list[Line], lines: list[Line]) -> 
     >>> m = read_header(segment(ls), [], ls)
     >>> m.number, m.date, m.year, m.level, m.title, m.province
     ('262/KH-UBND', '2023-11-08', 2024, 'province', 'Hoạt động thông tin đối ngoại tỉnh Đồng Nai năm 2024', 'Đồng Nai')
+    >>> ls = prepare_lines(["ỦY BAN NHÂN DÂN  XÃ THIÊN CẦM  Số: 09/KH-UBND  Thiên Cầm, ngày 21 tháng 01 năm 2026  "
+    ...                     "KẾ HOẠCH Công tác thông tin đối ngoại trên địa bàn xã năm 2026", "Căn cứ …"])
+    >>> m = read_header(segment(ls), [], ls)
+    >>> m.level, m.issuer, m.number, m.year
+    ('commune', 'UBND xã Thiên Cầm', '09/KH-UBND', 2026)
     """
     header = document.header or lines[:30]
     number, _ = find_number(header)

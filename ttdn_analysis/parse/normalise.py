@@ -229,6 +229,14 @@ def _is_speck(token: str) -> bool:
     return not _ALNUM.search(token)
 
 
+def _table_row(line: str) -> bool:
+    """A table row: tab-separated cells, two cells with text between pipes ("| … | … |", "1 | … |  |"), three
+    pipes or more (a continuation row "  | … |  |  |"), or a pipe table's rule ("---|---|---")."""
+    t = line.strip()
+    return "\t" in t or t.count("|") >= 3 or sum(1 for cell in t.split("|") if _ALNUM.search(cell)) >= 2 or (
+        t.count("|") >= 1 and t.count("-") >= 3 and not t.strip("-|: "))
+
+
 def ocr_specks(line: str) -> str:
     """Remove specks standing alone at a line's edges: tokens with no letter or digit, a lone letter before a
     label or before other specks, a lone consonant at the end.
@@ -245,10 +253,12 @@ def ocr_specks(line: str) -> str:
     >>> ocr_specks("sở, ngành; thời gian: quý I/2026. l"), ocr_specks(". - dựng đường biên giới")
     ('sở, ngành; thời gian: quý I/2026.', 'dựng đường biên giới')
     """
+    if _table_row(line):
+        return line  # a table row keeps its cells, empty ones included
     spans = [m.span() for m in re.finditer(r"\S+", line)]
     tokens = [line[a:b] for a, b in spans]
-    if not tokens or "\t" in line.strip():
-        return line.strip() if tokens else ""  # a tab-separated table row keeps its cells
+    if not tokens:
+        return ""
     # leading: the longest run of specks and lone letters, dropped when it holds a speck or stands before a label
     i = 0
     while i < len(tokens) and (_is_speck(tokens[i]) or (len(tokens[i]) == 1 and tokens[i].isalpha())):
@@ -405,8 +415,8 @@ def _edge_speck(line: str) -> str:
     """The speck at a line's edge ("" when none): a token without letter or digit that is no bullet, quote or
     rule (a table row "| … |" and a rule line "-----" have none). Pipes left at the edge are returned as "|"."""
     t = line.strip()
-    if not _ALNUM.search(t) or "\t" in t or sum(1 for cell in t.split("|") if _ALNUM.search(cell)) >= 2:
-        return ""  # a rule line, or a table row ("| … | … |", "1 | … |  |", tab-separated cells)
+    if not _ALNUM.search(t) or _table_row(t):
+        return ""  # a rule line, or a table row
     tokens = t.split()
     first, last = tokens[0], tokens[-1]
     for tok in (first, last) if len(tokens) > 1 else (first,):
