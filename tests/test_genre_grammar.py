@@ -601,3 +601,34 @@ def test_names_read_through_ocr_and_typing_slips_are_kept_and_flagged(tmp_path, 
     flagged = c.problems[c.problems.kind == "uncertain_agency"]
     assert len(flagged) == 1 and printed in flagged.iloc[0].message
     assert "unknown_agency" not in kinds(c)
+
+
+def test_word_tables_keep_their_grid_merged_cells_and_a_two_column_header(tmp_path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    head = d.add_table(rows=1, cols=2)
+    head.rows[0].cells[0].text = "UBND TỈNH YÊN BÁI\nSỞ Y TẾ\nSố: 12/KH-SYT"
+    head.rows[0].cells[1].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n" \
+                                 "Yên Bái, ngày 02 tháng 3 năm 2024"
+    for text in ("KẾ HOẠCH", "Thông tin đối ngoại năm 2024", "II. NHIỆM VỤ"):
+        d.add_paragraph(text)
+    t = d.add_table(rows=5, cols=5)
+    for i, h in enumerate(["TT", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian"]):
+        t.rows[0].cells[i].text = h
+    t.rows[1].cells[0].text = "1"
+    t.rows[1].cells[1].merge(t.rows[1].cells[4]).text = "Biên giới"  # a group row across the columns
+    for r, (num, what, when) in enumerate([("1.1", "Tập huấn", "Quý I"), ("1.2", "Hội thảo", "Quý II"),
+                                           ("1.3", "Triển lãm", "Quý III")], start=2):
+        t.rows[r].cells[0].text, t.rows[r].cells[1].text, t.rows[r].cells[4].text = num, what, when
+    t.rows[2].cells[2].merge(t.rows[4].cells[2]).text = "Sở Ngoại vụ"  # one lead cell down three rows
+    t.rows[3].cells[3].text = "Công an tỉnh"  # the row above has no partner: columns must not shift
+    (tmp_path / "plan.docx").write_bytes(b"")
+    d.save(str(tmp_path / "plan.docx"))
+    c = load_corpus(tmp_path, cache=False)
+    p = c.plans.iloc[0]
+    assert (p.number, p.level) == ("12/KH-SYT", "department")  # the header read paragraph by paragraph
+    assert list(c.tasks[c.tasks.section == "tasks"].path) == ["II.1.1", "II.1.2", "II.1.3"]
+    assert roles(c, "II.1.1") == (["Sở Ngoại vụ"], [])
+    assert roles(c, "II.1.2") == (["Sở Ngoại vụ"], ["Công an tỉnh"])
+    assert roles(c, "II.1.3") == (["Sở Ngoại vụ"], [])
+    assert c.tasks.set_index("path").loc["II.1.1", "timeframe"] == "Quý I"
