@@ -212,7 +212,8 @@ def test_brief_says_what_changed(tmp_path_factory, pages):
     _, paths = build_once(tmp_path_factory, "added")
     page = next(p for p in paths if p.name == "04_leadership_brief.html").read_text(encoding="utf-8")
     assert "Những thay đổi giữa các kế hoạch liên tiếp của một tỉnh" in page
-    assert "<strong>Gia Lai</strong>, kế hoạch 2025 → 2026: 23 → 23 nhiệm vụ (+0)" in page
+    # the plan's task list (9 of Gia Lai's 23 items; the other 14 are agency blocks of TỔ CHỨC THỰC HIỆN)
+    assert "<strong>Gia Lai</strong>, kế hoạch 2025 → 2026: 9 → 9 nhiệm vụ (+0)" in page
     assert "Các cơ quan chủ trì không đổi." in page
     assert "khoảng tin cậy 95%" in page and "không phân biệt được với dao động ngẫu nhiên" in page
 
@@ -391,9 +392,11 @@ def test_brief_rankings_break_ties_by_name():
     assert f.by_tasks["plan_id"].tolist() == ["a", "b"]  # equal tasks: by the plan's name
     assert f.top_leads[["agency", "tasks", "plans"]].values.tolist() == [["Sở Nội vụ", 2, 2], ["Sở Y tế", 1, 1]]
     s = brief.brief_sentences(f, "en")
-    assert s["tasks"].html() == "The plan X 2025 · UBND A has the most tasks (2); the plan Y 2025 · UBND B has the " \
-                                "fewest (2)."
-    assert s["lead"].values == {"agency": "Sở Nội vụ", "n": 2, "k": 2}
+    # both annual provincial plans of 2025, so they may be set side by side; b's lead share (1 of 2) is marked
+    assert s["tasks"].items[0].html() == (
+        "Among the annual provincial plans of 2025, the plan X 2025 · UBND A has the most tasks (2); the plan "
+        "Y 2025 · UBND B ¹ has the fewest (2) (based on 2 plan(s), 2025; function report.brief.brief_facts).")
+    assert {k: s["lead"].values[k] for k in ("agency", "n", "k")} == {"agency": "Sở Nội vụ", "n": 2, "k": 2}
 
 
 def test_network_reading_from_the_numbers():

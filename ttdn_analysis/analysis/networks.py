@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import combinations
 from typing import Any, Literal
 
@@ -16,6 +16,7 @@ from scipy import stats
 from ttdn_analysis.analysis.names import unknown_name
 from ttdn_analysis.registry.agencies import harmonize
 from ttdn_analysis.registry.provinces import canonical_province
+from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, TASK_KINDS, task_kinds_of
 
 __all__ = ["REQUIRED_ASSIGNMENT_COLUMNS", "REQUIRED_TASK_COLUMNS", "bipartite_graph", "coassignment_graph",
            "lead_support_graph", "slice_assignments", "harmonized", "merged_nodes", "centrality_table",
@@ -281,11 +282,22 @@ def bipartite_graph(assignments: pd.DataFrame, include_collectives: bool = False
     return B
 
 
+def _of_kinds(assignments: pd.DataFrame, task_kinds: Sequence[str] | None) -> pd.DataFrame:
+    """The assignments of tasks of *task_kinds* (all of them for None)."""
+    if task_kinds is None or not isinstance(assignments, pd.DataFrame) or not len(assignments):
+        return assignments
+    unknown = sorted(set(task_kinds) - set(TASK_KINDS))
+    if unknown:
+        raise ValueError(f"task_kinds must be among {tuple(TASK_KINDS)}, got {unknown}")
+    return assignments[task_kinds_of(assignments).isin(list(task_kinds)).to_numpy()]
+
+
 def coassignment_graph(
     assignments: pd.DataFrame,
     weight: Literal["count", "newman", "jaccard"] = "count",
     include_collectives: bool = False,
     tasks: pd.DataFrame | None = None,
+    task_kinds: Sequence[str] | None = COMPARABLE_TASK_KINDS,
 ) -> nx.Graph:
     """Agency–agency graph: two agencies are linked when they are assigned to the same task.
 
@@ -302,6 +314,10 @@ def coassignment_graph(
     tasks : pandas.DataFrame, optional
         Loader ``tasks`` table (``task_id``, ``path``, ``title``). When given, each agency node gets a
         ``task_list`` attribute of sorted ``"path — title"`` strings (used for hover text).
+    task_kinds : sequence of str or None, default :data:`~ttdn_analysis.schema.COMPARABLE_TASK_KINDS`
+        Which tasks link agencies (``assignments.task_kind``): by default the plan's task list (body tasks and
+        appendix rows), the unit every plan has, not the agencies' duty blocks of TỔ CHỨC THỰC HIỆN, which only
+        some plans write. None: every task. Recorded as the graph attribute ``task_kinds``.
 
     Returns
     -------
@@ -350,8 +366,9 @@ def coassignment_graph(
     """
     if weight not in _WEIGHTS:
         raise ValueError(f"weight must be one of {_WEIGHTS}, got {weight!r}")
-    df = _prepare(assignments, include_collectives)
-    G = nx.Graph(kind="coassignment", weight=weight, include_collectives=include_collectives)
+    df = _prepare(_of_kinds(assignments, task_kinds), include_collectives)
+    G = nx.Graph(kind="coassignment", weight=weight, include_collectives=include_collectives,
+                 task_kinds=list(task_kinds) if task_kinds is not None else None)
     attrs = _add_agency_nodes(G, df, tasks)
     members = _memberships(df)
     shared: dict[tuple[str, str], list[Hashable]] = defaultdict(list)

@@ -6,15 +6,18 @@ so a sentence stays inert whatever a plan, a manifest or a file name says.
 """
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from ttdn_analysis.analysis.coverage import coverage
-from ttdn_analysis.analysis.coverage_stats import compare_coverage, describe_comparison
+from ttdn_analysis.analysis.coverage_stats import compare_coverage, coverage_stats, describe_comparison
 from ttdn_analysis.analysis.networks import coassignment_graph, graph_summary, lead_support_graph
 from ttdn_analysis.corpus import Corpus
 from ttdn_analysis.plotting.labels import check_lang, labels, plan_labels, theme_labels
@@ -22,10 +25,11 @@ from ttdn_analysis.plotting.notebook import fill, number, percent
 from ttdn_analysis.registry.agencies import harmonize
 from ttdn_analysis.registry.codebook import load_codebook
 from ttdn_analysis.registry.lineage import name_on
+from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, task_kinds_of
 
 __all__ = ["Sentence", "Sentences", "SUCCESSOR_DATE", "with_successor", "successor_notes", "province_networks",
            "network_summary", "network_reading", "BriefFacts", "brief_facts", "brief_sentences", "plan_changes",
-           "theme_changes", "change_sentences", "headline"]
+           "theme_changes", "change_sentences", "headline", "plan_caveats", "caveat_rules", "caveat_note"]
 
 #: The date at which "the agency that carries this work now" is read from the lineage crosswalk.
 SUCCESSOR_DATE = "2026-01-01"
@@ -67,8 +71,12 @@ class Sentences:
 
     items: list[Sentence]
 
-    def _repr_html_(self) -> str:
+    def html(self) -> str:
+        """The sentences as an HTML list, values escaped."""
         return "<ul>" + "".join(f"<li>{s.html()}</li>" for s in self.items) + "</ul>"
+
+    def _repr_html_(self) -> str:
+        return self.html()
 
     def __len__(self) -> int:
         return len(self.items)
@@ -236,35 +244,144 @@ def network_reading(summary: pd.DataFrame, centrality: Mapping[str, pd.DataFrame
     return Sentences(out)
 
 
+#: Superscript marks of the plans that carry a caveat, in the order of the caveat list.
+_MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
+
+
+@lru_cache(maxsize=1)
+def caveat_rules() -> dict[str, Any]:
+    """The rules of :func:`plan_caveats`, from ``ttdn_analysis/report/caveats.toml``.
+
+    Examples
+    --------
+    >>> rules = caveat_rules()
+    >>> rules["lead_share_below"], [c["key"] for c in rules["caveat"]][:2]
+    (0.8, ['numbering_gap', 'ocr_low_confidence'])
+    """
+    with resources.files("ttdn_analysis.report").joinpath("caveats.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _mark(i: int) -> str:
+    """The i-th caveat mark: ¹ … ⁹, then ⁽¹⁰⁾ …"""
+    if i < len(_MARKS):
+        return _MARKS[i]
+    return "⁽" + "".join(_MARKS[int(d) - 1] if d != "0" else "⁰" for d in str(i + 1)) + "⁾"
+
+
+def plan_caveats(corpus: Corpus, summary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The plans whose numbers need a caveat, with a mark each and the reasons (rules in ``caveats.toml``).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    summary : DataFrame, optional
+        :meth:`Corpus.summary` when already computed (for the lead share).
+
+    Returns
+    -------
+    DataFrame
+        One row per plan with at least one caveat, in the order of the plans table: ``plan_id``, ``mark``
+        (¹, ², …), ``caveats`` (tuple of keys: ``numbering_gap``, ``ocr_low_confidence``, ``unread_table``,
+        ``low_lead_share``) and ``counts`` (tuple: problem rows or flagged tasks for each key; the lead share in
+        percent for ``low_lead_share``).
+
+    Examples
+    --------
+    >>> from ttdn_analysis import load_corpus
+    >>> plan_caveats(load_corpus([], cache=False)).columns.tolist()
+    ['plan_id', 'mark', 'caveats', 'counts']
+    """
+    rules = caveat_rules()
+    plans = corpus.plans
+    summary = corpus.summary() if summary is None else summary
+    file_of = dict(zip(plans["source_file"].astype(str), plans["plan_id"]))
+    probs = corpus.problems
+    kinds = probs["kind"].astype(str) if len(probs) else pd.Series(dtype=object)
+    rows: list[dict[str, Any]] = []
+    lead = dict(zip(summary["plan_id"], summary["lead_share"])) if len(summary) else {}
+    for pid in plans["plan_id"]:
+        found: list[tuple[str, int]] = []
+        for rule in rules["caveat"]:
+            key = rule["key"]
+            if key == "low_lead_share":
+                share = lead.get(pid)
+                if share is not None and share == share and share < rules["lead_share_below"]:
+                    found.append((key, round(100 * float(share))))
+                continue
+            n = 0
+            if rule.get("problem_kind") and len(probs):
+                own = probs["source_file"].astype(str).map(file_of) == pid
+                n = int((own & (kinds == rule["problem_kind"])).sum())
+            flag = rule.get("task_flag")
+            if not n and flag and flag in corpus.tasks.columns:
+                t = corpus.tasks
+                n = int(t.loc[t["plan_id"] == pid, flag].astype(object).eq(True).sum())
+            if n:
+                found.append((key, n))
+        if found:
+            rows.append({"plan_id": pid, "mark": _mark(len(rows)), "caveats": tuple(k for k, _ in found),
+                         "counts": tuple(n for _, n in found)})
+    return pd.DataFrame(rows, columns=["plan_id", "mark", "caveats", "counts"])
+
+
+def _peer_key(kind: Any, level: Any, year: Any) -> tuple[str, str, int] | None:
+    """Plans are compared only with plans of the same kind, level and year (None: comparable with none)."""
+    if any(v is None or (isinstance(v, float) and v != v) or v is pd.NA or v == "" for v in (kind, level, year)):
+        return None
+    return str(kind), str(level), int(year)
+
+
 @dataclass
 class BriefFacts:
-    """The tables behind the leadership brief (report 04), each sorted as it is shown."""
+    """The tables behind the leadership brief (report 04), each sorted as it is shown.
 
-    #: one row per plan (:meth:`Corpus.summary`) with a readable ``plan`` name
+    The unit is the plan: every row is one plan, and plans are set side by side only with plans of the same kind,
+    level and year (``peer``). Tasks are the plan's task list (:data:`~ttdn_analysis.schema.COMPARABLE_TASK_KINDS`:
+    body tasks and appendix rows, the unit every plan has), not the agencies' duty blocks of TỔ CHỨC THỰC HIỆN.
+    """
+
+    #: one row per plan: plan_id, plan (readable name with its caveat mark), province, year, kind, level, peer,
+    #: tasks (of the unit), duty_blocks, assignments, agencies (named agencies), collectives, lead_share,
+    #: problems, mark
     summary: pd.DataFrame
     #: plans by tasks, most first (ties by name)
     by_tasks: pd.DataFrame
-    #: plans by agencies assigned, most first
+    #: plans by named agencies, most first
     by_agencies: pd.DataFrame
-    #: the ten agencies leading the most tasks (collectives left out): agency, tasks, plans
+    #: the ten agencies leading the most tasks (collectives left out): agency, name (with its 2026 successor, from
+    #: the province's own lineage rows when all its plans are of one province), tasks, plans, provinces
     top_leads: pd.DataFrame
-    #: share of tasks per theme (columns: theme labels) by plan (rows: plan names), so no plans of different
-    #: kinds are pooled
+    #: share of tasks per theme (columns: theme labels) by plan (rows: plan names with their marks)
     coverage: pd.DataFrame
-    #: network density per province, densest first
+    #: one row per plan: plan_id, plan, province, year, kind, level, peer, nodes, edges, density, mark
     density: pd.DataFrame
+    #: the plans with a caveat (:func:`plan_caveats`), with their readable names
+    caveats: pd.DataFrame
+    #: peer -> plan_ids (sorted by name), only groups of two plans or more
+    peers: dict[tuple[str, str, int], list[str]] = field(default_factory=dict)
+    #: (plan_a, plan_b) -> compare_coverage of the core themes, for plans of one peer group
+    comparisons: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    #: the task kinds counted
+    unit: tuple[str, ...] = COMPARABLE_TASK_KINDS
+    #: the core theme and plan whose share is most surely high (highest lower bound of its exact interval):
+    #: plan_id, theme, with, n, share, ci_low, ci_high
+    top_theme: dict[str, Any] = field(default_factory=dict)
     n_tasks: int = 0
     n_agencies: int = 0
+    n_collectives: int = 0
 
 
-def brief_facts(corpus: Corpus, lang: str = "vi") -> BriefFacts:
-    """The tables behind the leadership brief.
+def brief_facts(corpus: Corpus, lang: str = "vi", n_boot: int = 2000) -> BriefFacts:
+    """The tables behind the leadership brief, one plan per row, like compared with like.
 
     Parameters
     ----------
     corpus : Corpus
     lang : {"vi", "en"}, default "vi"
-        Language of the theme labels (columns of ``coverage``).
+        Language of the theme labels and agency names.
+    n_boot : int, default 2000
+        Bootstrap replicates of the intervals of differences (:func:`compare_coverage`).
 
     Returns
     -------
@@ -274,34 +391,128 @@ def brief_facts(corpus: Corpus, lang: str = "vi") -> BriefFacts:
     --------
     >>> from ttdn_analysis import load_corpus
     >>> f = brief_facts(load_corpus([], cache=False))
-    >>> len(f.summary), len(f.top_leads), f.n_tasks
-    (0, 0, 0)
+    >>> len(f.summary), len(f.top_leads), f.n_tasks, f.unit
+    (0, 0, 0, ('body_task', 'appendix_row'))
     """
-    summary = corpus.summary()
-    summary["plan"] = summary["plan_id"].map(plan_labels(corpus.plans)).astype(object)
+    check_lang(lang)
+    unit = COMPARABLE_TASK_KINDS
+    tasks = corpus.tasks[task_kinds_of(corpus.tasks).isin(unit).to_numpy()]
+    a = corpus.assignments
+    a = a[task_kinds_of(a).isin(unit).to_numpy()] if len(a) else a
+    base = corpus.summary()
+    caveats = plan_caveats(corpus, base)
+    mark = dict(zip(caveats["plan_id"], caveats["mark"]))
+    names = {k: v + (f" {mark[k]}" if k in mark else "") for k, v in plan_labels(corpus.plans).items()}
+    plans = corpus.plans.set_index("plan_id")
+    rows = []
+    collective = a["is_collective"].fillna(False).astype(bool) if len(a) else pd.Series(dtype=bool)
+    for r in base.itertuples(index=False):
+        own = a[a["plan_id"] == r.plan_id]
+        coll = collective[own.index] if len(own) else pd.Series(dtype=bool)
+        p = plans.loc[r.plan_id]
+        rows.append({"plan_id": r.plan_id, "plan": names[r.plan_id], "province": r.province, "year": r.year,
+                     "kind": p.get("kind"), "level": r.level, "peer": _peer_key(p.get("kind"), r.level, r.year),
+                     "tasks": int((tasks["plan_id"] == r.plan_id).sum()),
+                     "duty_blocks": int(r.tasks) - int((tasks["plan_id"] == r.plan_id).sum()),
+                     "assignments": len(own), "agencies": int(own.loc[~coll, "agency"].nunique()),
+                     "collectives": int(own.loc[coll, "agency"].nunique()), "lead_share": r.lead_share,
+                     "problems": r.problems, "mark": mark.get(r.plan_id, "")})
+    summary = pd.DataFrame(rows, columns=["plan_id", "plan", "province", "year", "kind", "level", "peer", "tasks",
+                                          "duty_blocks", "assignments", "agencies", "collectives", "lead_share",
+                                          "problems", "mark"])
     by_tasks = summary.sort_values(["tasks", "plan"], ascending=[False, True], kind="stable").reset_index(drop=True)
     by_agencies = summary.sort_values(["agencies", "plan"], ascending=[False, True], kind="stable")
-    a = corpus.assignments
-    leads = a[(a["role"] == "lead") & ~a["is_collective"].astype(bool)]
-    top = (leads.groupby("agency").agg(tasks=("task_id", "nunique"), plans=("plan_id", "nunique")).reset_index()
-           .sort_values(["tasks", "plans", "agency"], ascending=[False, False, True], kind="stable").head(10)
-           .reset_index(drop=True))
-    names = plan_labels(corpus.plans)
-    cov = (coverage(corpus, by="plan_id", measure="task_share").rename(columns=theme_labels(lang),
-                                                                        index=names)
-           if len(corpus.task_themes) else pd.DataFrame())
-    co, _ = province_networks(corpus)
-    density = network_summary(co)[["province", "density"]]
-    density = density.sort_values(["density", "province"], ascending=[False, True], kind="stable")
+    leads = a[(a["role"] == "lead") & ~collective] if len(a) else a
+    top = (leads.groupby("agency").agg(tasks=("task_id", "nunique"), plans=("plan_id", "nunique"),
+                                       provinces=("province", lambda v: tuple(sorted(set(map(str, v.dropna()))))))
+           .reset_index().sort_values(["tasks", "plans", "agency"], ascending=[False, False, True], kind="stable")
+           .head(10).reset_index(drop=True)) if len(leads) else pd.DataFrame(columns=["agency", "tasks", "plans",
+                                                                                      "provinces"])
+    top.insert(1, "name", [_successor_name(ag, prov, lang) for ag, prov in zip(top["agency"], top["provinces"])])
+    cov = pd.DataFrame()
+    if len(corpus.task_themes) and len(tasks):
+        cov = coverage(corpus, by="plan_id", measure="task_share", task_kinds=unit, warn=False)
+        cov = cov.rename(columns=theme_labels(lang), index=names)
+    density = _plan_density(corpus, a, summary)
+    peers: dict[tuple[str, str, int], list[str]] = {}
+    for r in summary.sort_values("plan", kind="stable").itertuples(index=False):
+        if r.peer is not None and r.tasks:
+            peers.setdefault(r.peer, []).append(r.plan_id)
+    peers = {k: v for k, v in sorted(peers.items()) if len(v) > 1}
+    core = list(load_codebook().core_keys)
+    comparisons = {}
+    if len(corpus.task_themes):
+        for ids in peers.values():
+            for i, pa in enumerate(ids):
+                for pb in ids[i + 1:]:
+                    comparisons[(pa, pb)] = compare_coverage(corpus, {"plan_id": pa}, {"plan_id": pb}, themes=core,
+                                                             n_boot=n_boot, warn=False, task_kinds=unit)
+    top_theme: dict[str, Any] = {}
+    if len(corpus.task_themes) and len(tasks):
+        st = coverage_stats(corpus, by="plan_id", themes=core, warn=False, task_kinds=unit)
+        st = st[st["tasks"] > 0]
+        if len(st):
+            # the share most surely high: the highest lower bound of the interval, not the highest share (a plan
+            # of two tasks with one mention has 50%, and an interval from 1% to 99%)
+            best = st.sort_values(["ci_low", "share", "plan_id", "theme"], ascending=[False, False, True, True],
+                                  kind="stable").iloc[0]
+            top_theme = {"plan_id": best["plan_id"], "theme": best["theme"], "with": int(best["tasks_with_theme"]),
+                         "n": int(best["tasks"]), "share": float(best["share"]), "ci_low": float(best["ci_low"]),
+                         "ci_high": float(best["ci_high"])}
+    shown_caveats = caveats.assign(plan=caveats["plan_id"].map(plan_labels(corpus.plans)))
     return BriefFacts(summary=summary, by_tasks=by_tasks, by_agencies=by_agencies.reset_index(drop=True),
-                      top_leads=top, coverage=cov, density=density.reset_index(drop=True),
-                      n_tasks=len(corpus.tasks), n_agencies=int(a["agency"].nunique()))
+                      top_leads=top, coverage=cov, density=density, caveats=shown_caveats, peers=peers,
+                      comparisons=comparisons, unit=unit, top_theme=top_theme, n_tasks=len(tasks),
+                      n_agencies=int(a.loc[~collective, "agency"].nunique()) if len(a) else 0,
+                      n_collectives=int(a.loc[collective, "agency"].nunique()) if len(a) else 0)
 
 
-def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence]:
-    """The brief's sentences: ``intro``, ``tasks``, ``agencies``, ``lead``, ``themes``, ``density``.
+def _successor_name(agency: str, provinces: Iterable[str], lang: str) -> str:
+    """An agency's name with its 2026 successor as the lineage of its plans' provinces has it (province rows first):
+    one label when every province gives the same one, else the printed name and a note that it differs."""
+    shown = {with_successor([agency], lang, p)[agency] for p in provinces} or {with_successor([agency], lang)[agency]}
+    if len(shown) == 1:
+        return shown.pop()
+    return labels(lang, "brief")["successor_varies"].format(name=agency)
 
-    A sentence whose table is empty is left out; with one plan (or one province) the one-item forms are used.
+
+def _plan_density(corpus: Corpus, a: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Each plan's co-assignment network: nodes, edges and density (one plan per network, never a pool)."""
+    rows = []
+    for r in summary.itertuples(index=False):
+        own = a[a["plan_id"] == r.plan_id] if len(a) else a
+        g = coassignment_graph(own, task_kinds=None) if len(own) else nx.Graph()
+        fig = graph_summary(g)
+        rows.append({"plan_id": r.plan_id, "plan": r.plan, "province": r.province, "year": r.year, "kind": r.kind,
+                     "level": r.level, "peer": r.peer, "nodes": fig["nodes"], "edges": fig["edges"],
+                     "density": fig["density"], "mark": r.mark})
+    out = pd.DataFrame(rows, columns=["plan_id", "plan", "province", "year", "kind", "level", "peer", "nodes", "edges",
+                                      "density", "mark"])
+    return out.sort_values(["density", "plan"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _years(values: Iterable[Any]) -> str:
+    return ", ".join(str(int(y)) for y in sorted({int(y) for y in values if y is not None and y == y}))
+
+
+def _basis(T: Mapping[str, str], plans: pd.DataFrame, func: str) -> str:
+    """What a sentence rests on: "(n kế hoạch, năm …; brief.brief_facts)"."""
+    return T["basis"].format(n=len(plans), years=_years(plans["year"]), func=func)
+
+
+def _peer_name(peer: tuple[str, str, int], L: Mapping[str, str]) -> str:
+    kind, level, year = peer
+    return L["peer"].format(kind=L.get(f"kind_{kind}", kind), level=L.get(f"level_{level}", level), year=year)
+
+
+def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence | Sentences]:
+    """The brief's sentences, each naming what it rests on and the function that computes it.
+
+    Keys: ``intro``, ``unit``, ``caveats`` (the plans with a caveat, listed before any figure), ``tasks`` and
+    ``agencies`` (plans compared only within a group of one kind, level and year; the others listed without a
+    comparison), ``lead``, ``themes_top`` (one plan's highest share, with its interval), ``themes`` (comparisons
+    of plans of one group: a difference is said only when Fisher's test after Holm's adjustment holds, otherwise
+    that the data cannot tell), ``density`` (per group). A sentence whose table is empty is left out.
 
     Parameters
     ----------
@@ -310,7 +521,7 @@ def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence]:
 
     Returns
     -------
-    dict of str to Sentence
+    dict of str to Sentence or Sentences
 
     Examples
     --------
@@ -318,43 +529,123 @@ def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence]:
     >>> brief_sentences(brief_facts(load_corpus([], cache=False)), "en")
     {}
     """
-    T = labels(check_lang(lang), "brief")
-    s, out = facts.summary, {}
-    if len(s):
-        out["intro"] = Sentence(T["intro"], {
-            "n_plans": len(s), "n_prov": s["province"].nunique(),
-            "provs": ", ".join(sorted(s["province"].dropna().unique())),
-            "years": ", ".join(str(y) for y in sorted(s["year"].dropna().unique())),
-            "n_tasks": facts.n_tasks, "n_agencies": facts.n_agencies})
-        top, low = facts.by_tasks.iloc[0], facts.by_tasks.iloc[-1]
-        out["tasks"] = Sentence(T["tasks"] if len(s) > 1 else T["tasks_one"],
-                                {"top": top.plan, "top_n": top.tasks, "low": low.plan, "low_n": low.tasks})
-        top = facts.by_agencies.iloc[0]
-        out["agencies"] = Sentence(T["agencies"] if len(s) > 1 else T["agencies_one"],
-                                   {"avg": number(s["agencies"].mean(), lang, 0), "top": top.plan,
-                                    "top_n": top.agencies})
+    T, L = labels(check_lang(lang), "brief"), labels(lang, "caveats")
+    s = facts.summary
+    out: dict[str, Sentence | Sentences] = {}
+    if not len(s):
+        return {}
+    out["intro"] = Sentence(T["intro"], {
+        "n_plans": len(s), "n_prov": s["province"].nunique(),
+        "provs": ", ".join(sorted(s["province"].dropna().astype(str).unique())), "years": _years(s["year"]),
+        "n_tasks": facts.n_tasks, "n_agencies": facts.n_agencies, "n_coll": facts.n_collectives})
+    out["unit"] = Sentence(T["unit"], {"n_blocks": int(s["duty_blocks"].sum())})
+    if len(facts.caveats):
+        items = []
+        for r in facts.caveats.itertuples(index=False):
+            why = "; ".join(L[k].format(n=n) for k, n in zip(r.caveats, r.counts))
+            items.append(Sentence(T["caveat"], {"mark": r.mark, "plan": r.plan, "why": why}))
+        out["caveats"] = Sentences(items)
+    grouped = {pid: peer for peer, ids in facts.peers.items() for pid in ids}
+    alone = s[~s["plan_id"].isin(list(grouped))]
+    task_items, agency_items, density_items = [], [], []
+    for peer, ids in facts.peers.items():
+        g = s[s["plan_id"].isin(ids)]
+        name = _peer_name(peer, L)
+        basis = _basis(T, g, "report.brief.brief_facts")
+        by = g.sort_values(["tasks", "plan"], ascending=[False, True], kind="stable")
+        task_items.append(Sentence(T["tasks"], {"group": name, "top": by.iloc[0].plan, "top_n": by.iloc[0].tasks,
+                                                "low": by.iloc[-1].plan, "low_n": by.iloc[-1].tasks,
+                                                "basis": basis}))
+        by = g.sort_values(["agencies", "plan"], ascending=[False, True], kind="stable")
+        agency_items.append(Sentence(T["agencies"], {
+            "group": name, "top": by.iloc[0].plan, "top_n": by.iloc[0].agencies, "top_c": by.iloc[0].collectives,
+            "low": by.iloc[-1].plan, "low_n": by.iloc[-1].agencies, "low_c": by.iloc[-1].collectives,
+            "basis": basis}))
+        d = facts.density[facts.density["plan_id"].isin(ids)]
+        density_items.append(Sentence(T["density"], {
+            "group": name, "values": "; ".join(f"{r.plan}: {number(r.density, lang)} ({r.nodes} {T['nodes']})"
+                                               for r in d.itertuples(index=False)),
+            "basis": _basis(T, d, "analysis.networks.graph_summary")}))
+    if len(alone):
+        listed = "; ".join(f"{r.plan}: {r.tasks} {T['tasks_word']}, {r.agencies} {T['agencies_word']}"
+                           + (f" + {r.collectives} {T['collectives_word']}" if r.collectives else "")
+                           for r in alone.sort_values("plan", kind="stable").itertuples(index=False))
+        task_items.append(Sentence(T["alone"], {"plans": listed,
+                                                "basis": _basis(T, alone, "report.brief.brief_facts")}))
+    out["tasks"] = Sentences(task_items)
+    if agency_items:
+        out["agencies"] = Sentences(agency_items)
     if len(facts.top_leads):
         first = facts.top_leads.iloc[0]
-        out["lead"] = Sentence(T["lead"], {"agency": with_successor([first.agency], lang)[first.agency],
-                                           "n": first.tasks, "k": first.plans})
-    if len(facts.coverage) and len(facts.coverage.columns):
-        cells = facts.coverage.rename_axis(index="plan", columns="theme").stack().rename("share").reset_index()
-        best = cells.sort_values("share", ascending=False, kind="stable").iloc[0]
-        out["themes"] = Sentence(T["themes"], {"theme": best["theme"], "share": percent(best["share"], lang),
-                                               "group": best["plan"]})
-    if len(facts.density):
-        dense, sparse = facts.density.iloc[0], facts.density.iloc[-1]
-        out["density"] = Sentence(T["density"] if len(facts.density) > 1 else T["density_one"],
-                                  {"dense": dense.province, "dense_d": number(dense.density, lang),
-                                   "sparse": sparse.province, "sparse_d": number(sparse.density, lang)})
+        out["lead"] = Sentence(T["lead"], {"agency": first["name"], "n": first.tasks, "k": first.plans,
+                                           "basis": _basis(T, s, "report.brief.brief_facts")})
+    if facts.top_theme:
+        tt = facts.top_theme
+        row = s[s["plan_id"] == tt["plan_id"]]
+        out["themes_top"] = Sentence(T["themes_top"], {
+            "theme": theme_labels(lang).get(tt["theme"], tt["theme"]), "plan": row.iloc[0].plan,
+            "with": tt["with"], "n": tt["n"], "share": percent(tt["share"], lang),
+            "low": percent(tt["ci_low"], lang), "high": percent(tt["ci_high"], lang),
+            "basis": _basis(T, row, "analysis.coverage_stats.coverage_stats")})
+    if facts.comparisons:
+        items = []
+        for (pa, pb), table in facts.comparisons.items():
+            na, nb = s.set_index("plan_id").loc[pa], s.set_index("plan_id").loc[pb]
+            both = s[s["plan_id"].isin([pa, pb])]
+            basis = _basis(T, both, "analysis.coverage_stats.compare_coverage")
+            held = table[table["distinguishable"]]
+            for text in describe_comparison(held, lang, names=(na.plan, nb.plan)) if len(held) else []:
+                items.append(Sentence("{text} {basis}", {"text": text, "basis": basis}))
+            if len(held) < len(table):
+                rest = table[~table["distinguishable"]]
+                items.append(Sentence(T["cannot_tell"], {
+                    "a": na.plan, "b": nb.plan, "n_a": int(table["n_a"].iloc[0]), "n_b": int(table["n_b"].iloc[0]),
+                    "themes": ", ".join(theme_labels(lang).get(t, t) for t in rest["theme"]), "basis": basis}))
+        out["themes"] = Sentences(items)
+    elif len(s) > 1:
+        out["themes"] = Sentence(T["themes_none"])
+    if density_items:
+        out["density"] = Sentences(density_items)
     return out
+
+
+def caveat_note(facts: BriefFacts, plans: Iterable[str] | None = None, lang: str = "vi") -> Sentence | None:
+    """The footnote under a chart or table: the marks of the plans it shows that carry a caveat.
+
+    Parameters
+    ----------
+    facts : BriefFacts
+    plans : iterable of str, optional
+        plan_ids the chart shows; default every plan.
+    lang : {"vi", "en"}, default "vi"
+
+    Returns
+    -------
+    Sentence or None
+        None when no plan shown has a caveat.
+
+    Examples
+    --------
+    >>> from ttdn_analysis import load_corpus
+    >>> caveat_note(brief_facts(load_corpus([], cache=False))) is None
+    True
+    """
+    T, L = labels(check_lang(lang), "brief"), labels(lang, "caveats")
+    shown = set(facts.summary["plan_id"]) if plans is None else set(plans)
+    c = facts.caveats[facts.caveats["plan_id"].isin(list(shown))]
+    if not len(c):
+        return None
+    parts = ["{} {}: {}".format(r.mark, r.plan, "; ".join(L[k].format(n=n) for k, n in zip(r.caveats, r.counts)))
+             for r in c.itertuples(index=False)]
+    return Sentence(T["footnote"], {"notes": " · ".join(parts)})
 
 
 def plan_changes(corpus: Corpus) -> pd.DataFrame:
     """What changed between each province's consecutive plans of the same kind, level and issuer.
 
     Lead agencies are compared by the agency that carries their work in 2026 (:data:`SUCCESSOR_DATE`), so a
-    renamed or merged agency is not counted as a new lead.
+    renamed or merged agency is not counted as a new lead. Tasks and assignments are those of the plan's task list
+    (:data:`~ttdn_analysis.schema.COMPARABLE_TASK_KINDS`), as everywhere in the brief.
 
     Parameters
     ----------
@@ -379,6 +670,8 @@ def plan_changes(corpus: Corpus) -> pd.DataFrame:
     plans = corpus.plans.dropna(subset=["province", "year"]).astype(dict.fromkeys(keys, object))
     plans = plans.sort_values([*keys, "year", "plan_id"], kind="stable", na_position="last")
     a = corpus.assignments
+    a = a[task_kinds_of(a).isin(COMPARABLE_TASK_KINDS).to_numpy()] if len(a) else a
+    tasks = corpus.tasks[task_kinds_of(corpus.tasks).isin(COMPARABLE_TASK_KINDS).to_numpy()]
     leads = a[(a["role"] == "lead") & ~a["is_collective"].astype(bool)]
     rows = []
     for key, group in plans.groupby(keys, sort=True, dropna=False):
@@ -393,8 +686,8 @@ def plan_changes(corpus: Corpus) -> pd.DataFrame:
             now_b = {succ[x][0]: x for x in sorted(set(lb))}
             rows.append({
                 **dict(zip(keys, key)), "plan_a": pa, "plan_b": pb, "year_a": years[i - 1], "year_b": years[i],
-                "tasks_a": int((corpus.tasks["plan_id"] == pa).sum()),
-                "tasks_b": int((corpus.tasks["plan_id"] == pb).sum()),
+                "tasks_a": int((tasks["plan_id"] == pa).sum()),
+                "tasks_b": int((tasks["plan_id"] == pb).sum()),
                 "agencies_a": int(a[a["plan_id"] == pa]["agency"].nunique()),
                 "agencies_b": int(a[a["plan_id"] == pb]["agency"].nunique()),
                 "leads_added": sorted(now_b[k] for k in set(now_b) - set(now_a)),
@@ -498,7 +791,8 @@ def headline(corpus: Corpus, lang: str = "vi", facts: BriefFacts | None = None
     -------
     (list of (str, str), list of Sentence)
         (label, value) pairs in plain text (plans, provinces, years, tasks, assignments, agencies, problems by
-        severity), and the brief's sentences on the top lead agency, the most covered theme and density.
+        severity), and the brief's sentences on the top lead agency and the highest share of a core theme in one
+        plan (with its interval and its plan's caveat mark).
 
     Examples
     --------
@@ -523,4 +817,4 @@ def headline(corpus: Corpus, lang: str = "vi", facts: BriefFacts | None = None
     if not len(p):
         return rows, []
     sentences = brief_sentences(facts or brief_facts(corpus, lang), lang)
-    return rows, [sentences[k] for k in ("lead", "themes", "density") if k in sentences]
+    return rows, [x for k in ("lead", "themes_top") if isinstance(x := sentences.get(k), Sentence)]
