@@ -97,7 +97,7 @@ class DevTools:
             raise RuntimeError(result["exceptionDetails"])
         return result["result"].get("value")
 
-    def open(self, url: str, width: int = WIDTH) -> None:
+    def open(self, url: str, width: int = WIDTH, javascript: bool = True) -> None:
         target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
         self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True},
                                  session=False)["sessionId"]
@@ -105,11 +105,14 @@ class DevTools:
             self.call(f"{domain}.enable")
         self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1,
                                                          "mobile": False})
+        if not javascript:  # the page's own scripts off (DevTools' evaluations still run)
+            self.call("Emulation.setScriptExecutionDisabled", {"value": True})
         self.call("Page.navigate", {"url": url})
+        drawn = ("Array.from(document.querySelectorAll('.plotly-graph-div')).every(d => d.querySelector('.main-svg'))"
+                 if javascript else "true")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # loaded, and every plotly chart drawn
-            if self.evaluate("document.readyState === 'complete' && Array.from("
-                             "document.querySelectorAll('.plotly-graph-div')).every(d => d.querySelector('.main-svg'))"):
+            if self.evaluate(f"document.readyState === 'complete' && {drawn}"):
                 break
             time.sleep(0.2)
         time.sleep(0.5)
@@ -143,7 +146,13 @@ _MEASURE = """
     if (v.startsWith('javascript:') || v.startsWith('data:') || v.startsWith('vbscript:') || v.startsWith('http'))
       live.push(el.tagName + ' ' + a + '=' + v.slice(0, 60));
   }));
+  const figures = Array.from(document.querySelectorAll('figure.ttdn-chart')).map(f => {
+    const caption = document.getElementById(f.getAttribute('aria-labelledby') || '');
+    return {name: caption ? caption.textContent.trim() : '', table: f.querySelectorAll('table tbody tr').length,
+            plot: f.querySelectorAll('.plotly-graph-div').length};
+  });
   return {
+    figures: figures,
     plots: plots.length,
     drawn: plots.filter(p => p.querySelector('.main-svg')).length,
     overflow: document.documentElement.scrollWidth - window.innerWidth,
@@ -159,9 +168,7 @@ _MEASURE = """
 _PRINT = """
 (() => {
   window.dispatchEvent(new Event('beforeprint'));
-  return Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => {
-    const z = parseFloat(p.style.zoom || '1'); return p.getBoundingClientRect().width * z;
-  });
+  return Array.from(document.querySelectorAll('.ttdn-chart-drawing')).map(d => d.getBoundingClientRect().width);
 })()
 """
 
@@ -247,3 +254,43 @@ def test_network_charts_name_their_agencies_without_overlap(measured):
 def test_print_keeps_charts_within_a4(measured, name):
     widths = measured[name]["print_widths"]
     assert widths and max(widths) <= A4_WIDTH, widths
+
+
+_NO_SCRIPT = """
+(() => Array.from(document.querySelectorAll('figure.ttdn-chart')).map(f => {
+  const caption = f.querySelector('figcaption'), table = f.querySelector('table');
+  const drawing = f.querySelector('.ttdn-chart-drawing');
+  return {caption: caption.getBoundingClientRect().width > 10 ? caption.innerText : '',
+          table: table ? table.getBoundingClientRect().height : 0,
+          drawing: drawing.getBoundingClientRect().height};
+}))()
+"""
+
+
+@pytest.mark.parametrize("name", PAGES[:-1])
+def test_every_chart_is_named_and_carries_its_numbers(measured, name):
+    figures = measured[name]["figures"]
+    assert figures and sum(f["plot"] for f in figures) == measured[name]["plots"]  # every chart is in a figure
+    for f in figures:
+        assert f["name"] and f["table"] > 0, f
+
+
+@pytest.fixture(scope="module")
+def without_javascript(reports, tmp_path_factory):
+    out = {}
+    for page in reports[1][:-1]:
+        tools = DevTools(CHROMIUM, tmp_path_factory.mktemp("profile-nojs"))
+        try:
+            tools.open(page.as_uri(), javascript=False)
+            out[page.name] = tools.evaluate(_NO_SCRIPT)
+        finally:
+            tools.close()
+    return out
+
+
+@pytest.mark.parametrize("name", PAGES[:-1])
+def test_without_javascript_each_chart_shows_its_name_and_table(without_javascript, name):
+    figures = without_javascript[name]
+    assert figures
+    for f in figures:
+        assert f["caption"] and f["table"] > 0 and f["drawing"] == 0, f  # no empty box: the table instead

@@ -1,8 +1,13 @@
-"""Exports read back as a researcher's tools would (csv, openpyxl, networkx): issue 17 item 2, issue 14 items 2-3."""
+"""Exports read back as a researcher's tools would (csv, openpyxl, DuckDB, pyarrow, networkx, the GEXF 1.2 rules):
+issue 17 item 2, issue 14 items 2-3, issue 26 (exports), issue 24 (a lone CR in CSV, sheets over Excel's rows)."""
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import os
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
@@ -13,9 +18,9 @@ import pytest
 from ttdn_analysis import load_corpus
 from ttdn_analysis.corpus import Corpus
 from ttdn_analysis.io import tables as io_tables
-from ttdn_analysis.io.graphs import to_gexf, to_graphml, write_edge_list
+from ttdn_analysis.io.graphs import GEXF_NS, GEXF_TYPES, GEXF_VIZ_NS, to_gexf, to_graphml, write_edge_list
 from ttdn_analysis.io.safety import FORMULA_STARTS, safe_frame
-from ttdn_analysis.io.tables import SHEETS, export_corpus
+from ttdn_analysis.io.tables import PROVENANCE_KEY, SHEETS, export_corpus, export_tables
 from ttdn_analysis.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,8 +100,8 @@ def test_xlsx_typed_dates_frozen_header_filters_widths_and_analysis_sheets(corpu
     written = export_corpus(corpus, tmp_path, "xlsx")
     assert set(written) == _files(tmp_path) and tmp_path / "ttdn_tables.xlsx" in written
     wb = openpyxl.load_workbook(tmp_path / "ttdn_tables.xlsx")
-    assert wb.sheetnames == list(SHEETS)
-    for ws in wb:
+    assert wb.sheetnames == ["about", *SHEETS]
+    for ws in wb.worksheets[1:]:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}", ws.title
         widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width
@@ -131,18 +136,19 @@ def test_networks_per_province_and_year_with_attributes(corpus, tmp_path):
     graphml = sorted(p for p in written if p.parent.name == "networks" and p.suffix == ".graphml")
     assert len(gexf) == len(graphml) == len(slices)
     pooled = nx.read_gexf(tmp_path / "coassignment.gexf")
-    provinces = {p for _, d in pooled.nodes(data=True) for p in d["province"].split("; ")}
+    provinces = {p for _, d in pooled.nodes(data=True) for p in d["province"].split("|")}  # a GEXF liststring
     assert provinces == {p for p, _ in slices}
     for path in gexf + graphml:
         g = nx.read_gexf(path) if path.suffix == ".gexf" else nx.read_graphml(path)
+        sep = "|" if path.suffix == ".gexf" else "; "
         assert g.number_of_nodes() > 0
         for _, d in g.nodes(data=True):
-            assert {"agency_type", "province", "successor"} <= set(d)
-            assert "; " not in d["province"]  # one province per slice
+            assert {"agency_type", "province", "year", "plans", "successor"} <= set(d)
+            assert sep not in str(d["province"]) and sep not in str(d["year"])  # one province and year per slice
         for _, _, d in g.edges(data=True):
-            assert {"weight", "plans", "tasks"} <= set(d)
-            plans = d["plans"].split("; ")
-            assert all(any(t.startswith(p + ":") for p in plans) for t in d["tasks"].split("; "))
+            assert {"weight", "plans", "tasks", "province", "year"} <= set(d)
+            plans = d["plans"].split(sep)
+            assert all(any(t.startswith(p + ":") for p in plans) for t in d["tasks"].split(sep))
     g = nx.read_graphml(next(p for p in graphml if "dong-nai_2024" in p.name))
     assert g.graph["province"] == "Đồng Nai" and g.graph["year"] == 2024
     assert {d["province"] for _, d in g.nodes(data=True)} == {"Đồng Nai"}
@@ -189,9 +195,11 @@ def test_no_live_formula_in_xlsx_or_csv(hostile_corpus, tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "x" / "ttdn_tables.xlsx")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert not [t for t in texts if t.startswith(FORMULA_STARTS)]
-    assert "'=HYPERLINK(\"http://127.0.0.1:9/x\",\"bấm vào đây\")" in texts
+    # formula-like text is a text cell with Excel's quote prefix, the value unchanged: no literal apostrophe
+    risky = [c for c in cells if isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS)]
+    assert risky and all(c.data_type == "s" and c.quotePrefix for c in risky)
+    assert not [c.value for c in cells if isinstance(c.value, str) and c.value.startswith("'")]
+    assert "=HYPERLINK(\"http://127.0.0.1:9/x\",\"bấm vào đây\")" in {c.value for c in risky}
     numbers = [c.value for c in cells if c.data_type == "n" and c.value is not None]
     assert 2025 in numbers  # years stay numbers
     export_corpus(hostile_corpus, tmp_path / "c", "csv")
@@ -246,22 +254,23 @@ def test_a_failing_export_leaves_the_previous_file_and_no_partial_one(corpus, tm
     export_corpus(corpus, tmp_path, "xlsx", networks=False)
     before = (tmp_path / "ttdn_tables.xlsx").read_bytes()
     calls = {"n": 0}
-    original = pd.DataFrame.to_excel
+    original = io_tables._write_sheet
 
-    def fail_on_third(self, *args, **kwargs):
+    def fail_on_third(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError("disk full")
-        return original(self, *args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(pd.DataFrame, "to_excel", fail_on_third)
+    monkeypatch.setattr(io_tables, "_write_sheet", fail_on_third)
     with pytest.raises(OSError, match="disk full"):
         export_corpus(corpus, tmp_path, "xlsx", networks=False)
     assert (tmp_path / "ttdn_tables.xlsx").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ttdn_tables.xlsx"]
 
 
-@pytest.mark.parametrize("writer, target", [(to_gexf, "nx.write_gexf"), (to_graphml, "nx.write_graphml"),
+@pytest.mark.parametrize("writer, target", [(to_gexf, "xml.etree.ElementTree.ElementTree.write"),
+                                            (to_graphml, "ttdn_analysis.io.graphs.nx.write_graphml"),
                                             (write_edge_list, None)])
 def test_network_files_are_written_atomically(tmp_path, monkeypatch, writer, target):
     g = nx.Graph()
@@ -273,7 +282,7 @@ def test_network_files_are_written_atomically(tmp_path, monkeypatch, writer, tar
         raise OSError("killed")
 
     if target is not None:
-        monkeypatch.setattr(f"ttdn_analysis.io.graphs.{target}", half)
+        monkeypatch.setattr(target, half)
     else:
         monkeypatch.setattr(pd.DataFrame, "to_csv", lambda self, f, *a, **k: half(None, f))
     with pytest.raises(OSError, match="killed"):
@@ -290,6 +299,262 @@ def test_unknown_format_is_refused(corpus, tmp_path):
 def test_empty_corpus_exports_headers(tmp_path):
     written = export_corpus(load_corpus([], cache=False), tmp_path, "xlsx")
     assert [p.name for p in written] == ["ttdn_tables.xlsx"]
-    assert set(pd.read_excel(tmp_path / "ttdn_tables.xlsx", sheet_name=None)) == set(SHEETS)
+    assert set(pd.read_excel(tmp_path / "ttdn_tables.xlsx", sheet_name=None)) == {"about", *SHEETS}
     assert os.path.getsize(tmp_path / "ttdn_tables.xlsx") > 0
     assert io_tables.FORMATS == ("csv", "parquet", "xlsx")
+
+
+# --------------------------------------------------------------------------- what spreadsheets see (issue 26)
+
+def test_xlsx_cells_are_typed_and_the_first_sheet_says_what_the_workbook_is(corpus, tmp_path):
+    export_corpus(corpus, tmp_path, "xlsx", networks=False)
+    wb = openpyxl.load_workbook(tmp_path / "ttdn_tables.xlsx")
+    about = {r[0]: r[1] for r in wb["about"].iter_rows(values_only=True) if r[0]}
+    from ttdn_analysis._version import __version__
+    from ttdn_analysis.registry.codebook import load_codebook
+    assert about["package"] == "ttdn_analysis" and about["version"] == __version__
+    assert about["codebook_version"] == str(load_codebook().version)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", about["generated (UTC)"])
+    for f in corpus.plans["source_file"]:  # every source file with the SHA-256 of its bytes
+        assert about[Path(f).name] == hashlib.sha256(Path(f).read_bytes()).hexdigest()
+    for sheet in SHEETS:
+        assert about[sheet].split(" · ")[0].replace(",", "").isdigit(), sheet  # rows of each sheet
+
+    def column(ws, name):
+        header = [c.value for c in ws[1]]
+        return [row[header.index(name)] for row in ws.iter_rows(min_row=2)]
+
+    # integers as integers, never "4.0"
+    for sheet, name in [("tasks", "line_start"), ("plans", "year"), ("coverage", "tasks"), ("centrality", "degree"),
+                        ("assignments", "line")]:
+        cells = [c for c in column(wb[sheet], name) if c.value is not None]
+        assert cells and all(type(c.value) is int for c in cells), (sheet, name)
+    # shares with a percent format
+    shares = [c for c in column(wb["coverage"], "task_share") if c.value is not None]
+    assert shares and all(c.number_format.endswith("%") and isinstance(c.value, (int, float)) for c in shares)
+    assert any(0 < c.value < 1 for c in shares)
+    # text as text
+    titles = [c for c in column(wb["tasks"], "title") if c.value is not None]
+    assert all(c.data_type == "s" and c.number_format == "@" for c in titles)
+    # no literal leading apostrophe but those of the plans' own text (a message quoting a title)
+    own = {v for t in TABLES for col in getattr(corpus, t).columns for v in getattr(corpus, t)[col].astype(object)
+           if isinstance(v, str) and v.startswith("'")}
+    assert not [c.coordinate for ws in wb for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("'") and c.value not in own]
+
+
+def test_xlsx_text_that_looks_like_a_time_or_number_stays_text(tmp_path):
+    df = pd.DataFrame({"lines": ["0:77", "1/2", "1e5", "00123"], "n": [1, 2, 3, 4]})
+    export_tables({"t": df}, tmp_path, "xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "ttdn_tables.xlsx")["t"]
+    cells = [row[0] for row in ws.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == ["0:77", "1/2", "1e5", "00123"]
+    assert all(c.data_type == "s" and c.number_format == "@" for c in cells)
+    assert [row[1].value for row in ws.iter_rows(min_row=2)] == [1, 2, 3, 4]
+
+
+def test_xlsx_table_longer_than_a_sheet_is_split_and_listed(tmp_path, monkeypatch):
+    assert io_tables.EXCEL_MAX_ROWS == 1_048_576  # Excel's (and LibreOffice's) rows per sheet
+    monkeypatch.setattr(io_tables, "EXCEL_MAX_ROWS", 5)  # 4 data rows per sheet: the same code path, small data
+    df = pd.DataFrame({"i": range(10), "t": [f"r{i}" for i in range(10)]})
+    export_tables({"tasks": df}, tmp_path, "xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "ttdn_tables.xlsx")
+    assert wb.sheetnames == ["about", "tasks", "tasks (2)", "tasks (3)"]
+    got = [r[0] for ws in wb.worksheets[1:] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert got == list(range(10))  # every row, once, in order
+    assert all(ws.max_row <= 5 and [c.value for c in ws[1]] == ["i", "t"] for ws in wb.worksheets[1:])
+    about = {r[0]: r[1] for r in wb["about"].iter_rows(values_only=True) if r[0]}
+    assert about["tasks (3)"].startswith("2 ·")
+
+
+def test_xlsx_refuses_a_table_wider_than_a_sheet(tmp_path, monkeypatch):
+    monkeypatch.setattr(io_tables, "EXCEL_MAX_COLUMNS", 3)
+    with pytest.raises(ValueError, match="4 columns; an Excel sheet holds 3: export it as csv or parquet"):
+        export_tables({"wide": pd.DataFrame({c: [1] for c in "abcd"})}, tmp_path, "xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- Parquet as DuckDB and pyarrow read it
+
+def test_parquet_carries_provenance_that_duckdb_reads(corpus, tmp_path):
+    duckdb = pytest.importorskip("duckdb", reason="duckdb is in the test extra")
+    written = [p for p in export_corpus(corpus, tmp_path, "parquet", networks=False) if p.suffix == ".parquet"]
+    assert len(written) == len(TABLES) + 2
+    hashes = {Path(f).name: h for f, h in zip(corpus.plans["source_file"], corpus.plans["content_hash"])}
+    for path in written:
+        rows = duckdb.sql(f"SELECT decode(key), decode(value) FROM parquet_kv_metadata('{path}')").fetchall()
+        meta = json.loads(dict(rows)[PROVENANCE_KEY])
+        assert meta["package"] == "ttdn_analysis" and meta["codebook_version"], path.name
+        assert {s["file"]: s["sha256"] for s in meta["sources"]} == hashes, path.name
+        assert duckdb.sql(f"SELECT count(*) FROM '{path}'").fetchall()[0][0] == len(pd.read_parquet(path))
+
+
+def test_parquet_types_a_column_the_same_way_in_every_table(corpus, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    export_corpus(corpus, tmp_path, "parquet", networks=False)
+    types: dict[str, set[str]] = {}
+    for path in sorted(tmp_path.glob("*.parquet")):
+        schema = pq.read_schema(path)
+        for field in schema:
+            t = field.type
+            kind = ("dictionary<" + str(t.value_type) + ">") if pa.types.is_dictionary(t) else str(t)
+            types.setdefault(field.name, set()).add(kind)
+    mixed = {name: kinds for name, kinds in types.items() if len(kinds - {"null"}) > 1}
+    assert mixed == {}
+    for name in ("year", "line", "line_start", "tasks", "degree"):
+        assert types[name] - {"null"} == {"int64"}, name  # integers, not double
+    for name in ("province", "level", "theme", "kind", "role", "severity"):
+        assert types[name] - {"null"} == {"dictionary<string>"}, name  # categoricals in every table
+
+
+# --------------------------------------------------------------------------- CSV: a carriage return cannot split a row
+
+def test_csv_quotes_a_lone_carriage_return(tmp_path):
+    df = pd.DataFrame({"source_file": ["a\rb.txt", "c.txt"], "message": ["x\ry", "ok"], "n": [1, 2]})
+    path = io_tables.write_csv(df, tmp_path / "p.csv")
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["source_file"].tolist() == ["a\rb.txt", "c.txt"] and back["n"].tolist() == [1, 2]
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        assert [r["n"] for r in csv.DictReader(fh)] == ["1", "2"]
+    edges = nx.Graph()
+    edges.add_edge("Sở\rA", "Sở B", weight=1, count=1)
+    e = write_edge_list(edges, tmp_path / "e.csv")
+    assert len(pd.read_csv(e, encoding="utf-8-sig")) == 1
+
+
+# --------------------------------------------------------------------------- GEXF 1.2
+
+#: Lexical forms of the XML Schema types GEXF uses for attribute values.
+_GEXF_VALUE = {"integer": r"[-+]?\d+", "long": r"[-+]?\d+",
+               "double": r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|-?INF",
+               "float": r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|-?INF"}
+
+
+def gexf_problems(path: Path) -> list[str]:
+    """What breaks the GEXF 1.2 schema's rules in *path* (checked structurally: no registry package ships the
+    official XSD, so its rules for the elements written here are spelled out)."""
+    g, v = f"{{{GEXF_NS}}}", f"{{{GEXF_VIZ_NS}}}"
+    out = []
+    root = ET.parse(path).getroot()
+    if root.tag != f"{g}gexf" or root.get("version") != "1.2":
+        return [f"root {root.tag} version {root.get('version')}"]
+    allowed_root = {f"{g}meta", f"{g}graph"}
+    out += [f"unexpected {c.tag}" for c in root if c.tag not in allowed_root]
+    meta = root.find(f"{g}meta")
+    if meta is not None:
+        date = meta.get("lastmodifieddate")
+        if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            out.append(f"lastmodifieddate {date!r}")
+        out += [f"meta child {c.tag}" for c in meta if c.tag not in {f"{g}creator", f"{g}keywords",
+                                                                      f"{g}description"}]
+    graphs = root.findall(f"{g}graph")
+    if len(graphs) != 1:
+        return out + [f"{len(graphs)} graph elements"]
+    graph = graphs[0]
+    allowed = {"timeformat", "start", "end", "startopen", "endopen", "defaultedgetype", "idtype", "mode"}
+    out += [f"graph attribute {a!r}" for a in graph.attrib if a not in allowed]  # e.g. name="" (issue 26)
+    if graph.get("defaultedgetype", "undirected") not in {"directed", "undirected", "mutual"}:
+        out.append("defaultedgetype")
+    if graph.get("mode", "static") not in {"static", "dynamic"}:
+        out.append("mode")
+    order = [c.tag for c in graph]
+    expected = sorted(order, key=lambda t: [f"{g}attributes", f"{g}nodes", f"{g}edges"].index(t)
+                      if t in {f"{g}attributes", f"{g}nodes", f"{g}edges"} else 9)
+    if order != expected or any(t not in {f"{g}attributes", f"{g}nodes", f"{g}edges"} for t in order):
+        out.append(f"graph children {order}")
+    declared: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
+    for block in graph.findall(f"{g}attributes"):
+        cls = block.get("class")
+        if cls not in declared:
+            out.append(f"attributes class {cls!r}")
+            continue
+        for a in block:
+            if a.tag != f"{g}attribute" or not a.get("id") or a.get("title") is None:
+                out.append(f"attribute {a.attrib}")
+            elif a.get("type") not in GEXF_TYPES:
+                out.append(f"attribute type {a.get('type')!r}")
+            else:
+                declared[cls][a.get("id")] = a.get("type")
+
+    def check_values(el, cls):
+        for av in el.iter(f"{g}attvalue"):
+            kind = declared[cls].get(av.get("for"))
+            value = av.get("value")
+            if kind is None or value is None:
+                out.append(f"{cls} attvalue for={av.get('for')!r} undeclared or empty")
+            elif not re.fullmatch(_GEXF_VALUE.get(kind, ".*"), value, re.S):
+                out.append(f"{cls} {kind} {value!r}")
+            elif kind == "boolean" and value not in {"true", "false", "1", "0"}:
+                out.append(f"{cls} boolean {value!r}")
+
+    ids = set()
+    for node in graph.iter(f"{g}node"):
+        nid = node.get("id")
+        if not nid or nid in ids:
+            out.append(f"node id {nid!r}")
+        ids.add(nid)
+        check_values(node, "node")
+        for c in node:
+            if c.tag == f"{v}color":
+                rgb = [c.get(k) for k in "rgb"]
+                if not all(x is not None and x.isdigit() and 0 <= int(x) <= 255 for x in rgb) or \
+                        not 0.0 <= float(c.get("a", "1")) <= 1.0:
+                    out.append(f"viz:color {c.attrib}")
+            elif c.tag == f"{v}size":
+                if float(c.get("value", "-1")) < 0:
+                    out.append(f"viz:size {c.attrib}")
+            elif c.tag == f"{v}position":
+                [float(c.get(k, "0")) for k in "xyz"]
+            elif c.tag not in {f"{g}attvalues", f"{g}spells", f"{g}parents", f"{v}shape"}:
+                out.append(f"node child {c.tag}")
+    edge_ids = set()
+    for edge in graph.iter(f"{g}edge"):
+        if edge.get("source") not in ids or edge.get("target") not in ids:
+            out.append(f"edge {edge.attrib} to an unknown node")
+        if edge.get("id") in edge_ids:
+            out.append(f"edge id {edge.get('id')!r}")
+        edge_ids.add(edge.get("id"))
+        if edge.get("weight") is not None:
+            float(edge.get("weight"))
+        check_values(edge, "edge")
+    return out
+
+
+def test_every_gexf_follows_the_gexf_1_2_rules_with_year_plan_province_and_viz(corpus, tmp_path):
+    written = [p for p in export_corpus(corpus, tmp_path, "csv") if p.suffix == ".gexf"]
+    assert len(written) > 1
+    for path in written:
+        assert gexf_problems(path) == [], path.name
+        root = ET.parse(path).getroot()
+        g, v = f"{{{GEXF_NS}}}", f"{{{GEXF_VIZ_NS}}}"
+        types = {(b.get("class"), a.get("title")): a.get("type")
+                 for b in root.iter(f"{g}attributes") for a in b}
+        for cls in ("node", "edge"):
+            for title in ("province", "year", "plans"):
+                assert types[(cls, title)] == "liststring", (path.name, cls, title)
+        assert types[("node", "n_tasks")] == "integer"
+        nodes = list(root.iter(f"{g}node"))
+        assert all(n.find(f"{v}color") is not None and n.find(f"{v}size") is not None for n in nodes)
+        assert len({tuple(n.find(f"{v}color").attrib.values()) for n in nodes}) > 1  # colours by agency type
+    pooled = ET.parse(tmp_path / "coassignment.gexf").getroot()
+    provinces = {v.get("value") for v in pooled.iter(f"{{{GEXF_NS}}}attvalue")
+                 if v.get("value") and "|" in v.get("value") and "Gia Lai" in v.get("value")}
+    assert provinces  # an agency of several provinces: one list, one Gephi partition per item
+    meta = pooled.find(f"{{{GEXF_NS}}}meta/{{{GEXF_NS}}}creator")
+    assert meta is not None and meta.text.startswith("ttdn_analysis ")
+
+
+def test_gexf_checker_catches_what_the_schema_forbids(tmp_path):
+    """The structural check is not vacuous: networkx's own GEXF (graph name="") and a bad type fail it."""
+    g = nx.Graph()
+    g.add_edge("A", "B", weight=1)
+    nx.write_gexf(g, tmp_path / "nx.gexf", version="1.2draft")
+    assert any("graph attribute 'name'" in p for p in gexf_problems(tmp_path / "nx.gexf"))
+    ours = to_gexf(g, tmp_path / "ours.gexf")
+    assert gexf_problems(ours) == []
+    text = ours.read_text(encoding="utf-8").replace('mode="static" defaultedgetype', 'mode="static" name="" '
+                                                                                      'defaultedgetype')
+    (tmp_path / "bad.gexf").write_text(text, encoding="utf-8")
+    assert gexf_problems(tmp_path / "bad.gexf") == ["graph attribute 'name'"]

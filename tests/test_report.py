@@ -184,7 +184,7 @@ def test_index_links_the_reports_with_headline_facts(reports, pages):
     c = load_corpus(data)
     rows, sentences = brief.headline(c)
     for label, value in rows:
-        assert f"<th>{label}</th><td>{value}</td>" in index
+        assert f'<th scope="row">{label}</th><td>{value}</td>' in index
     assert sentences and all(s.html() in index for s in sentences)
 
 

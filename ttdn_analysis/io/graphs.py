@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from ttdn_analysis.analysis.networks import _native, _sort_key, coassignment_graph
-from ttdn_analysis.io.safety import atomic_path, safe_frame, xml_text
+from ttdn_analysis.io.safety import atomic_path, xml_text
 from ttdn_analysis.registry.agencies import harmonize
 
-__all__ = ["to_gexf", "to_graphml", "edge_list", "write_edge_list", "agency_network", "network_slug",
+__all__ = ["GEXF_NS", "GEXF_VIZ_NS", "GEXF_TYPES", "LIST_SEPARATOR", "gexf_tree", "to_gexf", "to_graphml",
+           "edge_list", "write_edge_list", "agency_network", "network_slug",
            "write_networks"]
 
 
@@ -61,8 +62,184 @@ def _export_ready(graph: nx.Graph) -> nx.Graph:
     return H
 
 
-def to_gexf(graph: nx.Graph, path: str | Path) -> Path:
-    """Write ``graph`` as GEXF (Gephi) after making attributes writable.
+#: GEXF 1.2: the namespaces and the attribute types of the format (gexf.net, "GEXF 1.2draft Primer").
+GEXF_NS = "http://www.gexf.net/1.2draft"
+GEXF_VIZ_NS = "http://www.gexf.net/1.2draft/viz"
+GEXF_TYPES = ("integer", "long", "double", "float", "boolean", "liststring", "string", "anyURI")
+#: Separator of the items of a ``liststring`` value (Gephi splits on it); an item's own "|" is written "¦".
+LIST_SEPARATOR = "|"
+
+
+def _gexf_type(values: list[Any]) -> str:
+    """The GEXF type of one attribute from all its values (mixed kinds are strings)."""
+    kinds = set()
+    for v in values:
+        if isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
+            kinds.add("liststring")
+        elif isinstance(v, (bool, np.bool_)):
+            kinds.add("boolean")
+        elif isinstance(v, (int, np.integer)):
+            kinds.add("long" if abs(int(v)) >= 2**31 else "integer")
+        elif isinstance(v, (float, np.floating)):
+            kinds.add("double")
+        else:
+            kinds.add("string")
+    if kinds <= {"integer", "long"} and kinds:
+        return "long" if "long" in kinds else "integer"
+    if kinds <= {"integer", "long", "double"} and kinds:
+        return "double"
+    return kinds.pop() if len(kinds) == 1 else "string"
+
+
+def _gexf_value(v: Any, kind: str) -> str:
+    if kind == "liststring":
+        items = sorted(v, key=_sort_key) if isinstance(v, (set, frozenset)) else list(v)
+        return LIST_SEPARATOR.join(str(xml_text(str(_native(x)))).replace(LIST_SEPARATOR, "¦") for x in items)
+    if kind == "boolean":
+        return "true" if bool(v) else "false"
+    if kind in ("integer", "long"):
+        return str(int(v))
+    if kind == "double":
+        return repr(float(v))
+    return str(xml_text(str(_native(v))))
+
+
+def _declare(elements: list[tuple[Any, dict]]) -> dict[str, tuple[str, str]]:
+    """Attribute title -> (id, GEXF type) for the attributes of nodes or edges (in sorted order of title)."""
+    values: dict[str, list[Any]] = {}
+    for _, d in elements:
+        for k, v in d.items():
+            v = _native(v) if not isinstance(v, (list, tuple, set, frozenset, np.ndarray)) else v
+            if v is None or k.startswith("_"):
+                continue
+            values.setdefault(str(k), []).append(v)
+    return {k: (str(i), _gexf_type(values[k])) for i, k in enumerate(sorted(values))}
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _today() -> str:
+    import os
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible files
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    return when.date().isoformat()
+
+
+def gexf_tree(graph: nx.Graph, positions: bool = True) -> Any:
+    """The GEXF 1.2 document of *graph* as an :mod:`xml.etree.ElementTree` element (see :func:`to_gexf`).
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_node("A", agency_type="party", province=["Gia Lai"])
+    >>> g.add_edge("A", "B", weight=2)
+    >>> root = gexf_tree(g, positions=False)
+    >>> root.get("version"), root.find("{http://www.gexf.net/1.2draft}graph").get("defaultedgetype")
+    ('1.2', 'undirected')
+    """
+    import xml.etree.ElementTree as ET
+
+    from ttdn_analysis._version import __version__
+    from ttdn_analysis.plotting.palette import AGENCY_TYPE_COLOURS, FALLBACK_COLOUR
+
+    g, v = f"{{{GEXF_NS}}}", f"{{{GEXF_VIZ_NS}}}"
+    ET.register_namespace("", GEXF_NS)
+    ET.register_namespace("viz", GEXF_VIZ_NS)
+    mapping = _id_mapping(graph)
+    nodes = [(mapping[n], d) for n, d in sorted(graph.nodes(data=True), key=lambda nd: _sort_key(nd[0]))]
+    edges = [(mapping[a], mapping[b], d) for a, b, d in
+             sorted(graph.edges(data=True), key=lambda e: (_sort_key(e[0]), _sort_key(e[1])))]
+    root = ET.Element(f"{g}gexf", {"version": "1.2"})
+    meta = ET.SubElement(root, f"{g}meta", {"lastmodifieddate": _today()})
+    ET.SubElement(meta, f"{g}creator").text = f"ttdn_analysis {__version__}"
+    scope = "; ".join(f"{xml_text(str(k))}: {_export_value(x)}" for k, x in sorted(graph.graph.items())
+                      if _export_value(x) not in (None, ""))
+    ET.SubElement(meta, f"{g}description").text = scope or "agency network"
+    keys = [str(_native(graph.graph[k])) for k in ("province", "year") if _native(graph.graph.get(k)) is not None]
+    if keys:
+        ET.SubElement(meta, f"{g}keywords").text = ", ".join(xml_text(k) for k in keys)
+    el = ET.SubElement(root, f"{g}graph", {"mode": "static",
+                                            "defaultedgetype": "directed" if graph.is_directed() else "undirected"})
+    node_attrs = _declare(nodes)
+    edge_attrs = _declare([((a, b), {k: x for k, x in d.items() if k != "weight"}) for a, b, d in edges])
+    for cls, declared in (("node", node_attrs), ("edge", edge_attrs)):
+        if declared:
+            block = ET.SubElement(el, f"{g}attributes", {"class": cls, "mode": "static"})
+            for title, (aid, kind) in declared.items():
+                ET.SubElement(block, f"{g}attribute", {"id": aid, "title": xml_text(title), "type": kind})
+    wdeg = {mapping[n]: float(x) for n, x in graph.degree(weight="weight")}
+    top = max(wdeg.values(), default=0.0)
+    pos: dict[Any, tuple[float, float]] = {}
+    if positions and graph.number_of_nodes():
+        from ttdn_analysis.plotting.layout import spring_positions
+
+        pos = {mapping[n]: p for n, p in spring_positions(graph).items()}
+    nodes_el = ET.SubElement(el, f"{g}nodes")
+    for nid, d in nodes:
+        node = ET.SubElement(nodes_el, f"{g}node", {"id": str(nid), "label": str(nid)})
+        _attvalues(node, d, node_attrs, g)
+        colour = AGENCY_TYPE_COLOURS.get(str(d.get("agency_type", "unknown")), FALLBACK_COLOUR)
+        red, green, blue = _hex_rgb(colour)
+        ET.SubElement(node, f"{v}color", {"r": str(red), "g": str(green), "b": str(blue), "a": "1.0"})
+        if nid in pos:
+            ET.SubElement(node, f"{v}position", {"x": f"{pos[nid][0] * 1000:.2f}", "y": f"{pos[nid][1] * 1000:.2f}",
+                                                 "z": "0.0"})
+        size = 10.0 + 30.0 * (wdeg[nid] / top) ** 0.5 if top > 0 else 14.0
+        ET.SubElement(node, f"{v}size", {"value": f"{size:.2f}"})
+    edges_el = ET.SubElement(el, f"{g}edges")
+    for i, (a, b, d) in enumerate(edges):
+        attrs = {"id": str(i), "source": str(a), "target": str(b)}
+        weight = _native(d.get("weight"))
+        if isinstance(weight, (int, float)) and not isinstance(weight, bool):
+            attrs["weight"] = repr(float(weight))
+        edge = ET.SubElement(edges_el, f"{g}edge", attrs)
+        _attvalues(edge, {k: x for k, x in d.items() if k != "weight"}, edge_attrs, g)
+        if isinstance(weight, (int, float)) and not isinstance(weight, bool):
+            ET.SubElement(edge, f"{v}thickness", {"value": f"{max(1.0, float(weight)):.2f}"})
+    return root
+
+
+def _attvalues(parent: Any, data: dict, declared: dict[str, tuple[str, str]], g: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    values = []
+    for title, (aid, kind) in declared.items():
+        if title not in data:
+            continue
+        x = data[title]
+        x = _native(x) if not isinstance(x, (list, tuple, set, frozenset, np.ndarray)) else x
+        if x is None:
+            continue
+        if kind == "liststring" and not isinstance(x, (list, tuple, set, frozenset, np.ndarray)):
+            x = [x]
+        values.append((aid, _gexf_value(x, kind)))
+    if values:
+        block = ET.SubElement(parent, f"{g}attvalues")
+        for aid, text in values:
+            ET.SubElement(block, f"{g}attvalue", {"for": aid, "value": text})
+
+
+def _id_mapping(graph: nx.Graph) -> dict[Any, str]:
+    """Node -> its id in a file: text without characters XML forbids, unique (a "~2" suffix tells apart two that
+    become equal)."""
+    mapping: dict[Any, str] = {}
+    used: set[str] = set()
+    for n in sorted(graph.nodes, key=_sort_key):
+        nid, i = str(_node_id(n)), 1
+        while nid in used:
+            i += 1
+            nid = f"{_node_id(n)}~{i}"
+        mapping[n] = nid
+        used.add(nid)
+    return mapping
+
+
+def to_gexf(graph: nx.Graph, path: str | Path, positions: bool = True) -> Path:
+    """Write ``graph`` as GEXF 1.2 (Gephi), with typed attributes, colours, sizes and a layout.
 
     Parameters
     ----------
@@ -70,6 +247,9 @@ def to_gexf(graph: nx.Graph, path: str | Path) -> Path:
         Any graph from this module.
     path : str or pathlib.Path
         Output file.
+    positions : bool, default True
+        Write each node's position (:func:`ttdn_analysis.plotting.layout.spring_positions`), so that Gephi opens
+        the network laid out as the reports draw it.
 
     Returns
     -------
@@ -88,18 +268,26 @@ def to_gexf(graph: nx.Graph, path: str | Path) -> Path:
 
     Notes
     -----
-    List attributes (``tasks``, ``task_list``) become ``"; "``-joined strings, missing values are
-    omitted and tuple nodes (``("task", id)``) become ``"task:id"``. Characters XML forbids are removed
-    from names and values; the file is written under a temporary name and renamed when complete.
+    The file follows the GEXF 1.2 schema: ``<gexf version="1.2">`` in the ``1.2draft`` namespace, a ``<meta>``
+    with the date, the creator (package and version) and what the network covers (the graph's own attributes:
+    province, year, scope), one attribute declaration per node and edge attribute with its GEXF type — lists
+    (provinces, years, plans, tasks) as ``liststring`` with items separated by ``|`` (a Gephi partition per item),
+    counts as ``integer``, measures as ``double`` —, and for every node ``viz:color`` (its agency type's colour,
+    as in the charts), ``viz:size`` (growing with its weighted degree, as in the charts) and ``viz:position``;
+    edges carry their weight and ``viz:thickness``. Missing values are omitted; characters XML forbids are
+    removed from names and values; the file is written under a temporary name and renamed when complete.
 
     See Also
     --------
     to_graphml, write_edge_list
     """
+    import xml.etree.ElementTree as ET
+
     path = Path(path)
-    ready = _export_ready(graph)
+    tree = ET.ElementTree(gexf_tree(graph, positions=positions))
+    ET.indent(tree, space="  ")
     with atomic_path(path) as tmp:
-        nx.write_gexf(ready, tmp)
+        tree.write(tmp, encoding="utf-8", xml_declaration=True)
     return path
 
 
@@ -187,7 +375,8 @@ def edge_list(graph: nx.Graph) -> pd.DataFrame:
 def write_edge_list(graph: nx.Graph, path: str | Path) -> Path:
     """Write :func:`edge_list` as CSV in UTF-8 with a byte-order mark (so that Excel reads Vietnamese).
 
-    Names that a spreadsheet would read as a formula get a leading ``'`` (see :mod:`ttdn_analysis.io.safety`).
+    Names that a spreadsheet would read as a formula get a leading ``'`` (see :mod:`ttdn_analysis.io.safety`); a
+    name holding a line break or a lone carriage return is quoted (:func:`ttdn_analysis.io.tables.write_csv`).
 
     Parameters
     ----------
@@ -215,11 +404,9 @@ def write_edge_list(graph: nx.Graph, path: str | Path) -> Path:
     --------
     edge_list, to_gexf, to_graphml
     """
-    path = Path(path)
-    table = safe_frame(edge_list(graph))
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8-sig")
-    return path
+    from ttdn_analysis.io.tables import write_csv
+
+    return write_csv(edge_list(graph), path)
 
 
 def network_slug(province: Any, year: Any) -> str:
@@ -262,11 +449,11 @@ def agency_network(assignments: pd.DataFrame, tasks: pd.DataFrame | None = None,
     -------
     networkx.Graph
         :func:`~ttdn_analysis.analysis.networks.coassignment_graph` with ``weight="count"`` (collectives left out),
-        plus node attributes ``province`` (the provinces whose plans assign the agency, ``"; "``-joined) and
-        ``successor`` (who carries the agency's work on *on*, from
+        plus node attributes ``province``, ``year`` and ``plans`` (lists: the provinces, years and plans that
+        assign the agency) and ``successor`` (who carries the agency's work on *on*, from
         :func:`ttdn_analysis.registry.agencies.harmonize`; the agency itself when it continues), and edge
-        attributes ``plans`` (the plans the shared tasks come from); ``tasks`` lists the shared task ids, which
-        begin with their plan id.
+        attributes ``plans``, ``province`` and ``year`` (lists: the plans the shared tasks come from, and their
+        provinces and years); ``tasks`` lists the shared task ids, which begin with their plan id.
 
     Examples
     --------
@@ -274,7 +461,7 @@ def agency_network(assignments: pd.DataFrame, tasks: pd.DataFrame | None = None,
     ...                   "agency": ["Sở Thông tin và Truyền thông", "Sở Ngoại vụ"], "role": ["lead", "support"]})
     >>> g = agency_network(a)
     >>> g.nodes["Sở Thông tin và Truyền thông"]["successor"], g.nodes["Sở Ngoại vụ"]["province"]
-    ('Sở Văn hóa, Thể thao và Du lịch', 'Gia Lai')
+    ('Sở Văn hóa, Thể thao và Du lịch', ['Gia Lai'])
     >>> g.edges["Sở Ngoại vụ", "Sở Thông tin và Truyền thông"]["plans"]
     ['p']
     """
@@ -287,9 +474,10 @@ def agency_network(assignments: pd.DataFrame, tasks: pd.DataFrame | None = None,
     if g.number_of_nodes() == 0:
         return g
     kept = assignments[assignments["agency"].isin(list(g.nodes))]
-    if "province" in kept.columns:
-        for agency, provs in kept.groupby("agency", sort=True, observed=True)["province"]:
-            g.nodes[agency]["province"] = _joined(provs)
+    for col, attr in (("province", "province"), ("year", "year"), ("plan_id", "plans")):
+        if col in kept.columns:
+            for agency, values in kept.groupby("agency", sort=True, observed=True)[col]:
+                g.nodes[agency][attr] = _listed(values)
     cols = ["agency"] + (["province"] if "province" in kept.columns else [])
     pairs = kept[cols].astype(object).drop_duplicates()
     succ = harmonize(pairs.reset_index(drop=True), on=on)
@@ -297,9 +485,20 @@ def agency_network(assignments: pd.DataFrame, tasks: pd.DataFrame | None = None,
         g.nodes[agency]["successor"] = _joined(names)
     if "plan_id" in kept.columns:
         plan_of: dict[Hashable, Any] = dict(zip(kept["task_id"], kept["plan_id"]))
+        per_plan = kept.astype({"plan_id": object}).drop_duplicates("plan_id").set_index("plan_id")
         for _, _, d in g.edges(data=True):
-            d["plans"] = sorted({str(plan_of[t]) for t in d.get("tasks", []) if t in plan_of})
+            plans = sorted({str(plan_of[t]) for t in d.get("tasks", []) if t in plan_of})
+            d["plans"] = plans
+            for col in ("province", "year"):
+                if col in per_plan.columns:
+                    d[col] = _listed(per_plan.loc[[p for p in plans if p in per_plan.index], col])
     return g
+
+
+def _listed(values: Any) -> list[Any]:
+    """The distinct known values, sorted (numbers as numbers, text as text)."""
+    items = {_native(v) for v in values if _native(v) is not None}
+    return sorted(items, key=_sort_key)
 
 
 def _equals(series: pd.Series, value: Any) -> np.ndarray:

@@ -2,23 +2,29 @@
 the agency networks (pooled and per province and year) beside them."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ttdn_analysis._version import __version__
 from ttdn_analysis.analysis.coverage import coverage
 from ttdn_analysis.analysis.networks import _native, _sort_key, centrality_table
 from ttdn_analysis.corpus import Corpus
 from ttdn_analysis.io.graphs import agency_network, write_networks
-from ttdn_analysis.io.safety import atomic_path, safe_frame
+from ttdn_analysis.io.safety import FORMULA_STARTS, atomic_path, safe_frame, xml_text
 from ttdn_analysis.registry.codebook import load_codebook
 from ttdn_analysis.schema import TABLES
 
-__all__ = ["FORMATS", "SHEETS", "export_corpus", "export_tables", "coverage_table", "centrality_tables"]
+__all__ = ["FORMATS", "SHEETS", "EXCEL_MAX_ROWS", "EXCEL_MAX_COLUMNS", "PROVENANCE_KEY", "export_corpus",
+           "export_tables", "provenance", "write_csv", "coverage_table", "centrality_tables"]
 
 #: Table formats :func:`export_corpus` writes.
 FORMATS = ("csv", "parquet", "xlsx")
@@ -35,6 +41,14 @@ SHEETS = {
     "coverage": "share of the tasks of each province, year and level that mention each theme",
     "centrality": "agency network metrics, for all plans and for each province and year",
 }
+
+#: Rows and columns of one Excel worksheet (Excel 2007 and later; LibreOffice reads the same). A longer table is
+#: split over several sheets (``tasks``, ``tasks (2)`` …); a wider one is refused.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+
+#: Key of the provenance in each Parquet file's key-value metadata (JSON: :func:`provenance`).
+PROVENANCE_KEY = "ttdn_analysis.provenance"
 
 # Columns holding a date (ISO text or datetime): typed dates in .xlsx.
 _DATE_COLUMNS = {"plans": ("date",), "citations": ("date",), "tasks": ("time_start", "time_end")}
@@ -239,34 +253,244 @@ def _excel_text(v: Any) -> Any:
     return v
 
 
-def _format_sheet(ws: Any, df: pd.DataFrame) -> None:
-    """Frozen header row, autofilter, column widths from the content (8 to 60 characters)."""
+def _is_share(column: str) -> bool:
+    """A column of shares in [0, 1] (``task_share``, ``lead_share``, ``share`` …): a percent format in .xlsx."""
+    return column == "share" or column.endswith("_share") or column.startswith("share_")
+
+
+def _column_kind(s: pd.Series) -> str:
+    """How a column is written to a sheet: ``int``, ``float``, ``bool``, ``date`` or ``text``."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(s.dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(s.dtype):
+        values = s.dropna()
+        # a count that went through a float (a merge, a missing value): whole numbers are written as integers
+        return "int" if len(values) and bool((values == values.round()).all()) and not _is_share(str(s.name)) \
+            else "float"
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return "date"
+    values = s.dropna().astype(object)
+    if len(values) and values.map(lambda v: isinstance(v, pd.Timestamp)).all():
+        return "date"
+    if len(values) and values.map(lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool)).all():
+        return "int"
+    return "text"
+
+
+def provenance(corpus: Corpus, base: Path | None = None, generated: str | None = None) -> dict[str, Any]:
+    """What an export was made from: package and codebook version, when, and each source file with its SHA-256.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The corpus exported.
+    base : Path, optional
+        Folder the file names are relative to (default: the folder of the plans).
+    generated : str, optional
+        ISO time of the export; default now (UTC), or ``SOURCE_DATE_EPOCH`` when set.
+
+    Returns
+    -------
+    dict
+        ``package``, ``version``, ``codebook_version``, ``generated``, ``sources`` (a list of ``{"file",
+        "sha256"}``, the hash empty for a file that could not be read).
+
+    Examples
+    --------
+    >>> from ttdn_analysis import load_corpus
+    >>> p = provenance(load_corpus([], cache=False), generated="2026-01-01T00:00:00Z")
+    >>> p["package"], p["generated"], p["sources"]
+    ('ttdn_analysis', '2026-01-01T00:00:00Z', [])
+    """
+    base = base if base is not None else _data_folder(corpus)
+    hashes: dict[str, str] = {}
+    plans = getattr(corpus, "plans", None)
+    if isinstance(plans, pd.DataFrame) and {"source_file", "content_hash"} <= set(plans.columns):
+        hashes = {str(f): str(h) for f, h in zip(plans["source_file"], plans["content_hash"]) if isinstance(h, str)}
+    sources = []
+    for f in _source_files(corpus):
+        digest = hashes.get(f) or _sha256(Path(f))
+        sources.append({"file": _relative(f, base) if base is not None else Path(f).name, "sha256": digest})
+    sources.sort(key=lambda r: r["file"])
+    return {"package": "ttdn_analysis", "version": __version__, "codebook_version": str(load_codebook().version),
+            "generated": generated or _now(), "sources": sources}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible exports
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write *df* as a CSV file a spreadsheet opens safely: UTF-8 with a byte-order mark, RFC 4180 line ends.
+
+    Text cells are :func:`ttdn_analysis.io.safety.safe_frame` (no live formula), list cells text; a field holding a
+    line break, a lone carriage return included, is quoted, so no row is ever split (rows end with CR LF, and
+    Python's CSV writer quotes every field holding a character of the line end). Written atomically.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_csv(pd.DataFrame({"file": ["a\\rb.txt"], "n": [1]}), Path(tempfile.mkdtemp()) / "t.csv")
+    >>> p.read_bytes()
+    b'\\xef\\xbb\\xbffile,n\\r\\n"a\\rb.txt",1\\r\\n'
+    """
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        safe_frame(_flat(df)).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return path
+
+
+def _consistent_types(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The same column, the same type in every table: a column that is categorical in one table is categorical in
+    all; whole-number float columns (counts that went through a merge) are nullable integers."""
+    categorical = {c for df in tables.values() for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
+    out = {}
+    for name, df in tables.items():
+        df = df.copy()
+        for c in df.columns:
+            s = df[c]
+            if c in categorical and not isinstance(s.dtype, pd.CategoricalDtype):
+                if s.dtype == object or pd.api.types.is_string_dtype(s.dtype) or s.isna().all():
+                    df[c] = s.astype(object).where(s.notna(), None).astype("category")
+            elif pd.api.types.is_float_dtype(s.dtype) and not _is_share(str(c)):
+                values = s.dropna()
+                if len(values) and bool((values == values.round()).all()) and bool((values.abs() < 2**53).all()):
+                    df[c] = s.astype("Int64")
+            elif s.dtype == object and len(s.dropna()) and s.dropna().map(
+                    lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool)).all():
+                df[c] = s.astype("Int64")
+        out[name] = df
+    return out
+
+
+def _write_parquet(df: pd.DataFrame, path: Path, meta: Mapping[str, Any] | None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    if meta is not None:
+        kv = dict(table.schema.metadata or {})
+        kv[PROVENANCE_KEY.encode()] = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        table = table.replace_schema_metadata(kv)
+    pq.write_table(table, path)
+
+
+def _sheet_parts(name: str, df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """A table as the sheets it takes: one, or as many as its rows need (``name``, ``name (2)`` …)."""
+    if len(df.columns) > EXCEL_MAX_COLUMNS:
+        raise ValueError(f"table {name!r} has {len(df.columns):,} columns; an Excel sheet holds "
+                         f"{EXCEL_MAX_COLUMNS:,}: export it as csv or parquet")
+    per_sheet = EXCEL_MAX_ROWS - 1  # the header row
+    if len(df) <= per_sheet:
+        return [(name[:31], df)]
+    parts = []
+    for i, start in enumerate(range(0, len(df), per_sheet), start=1):
+        suffix = "" if i == 1 else f" ({i})"
+        parts.append((name[:31 - len(suffix)] + suffix, df.iloc[start:start + per_sheet]))
+    return parts
+
+
+def _about_rows(meta: Mapping[str, Any] | None, sheets: list[tuple[str, str, int]]) -> list[list[Any]]:
+    rows: list[list[Any]] = [["what", "value"]]
+    if meta:
+        rows += [["package", meta.get("package")], ["version", meta.get("version")],
+                 ["codebook_version", meta.get("codebook_version")], ["generated (UTC)", meta.get("generated")]]
+    rows += [["", ""], ["sheet", "rows · what it holds"]]
+    rows += [[sheet, f"{n:,} · {what}"] for sheet, what, n in sheets]
+    if meta:
+        rows += [["", ""], ["source file", "SHA-256"]]
+        rows += [[s["file"], s["sha256"]] for s in meta.get("sources", [])]
+    return rows
+
+
+def _write_sheet(wb: Any, name: str, df: pd.DataFrame) -> None:
+    """One table as a write-only sheet: typed cells, formula-like text as quote-prefixed text, header frozen."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    ws = wb.create_sheet(name)
+    kinds = {c: _column_kind(df[c]) for c in df.columns}
     ws.freeze_panes = "A2"
     if len(df.columns):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{len(df) + 1}"
     for i, col in enumerate(df.columns, start=1):
         values = df[col].dropna()
-        if pd.api.types.is_datetime64_any_dtype(values.dtype) or (
-                len(values) and values.map(lambda v: isinstance(v, pd.Timestamp)).any()):
+        if kinds[col] == "date":
             width = 12.0
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                if cell.is_date:
-                    cell.number_format = "yyyy-mm-dd"
         else:
             lengths = values.astype(str).str.len()
             width = float(lengths.quantile(0.9)) if len(lengths) else 0.0
         ws.column_dimensions[get_column_letter(i)].width = max(8.0, min(60.0, max(width, len(str(col))) + 2))
+    bold = Font(bold=True)
+    header = []
+    for col in df.columns:
+        cell = WriteOnlyCell(ws, value=xml_text(str(col)))
+        cell.data_type = "s"
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    columns = [(kinds[c], _is_share(str(c)), df[c].astype(object).tolist()) for c in df.columns]
+    for r in range(len(df)):
+        ws.append([_cell(ws, kind, share, values[r]) for kind, share, values in columns])
+
+
+def _cell(ws: Any, kind: str, share: bool, v: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    if kind == "date" and isinstance(v, (pd.Timestamp, datetime)):
+        t = pd.Timestamp(v)
+        t = t.tz_convert(None) if t.tzinfo is not None else t
+        cell = WriteOnlyCell(ws, value=t.to_pydatetime())
+        cell.number_format = "yyyy-mm-dd" if t == t.normalize() else "yyyy-mm-dd hh:mm:ss"
+        return cell
+    if kind == "int" and isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return int(v)
+    if kind in ("float", "int") and isinstance(v, (int, float, np.integer, np.floating)):
+        cell = WriteOnlyCell(ws, value=float(v))
+        if share:
+            cell.number_format = "0.0%"
+        return cell
+    if kind == "bool":
+        return bool(v)
+    text = _excel_text(xml_text(_flat_value(v) if not isinstance(v, str) else v))
+    cell = WriteOnlyCell(ws, value=str(text))
+    cell.data_type = "s"  # text stays text, also "=…" (never a formula) and "0:77" (never a time)
+    cell.number_format = "@"
+    if str(text).startswith(FORMULA_STARTS):
+        cell.quotePrefix = True  # what a spreadsheet shows as a leading ' without one being in the text
+    return cell
 
 
 def export_tables(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "xlsx",
-                  workbook: str = "ttdn_tables.xlsx") -> list[Path]:
+                  workbook: str = "ttdn_tables.xlsx", meta: Mapping[str, Any] | None = None) -> list[Path]:
     """Write named tables: a CSV or Parquet file each, or one sheet each of an Excel workbook.
 
-    CSV is UTF-8 with a byte-order mark; CSV and .xlsx text cells are made safe (no live formulas, no characters
-    XML forbids: :mod:`ttdn_analysis.io.safety`) and list cells become text; .xlsx has typed dates, a frozen header
-    row, an autofilter and column widths. Parquet keeps the tables as they are. Every file is written atomically.
+    CSV: :func:`write_csv` (UTF-8 with a byte-order mark, no live formulas, every line break quoted). Excel: a
+    first sheet ``about`` saying what the workbook is (*meta*: package and codebook version, generation time, each
+    source file with its SHA-256; each sheet with its rows), then one sheet per table with typed cells (integers
+    as integers, shares with a percent format, dates as dates, text as text: formula-like text carries Excel's
+    quote prefix, not an apostrophe in the value), a bold frozen header row, an autofilter and column widths; a
+    table longer than a sheet (:data:`EXCEL_MAX_ROWS`) is split over several. Parquet: the tables with the same
+    type for a column in every table (categoricals, nullable integers) and *meta* as JSON under
+    :data:`PROVENANCE_KEY` in the file's key-value metadata. Every file is written atomically.
 
     Parameters
     ----------
@@ -278,20 +502,27 @@ def export_tables(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "
         Default ``"xlsx"``.
     workbook : str
         File name of the workbook.
+    meta : mapping, optional
+        The provenance (:func:`provenance`); without it the ``about`` sheet lists only the sheets.
 
     Returns
     -------
     list of Path
         Every file written.
 
+    Raises
+    ------
+    ValueError
+        For an unknown format, or (xlsx) a table with more columns than a sheet holds.
+
     Examples
     --------
-    >>> import tempfile, csv
+    >>> import tempfile
     >>> d = tempfile.mkdtemp()
     >>> [p.name for p in export_tables({"t": pd.DataFrame({"title": ["=1+1"], "n": [-1]})}, d, "csv")]
     ['t.csv']
     >>> open(os.path.join(d, "t.csv"), "rb").read()
-    b"\\xef\\xbb\\xbftitle,n\\n'=1+1,-1\\n"
+    b"\\xef\\xbb\\xbftitle,n\\r\\n'=1+1,-1\\r\\n"
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
@@ -299,25 +530,32 @@ def export_tables(tables: dict[str, pd.DataFrame], out: str | Path, fmt: str = "
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if fmt == "xlsx":
+        from openpyxl import Workbook
+
         path = out / workbook
-        sheets: dict[str, pd.DataFrame] = {}
+        parts = [(sheet, name, part) for name, df in tables.items()
+                 for sheet, part in _sheet_parts(name, _typed_dates(_flat(df), name))]
         with atomic_path(path) as tmp:
-            for name, df in tables.items():
-                sheet = _typed_dates(safe_frame(_flat(df)), name)
-                sheets[name[:31]] = sheet.apply(lambda s: s.map(_excel_text) if s.dtype == object else s)
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                for name, sheet in sheets.items():
-                    sheet.to_excel(xw, sheet_name=name, index=False)
-                    _format_sheet(xw.sheets[name], sheet)
+            wb = Workbook(write_only=True)
+            about = wb.create_sheet("about")
+            about.column_dimensions["A"].width = 40
+            about.column_dimensions["B"].width = 90
+            listed = [(sheet, SHEETS.get(name, ""), len(part)) for sheet, name, part in parts]
+            for row in _about_rows(meta, listed):
+                about.append([_cell(about, "text", False, v) if isinstance(v, str) else v for v in row])
+            for sheet, _, part in parts:
+                _write_sheet(wb, sheet, part)
+            wb.save(tmp)
         written.append(path)
         return written
-    for name, df in tables.items():
+    typed = _consistent_types(tables) if fmt == "parquet" else tables
+    for name, df in typed.items():
         path = out / f"{name}.{fmt}"
-        with atomic_path(path) as tmp:
-            if fmt == "csv":
-                safe_frame(_flat(df)).to_csv(tmp, index=False, encoding="utf-8-sig")
-            else:
-                df.to_parquet(tmp, index=False)
+        if fmt == "csv":
+            write_csv(df, path)
+        else:
+            with atomic_path(path) as tmp:
+                _write_parquet(df, tmp, meta)
         written.append(path)
     return written
 
@@ -352,9 +590,11 @@ def export_corpus(corpus: Corpus, out: str | Path, fmt: str = "xlsx", *, data_di
 
     Notes
     -----
-    Text cells of CSV and .xlsx that a spreadsheet would run as a formula get a leading ``'``; characters XML
-    forbids are removed; each file is written under a temporary name and renamed when complete (see
-    :mod:`ttdn_analysis.io.safety`). Parquet files keep the tables' values and types as they are.
+    Text cells of CSV that a spreadsheet would run as a formula get a leading ``'``; in .xlsx they are text cells
+    with Excel's quote prefix (the value itself unchanged); characters XML forbids are removed; each file is
+    written under a temporary name and renamed when complete (see :mod:`ttdn_analysis.io.safety`). Parquet files
+    keep the tables' values, with one type per column name across tables. The workbook's ``about`` sheet and
+    each Parquet file's metadata carry :func:`provenance` (versions, time, source files and their SHA-256).
 
     Examples
     --------
@@ -372,7 +612,7 @@ def export_corpus(corpus: Corpus, out: str | Path, fmt: str = "xlsx", *, data_di
     tables: dict[str, pd.DataFrame] = {t: _relative_paths(getattr(corpus, t), mapping, base) for t in TABLES}
     tables["coverage"] = coverage_table(corpus)
     tables["centrality"] = centrality_tables(corpus.assignments, on=on)
-    written = export_tables(tables, out, fmt)
+    written = export_tables(tables, out, fmt, meta=provenance(corpus, base))
     if networks:
         written += write_networks(corpus.assignments, out, tasks=corpus.tasks, on=on)
     return written

@@ -7,11 +7,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ttdn_analysis.plotting.notebook import esc
+from ttdn_analysis.plotting.palette import PALETTE
 
 __all__ = ["bar_figure", "heatmap_figure", "stacked_share_figure", "keyness_figure"]
 
 def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
-    fig.update_layout(title=esc(title) or None, template="plotly_white",
+    fig.update_layout(title=esc(title) or None, template="plotly_white", colorway=list(PALETTE),
                       margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
                       font={"family": "Arial, 'Noto Sans', sans-serif"})
     if height:

@@ -6,7 +6,13 @@ from typing import Any
 import pandas as pd
 
 from ttdn_analysis.labels import LANGUAGES, check_lang, label_table, labels
-from ttdn_analysis.plotting.notebook import _missing
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
 
 __all__ = ["LANGUAGES", "check_lang", "label_table", "labels", "theme_labels", "agency_type_label", "plan_labels"]
 

@@ -16,25 +16,11 @@ import plotly.graph_objects as go
 from ttdn_analysis.analysis.networks import _sorted_copy
 from ttdn_analysis.plotting.labels import check_lang, labels
 from ttdn_analysis.plotting.layout import spring_positions
+from ttdn_analysis.plotting.palette import AGENCY_TYPE_COLOURS, FALLBACK_COLOUR
 
 __all__ = ["AGENCY_TYPE_COLOURS", "NetworkCanvas", "label_placements", "network_figure"]
 
-#: Fixed colour for each agency type (colour-blind-safe Okabe–Ito hues first); unlisted types are grey.
-AGENCY_TYPE_COLOURS: dict[str, str] = {
-    "state_department": "#0072B2",
-    "party": "#D55E00",
-    "media": "#009E73",
-    "armed_forces_police": "#56B4E9",
-    "mass_organisation": "#E69F00",
-    "central": "#CC79A7",
-    "central_agency": "#CC79A7",
-    "state_government": "#332288",
-    "district": "#F0E442",
-    "collective": "#999999",
-    "unknown": "#BBBBBB",
-}
-
-_FALLBACK_COLOUR = "#BBBBBB"
+_FALLBACK_COLOUR = FALLBACK_COLOUR
 _Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y downwards
 
 
@@ -209,6 +195,25 @@ def _hover(node: Any, data: Mapping[str, Any], wdeg: float, lang: str, max_tasks
     return "<br>".join(lines)
 
 
+def _node_table(G: nx.Graph, ranked: list[Any], wdeg: Mapping[Any, float], lang: str,
+                notes: Mapping[Any, str]) -> dict[str, list]:
+    """The chart's data table: one row per agency, most central first (what the drawing shows without hovering)."""
+    ui, charts = labels(lang, "network"), labels(lang, "charts")
+    type_labels = labels(lang, "agency_types")
+    counts = [k for k in ("n_tasks", "n_lead", "n_support") if any(k in G.nodes[n] for n in ranked)]
+    has_notes = any(notes.get(n) for n in ranked)
+    columns = [charts["agency"], ui["type"], *[ui[k] for k in counts], ui["weighted_degree"]]
+    columns += [charts["note"]] if has_notes else []
+    rows = []
+    for n in ranked:
+        d = G.nodes[n]
+        agency_type = str(d.get("agency_type", "unknown"))
+        row: list[Any] = [_node_name(n), type_labels.get(agency_type, agency_type), *[d.get(k) for k in counts],
+                          wdeg[n]]
+        rows.append(row + [notes.get(n) or ""] if has_notes else row)
+    return {"columns": columns, "rows": rows}
+
+
 def network_figure(
     graph: nx.Graph,
     title: str = "",
@@ -374,6 +379,7 @@ def network_figure(
         ))
 
     ranked = sorted(G.nodes, key=lambda n: (-wdeg[n], _node_name(n)))
+    fig.update_layout(meta={"table": _node_table(G, ranked, wdeg, lang, notes)})
     texts = {n: _wrapped(_node_name(n), canvas.wrap) for n in ranked[:max(0, label_top)]}
     placed = label_placements(points, {n: size[n] / 2 for n in G.nodes}, texts, ranked, canvas, bool(title),
                               ranges)

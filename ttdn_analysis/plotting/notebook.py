@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.io as pio
 from plotly.io._base_renderers import NotebookRenderer
 
-__all__ = ["RENDERER", "esc", "number", "percent", "heading", "fill", "paragraph", "bullets", "html_table",
+__all__ = ["RENDERER", "esc", "isolate", "number", "percent", "heading", "fill", "paragraph", "bullets", "html_table",
            "OfflineNotebookRenderer", "setup_plotly"]
 
 #: Name under which :func:`setup_plotly` registers :class:`OfflineNotebookRenderer`.
@@ -44,6 +44,36 @@ def esc(value: Any) -> str:
     '&lt;script&gt;alert(1)&lt;/script&gt;'
     """
     return "" if _missing(value) else html.escape(str(value))
+
+
+#: Characters that can reorder the text around them: right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko
+#: …, their presentation forms) and the bidirectional controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI,
+#: ALM, RLM).
+_BIDI = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\u202a-\u202e\u2066-\u2069\u061c\u200f"
+                   "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
+def isolate(value: Any) -> str:
+    """:func:`esc` of *value*, in ``<bdi>`` when it holds right-to-left letters or bidirectional controls.
+
+    A file name or agency name with U+202E (right-to-left override) would otherwise reverse the text that follows
+    it on the page; inside ``<bdi>`` it reorders only itself. Left-to-right text is returned as :func:`esc` gives it.
+
+    Parameters
+    ----------
+    value : any
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> isolate("Sở Ngoại vụ"), isolate("txt.\u202egpj")
+    ('Sở Ngoại vụ', '<bdi>txt.\u202egpj</bdi>')
+    """
+    text = esc(value)
+    return f"<bdi>{text}</bdi>" if _BIDI.search(text) else text
 
 
 def number(value: float, lang: str = "vi", digits: int = 2) -> str:
@@ -140,7 +170,7 @@ def fill(template: str, **values: Any) -> str:
     '**[j](javascript:alert(1))**'
     """
     body = _BOLD.sub(r"<strong>\1</strong>", html.escape(template, quote=False))
-    return body.format(**{k: esc(v) for k, v in values.items()})
+    return body.format(**{k: isolate(v) for k, v in values.items()})
 
 
 def paragraph(template: str, **values: Any) -> Any:
@@ -219,21 +249,58 @@ def html_table(df: pd.DataFrame, columns: Mapping[str, str] | None = None, max_r
         d = d[[c for c in columns if c in d.columns]].rename(columns=dict(columns))
     d = d.copy()
     for c in d.columns:
-        if d[c].dtype == object or str(d[c].dtype).startswith(("Int", "string")):
+        if pd.api.types.is_datetime64_any_dtype(d[c].dtype):  # a date, not a timestamp; missing is empty, not NaT
+            d[c] = d[c].map(lambda v: "" if pd.isna(v) else (v.strftime("%Y-%m-%d") if v == v.normalize()
+                                                             else v.isoformat(sep=" "))).astype(object)
+        elif d[c].dtype == object or str(d[c].dtype).startswith(("Int", "string")):
             d[c] = d[c].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
                             else ("" if _missing(v) else v)).astype(object)
     body = d.to_html(escape=True, index=False, border=0, na_rep="", classes="ttdn-table",
                      float_format=lambda x: float_format.format(x))
+    # valid HTML5 (no border attribute, headers scoped), text that cannot reorder its neighbours (bidi isolation)
+    body = body.replace('<table border="0" class="dataframe ttdn-table">', '<table class="ttdn-table">')
+    body = body.replace("<th>", '<th scope="col">').replace('<tr style="text-align: right;">', "<tr>")
+    body = re.sub(r"<td>([^<]*)</td>", lambda m: _td(m.group(1)), body)
     return HTML(body)
 
 
+#: A cell that is a number, a date or a range of them ("1.234,5", "29/01/2024", "2025-07-01", "78–108", "26%"):
+#: kept on one line.
+_NUMBER_CELL = re.compile(r"[−+-]?\d[\d.,:/–-]*%?")
+
+
+def _td(escaped: str) -> str:
+    """A table cell of escaped text: numbers and dates kept on one line, bidirectional text isolated."""
+    text = escaped.strip()
+    if _NUMBER_CELL.fullmatch(text):
+        return f'<td class="ttdn-num">{escaped}</td>'
+    return f"<td><bdi>{escaped}</bdi></td>" if _BIDI.search(html.unescape(escaped)) else f"<td>{escaped}</td>"
+
+
+def _kernel_lang() -> str:
+    """The report's language: the ``lang`` parameter of the notebook running in this kernel, else Vietnamese."""
+    from ttdn_analysis.plotting.labels import LANGUAGES
+
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython comes with plotly's notebook renderer
+        shell = None
+    lang = shell.user_ns.get("lang") if shell is not None else None
+    return lang if isinstance(lang, str) and lang in LANGUAGES else LANGUAGES[0]
+
+
 class OfflineNotebookRenderer(NotebookRenderer):
-    """plotly's ``"notebook"`` renderer without any network use and with stable element ids.
+    """plotly's ``"notebook"`` renderer without any network use, with stable element ids, each chart named and
+    with its data table.
 
     Like ``"notebook"``, activating it displays plotly.js once (embedded, not from a CDN); each figure is then a
     small ``<div>`` and script. Unlike it, figures load no MathJax from a CDN, the mode bar carries no link to
     plotly.com, and their ``<div>`` ids are ``ttdn-fig-<n>-<hash of the figure>`` instead of random UUIDs, so the
-    same notebook gives the same HTML.
+    same notebook gives the same HTML. Each figure is a ``<figure>`` with a caption (its accessible name) and the
+    chart's numbers as a table (:func:`ttdn_analysis.plotting.accessible.figure_html`), in the language of the
+    notebook's ``lang`` parameter.
     """
 
     def __init__(self, height: int = 520) -> None:
@@ -250,7 +317,9 @@ class OfflineNotebookRenderer(NotebookRenderer):
         out = to_html(fig_dict, config=self.config, include_plotlyjs=False, include_mathjax=False,
                       full_html=False, default_width="100%", default_height=self.height, validate=False,
                       div_id=div_id)
-        return {"text/html": out}
+        from ttdn_analysis.plotting.accessible import figure_html
+
+        return {"text/html": figure_html(fig_dict, out, f"{div_id}-figure", _kernel_lang())}
 
 
 def setup_plotly() -> str:

@@ -1,8 +1,8 @@
 """Reports: run the notebooks with parameters (papermill) and write self-contained, offline HTML and an index page."""
 from __future__ import annotations
 
-import copy
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -13,13 +13,13 @@ from typing import Any
 
 from ttdn_analysis.corpus import Corpus, load_corpus
 from ttdn_analysis.plotting.labels import check_lang, labels
-from ttdn_analysis.plotting.notebook import esc
+from ttdn_analysis.plotting.notebook import esc, isolate
 from ttdn_analysis.registry.codebook import load_codebook
 from ttdn_analysis.report.brief import headline
 
 __all__ = ["NOTEBOOKS", "PARAMETERS_TAG", "INJECTED_TAG", "HIDE_TAG", "ReportError", "notebooks_dir",
-           "codebook_version", "execute_notebook", "header_html", "export_html", "index_html", "build_reports",
-           "refresh_notebooks"]
+           "codebook_version", "execute_notebook", "header_html", "export_html", "page_html", "index_html",
+           "build_reports", "refresh_notebooks"]
 
 #: The report notebooks (file stems, in order) and the label key of each report's title.
 NOTEBOOKS: dict[str, str] = {
@@ -35,56 +35,80 @@ PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
 HIDE_TAG = "report-hide"
 
-#: Page style of every report and of the index: tables, the header block, and print on A4 without cut charts.
+#: Page style of every report and of the index: a lean sheet of the project's own (no notebook front-end styles),
+#: readable on screen and laid out on A4 in print: headings kept with what follows them, charts zoomed to the page
+#: width, numbers, dates and words never broken across lines.
 _CSS = """
-.ttdn-report-header { font-family: var(--jp-content-font-family, sans-serif); border-bottom: 2px solid #0072B2;
-  margin: 0 0 1.5em 0; padding: 0 0 1em 0; }
-.ttdn-report-header h1 { margin-top: 0.3em; }
-.ttdn-report-header table, table.ttdn-table { border-collapse: collapse; font-size: 0.9em; }
+html { color-scheme: light; }
+body { font-family: Arial, 'Noto Sans', 'DejaVu Sans', sans-serif; color: #1a1a1a; background: #fff;
+  line-height: 1.45; max-width: 72rem; margin: 0 auto; padding: 0 1.5rem 2rem; }
+h1 { font-size: 1.7rem; margin: 0.4em 0 0.3em; }
+h2 { font-size: 1.35rem; margin: 1.6em 0 0.5em; }
+h3 { font-size: 1.1rem; margin: 1.2em 0 0.4em; }
+a { color: #0b4f8a; }
+.ttdn-skip { position: absolute; left: -10000px; top: 0; }
+.ttdn-skip:focus { position: static; }
+.ttdn-report-header { border-bottom: 2px solid #0072B2; margin: 0 0 1.5em 0; padding: 0.5em 0 1em 0; }
+.ttdn-report-header table, table.ttdn-table { border-collapse: collapse; font-size: 0.9em; margin: 0.4em 0 1em;
+  max-width: 100%; }
 .ttdn-report-header td, .ttdn-report-header th, table.ttdn-table td, table.ttdn-table th {
-  border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
-.ttdn-report-header code { font-size: 0.85em; word-break: break-all; }
-.jp-RenderedHTMLCommon table.ttdn-table td, .jp-RenderedHTMLCommon table.ttdn-table th {
-  text-align: left; vertical-align: top; max-width: 40em; overflow-wrap: anywhere; }
-.jp-RenderedHTMLCommon table.ttdn-table { table-layout: auto; max-width: 100%; }
-.jp-OutputArea-output { overflow-x: auto; }
+  border: 1px solid #c8c8c8; padding: 3px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word;
+  word-break: normal; hyphens: manual; }
+table.ttdn-table thead th { background: #f2f2f2; }
+.ttdn-report-header code { font-size: 0.85em; white-space: nowrap; }
+table.ttdn-figures th { width: 14em; }
+td.ttdn-num, .ttdn-num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
+pre.ttdn-output { white-space: pre-wrap; overflow-wrap: break-word; font-size: 0.85em; }
+.ttdn-output-html { overflow-x: auto; }
+figure.ttdn-chart { margin: 0.5em 0 1.5em; }
+.ttdn-chart-caption { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap; }
+details.ttdn-chart-data > summary { cursor: pointer; color: #0b4f8a; margin: 0.3em 0; }
 @media print {
   @page { size: A4; margin: 12mm; }
-  body, .jp-Notebook { padding: 0 !important; margin: 0 !important; }
-  .js-plotly-plot, .plotly-graph-div, table, tr, h2, h3 { break-inside: avoid; page-break-inside: avoid; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  h1, h2, h3, h4, summary { break-after: avoid; page-break-after: avoid; }
+  .ttdn-keep, .ttdn-chart-drawing, tr, .ttdn-report-header p { break-inside: avoid; page-break-inside: avoid; }
+  html:not(.ttdn-print-fit) .ttdn-chart-drawing { zoom: 0.6; }
   .modebar-container { display: none !important; }
-  .ttdn-report-header code { font-size: 0.7em; }
+  .ttdn-report-header code { font-size: 6.5pt; }
+  .ttdn-skip { display: none; }
+  .ttdn-output-html { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
 }
 """
 
-#: On printing, each chart is zoomed to the printable width of an A4 page (186 mm = 703 CSS px), so none is cut.
+#: Without JavaScript no chart can be drawn: the empty drawing areas are hidden and each chart's caption is shown
+#: above its data table.
+_NOSCRIPT_CSS = (".ttdn-chart-drawing { display: none; } "
+                 ".ttdn-chart-caption { position: static; width: auto; height: auto; clip-path: none; "
+                 "white-space: normal; font-weight: bold; }")
+
+#: On printing, each chart is zoomed to the printable width of an A4 page (186 mm = 703 CSS px), so none is cut;
+#: the print sheet's fixed zoom applies where this script does not run.
 _PRINT_JS = """
 (function () {
   var width = 700;
   window.addEventListener('beforeprint', function () {
-    document.querySelectorAll('.js-plotly-plot').forEach(function (el) {
+    document.querySelectorAll('.ttdn-chart-drawing').forEach(function (el) {
+      el.style.zoom = '';
+      el.style.width = '';
       var w = el.getBoundingClientRect().width;
-      if (w > width) { el.style.zoom = String(width / w); }
+      // the drawing keeps the width it was drawn at (a zoomed block would otherwise widen, and plotly redraw it)
+      el.style.width = w + 'px';
+      el.style.zoom = w > width ? String(width / w) : '1';
     });
+    document.documentElement.classList.add('ttdn-print-fit');
   });
   window.addEventListener('afterprint', function () {
-    document.querySelectorAll('.js-plotly-plot').forEach(function (el) { el.style.zoom = ''; });
+    document.querySelectorAll('.ttdn-chart-drawing').forEach(function (el) {
+      el.style.zoom = '';
+      el.style.width = '';
+    });
+    document.documentElement.classList.remove('ttdn-print-fit');
   });
 })();
 """
-
-# The lab template without its three CDN scripts (require.js, MathJax, mermaid): the reports need none of them,
-# plotly.js is embedded by the notebooks' renderer. The header block goes first in <main>.
-_TEMPLATE = (
-    "{%- extends 'lab/index.html.j2' -%}\n"
-    "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
-    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
-    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
-    "{%- block extra_css -%}\n<style type=\"text/css\">" + _CSS + "</style>\n{%- endblock extra_css -%}\n"
-    "{%- block body_header -%}\n{{ super() }}\n{{ resources.ttdn_header }}\n{%- endblock body_header -%}\n"
-    "{%- block body_footer -%}\n<script>" + _PRINT_JS + "</script>\n{{ super() }}\n{%- endblock body_footer -%}\n"
-)
 
 
 class ReportError(RuntimeError):
@@ -221,12 +245,12 @@ def header_html(corpus: Corpus, title: str, lang: str = "vi", generated: str | N
     generated = generated or _today()
     version = codebook_version() if version is None else version
     plans = corpus.plans.sort_values("source_file", kind="stable") if len(corpus.plans) else corpus.plans
-    rows = [f"<tr><td>{esc(Path(str(p.source_file)).name)}</td><td>{esc(p.province)}</td>"
-            f"<td>{esc(p.year)}</td><td><code>{esc(p.content_hash)}</code></td></tr>"
+    rows = [f"<tr><td>{isolate(Path(str(p.source_file)).name)}</td><td>{isolate(p.province)}</td>"
+            f'<td class="ttdn-num">{esc(p.year)}</td><td><code>{esc(p.content_hash)}</code></td></tr>'
             for p in plans.itertuples(index=False)]
-    table = (f"<table><thead><tr><th>{esc(L['file'])}</th><th>{esc(L['province'])}</th><th>{esc(L['year'])}</th>"
-             f"<th>{esc(L['sha256'])}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>") if rows \
-        else f"<p>{esc(L['none'])}</p>"
+    table = (f'<table><thead><tr><th scope="col">{esc(L["file"])}</th><th scope="col">{esc(L["province"])}</th>'
+             f'<th scope="col">{esc(L["year"])}</th><th scope="col">{esc(L["sha256"])}</th></tr></thead>'
+             f"<tbody>{''.join(rows)}</tbody></table>") if rows else f"<p>{esc(L['none'])}</p>"
     return (f'<header class="ttdn-report-header">\n<h1>{esc(title)}</h1>\n'
             f"<p>{esc(L['generated'])}: {esc(generated)} · {esc(L['codebook'])}: {esc(version)}</p>\n"
             f"<p><strong>{esc(L['files_used'])}</strong> ({len(rows)})</p>\n{table}\n</header>")
@@ -239,26 +263,28 @@ def _today() -> str:
 
 
 def export_html(nb: Any, header: str = "", title: str = "", lang: str = "vi") -> str:
-    """One self-contained HTML page of an executed notebook: inputs and prompts hidden, *header* on top.
+    """One self-contained HTML page of an executed notebook: its outputs, *header* on top, no code.
 
     Parameters
     ----------
     nb : nbformat.NotebookNode
         An executed notebook (not changed).
     header : str
-        HTML put first in the page (:func:`header_html`).
+        HTML put first in the page, before ``<main>`` (:func:`header_html`).
     title : str
         The page's ``<title>``.
     lang : {"vi", "en"}, default "vi"
-        The page's language attribute.
+        The page's language attribute and the language of the texts the page adds.
 
     Returns
     -------
     str
-        The page. Cells tagged ``report-hide``, the injected parameters and warnings (stderr) are left out; nothing
-        is loaded from
-        the network (the lab template's require.js, MathJax and mermaid scripts are dropped, plotly.js is
-        embedded in the notebook's output); a print stylesheet lays it out on A4.
+        A valid HTML5 page from the project's own lean template (:func:`page_html`): the outputs of the cells in
+        order, in ``<main>``; cells tagged ``report-hide``, the injected parameters, code and warnings (stderr)
+        left out. Each heading is kept with the block after it in print; a chart without a title of its own is
+        named by the heading above it; control characters inside scripts (plotly.js has U+0001 and U+001A) are
+        written as JavaScript escapes, which HTML allows. Nothing is loaded from the network: plotly.js is
+        embedded by the notebooks' renderer.
 
     Examples
     --------
@@ -267,30 +293,149 @@ def export_html(nb: Any, header: str = "", title: str = "", lang: str = "vi") ->
     ...     nbformat.v4.new_output("display_data", {"text/html": "<p>shown</p>"}),
     ...     nbformat.v4.new_output("stream", name="stderr", text="a warning")])])
     >>> page = export_html(nb, header="<header>h</header>", title="T")
-    >>> "<p>shown</p>" in page, "a warning" in page, "<title>T</title>" in page
-    (True, False, True)
+    >>> "<p>shown</p>" in page, "a warning" in page, "<title>T</title>" in page, '<main id="main">' in page
+    (True, False, True, True)
     """
-    import jinja2
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-    from traitlets.config import Config
+    blocks = _blocks(nb)
+    body = "\n".join(_keep_headings(_name_charts(blocks, lang)))
+    return page_html(body, title, lang, header=header, script=_PRINT_JS)
 
-    nb = copy.deepcopy(nb)
-    for cell in nb.cells:  # warnings are for the researcher at the notebook, not for the report's reader
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
-    if title:
-        nb.metadata["title"] = title
-    cfg = Config()
-    cfg.TagRemovePreprocessor.remove_cell_tags = {HIDE_TAG, INJECTED_TAG}
-    cfg.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=cfg, template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, language_code=lang,
-                            extra_loaders=[jinja2.DictLoader({"ttdn_report.html.j2": _TEMPLATE})],
-                            template_file="ttdn_report.html.j2")
-    exporter.register_preprocessor(TagRemovePreprocessor(config=cfg), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"ttdn_header": header})
-    return body
+
+def page_html(body: str, title: str, lang: str = "vi", header: str = "", script: str = "") -> str:
+    """The page around *body*: doctype, language, the style sheet, a skip link, *header*, ``<main>``.
+
+    Parameters
+    ----------
+    body : str
+        HTML of the page's content (put in ``<main id="main">``).
+    title : str
+        The ``<title>`` (escaped).
+    lang : {"vi", "en"}, default "vi"
+    header : str
+        HTML put before ``<main>`` (a ``<header>``: the page's banner).
+    script : str
+        JavaScript put at the end of the body (none when empty).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> page = page_html("<p>x</p>", "A & B", "en")
+    >>> page.startswith('<!DOCTYPE html>'), '<html lang="en">' in page, "<title>A &amp; B</title>" in page
+    (True, True, True)
+    """
+    skip = labels(check_lang(lang), "charts")["skip"]
+    tail = f"<script>{_script_safe(script)}</script>\n" if script else ""
+    return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n"
+            f"<noscript><style>{_NOSCRIPT_CSS}</style></noscript>\n</head>\n<body>\n"
+            f'<a class="ttdn-skip" href="#main">{esc(skip)}</a>\n{header}\n<main id="main">\n{body}\n</main>\n'
+            f"{tail}</body>\n</html>\n")
+
+
+def _blocks(nb: Any) -> list[str]:
+    """The HTML of every output shown in the report, in order (hidden cells, inputs and stderr left out)."""
+    from nbconvert.filters import markdown2html_mistune
+
+    out: list[str] = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & {HIDE_TAG, INJECTED_TAG, PARAMETERS_TAG}:
+            continue
+        if cell.cell_type == "markdown":
+            out.append(_clean(markdown2html_mistune(cell.source)))
+            continue
+        if cell.cell_type != "code":
+            continue
+        for o in cell.get("outputs", []):
+            kind = o.get("output_type")
+            if kind == "stream":
+                if o.get("name") == "stdout" and o.get("text", "").strip():
+                    out.append(f'<pre class="ttdn-output">{esc(o["text"].rstrip())}</pre>')
+            elif kind == "error":
+                out.append(f'<pre class="ttdn-output">{esc(o.get("ename", ""))}: {esc(o.get("evalue", ""))}</pre>')
+            elif kind in ("display_data", "execute_result"):
+                data = o.get("data", {})
+                if "text/html" in data:
+                    out.append(_clean(_joined(data["text/html"])))
+                elif "text/markdown" in data:
+                    out.append(_clean(markdown2html_mistune(_joined(data["text/markdown"]))))
+                elif "text/plain" in data:
+                    out.append(f'<pre class="ttdn-output">{esc(_joined(data["text/plain"]).rstrip())}</pre>')
+    return [b for b in out if b.strip()]
+
+
+def _joined(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+_SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script>)", re.S | re.I)
+#: Characters HTML forbids in a document (C0 controls but tab, LF, FF, CR; DEL; C1 controls; noncharacters).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _script_safe(code: str) -> str:
+    """JavaScript with every character HTML forbids written as a ``\\uXXXX`` escape.
+
+    The same program: the characters stand inside string and regular-expression literals, where the escape means
+    the character.
+    """
+    return _FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", code)
+
+
+def _clean(fragment: str) -> str:
+    """An output's HTML made valid HTML5: no ``type`` on scripts, no presentational table attributes, forbidden
+    characters escaped inside scripts and removed elsewhere."""
+    parts = []
+    last = 0
+    for m in _SCRIPT.finditer(fragment):
+        parts.append(_FORBIDDEN.sub("", fragment[last:m.start()]))
+        opening = re.sub(r'\s+type="text/javascript"', "", m.group(1))
+        parts.append(opening + _script_safe(m.group(2)) + m.group(3))
+        last = m.end()
+    parts.append(_FORBIDDEN.sub("", fragment[last:]))
+    html_ = "".join(parts)
+    html_ = re.sub(r'(<table\b[^>]*?)\s+border="\d*"', r"\1", html_)
+    return html_.replace('<tr style="text-align: right;">', "<tr>")
+
+
+_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1>\s*$", re.S)
+_UNTITLED = re.compile(r'(<figure class="ttdn-chart"[^>]*?) data-untitled>(<figcaption[^>]*>)(.*?)(</figcaption>)',
+                       re.S)
+
+
+def _name_charts(blocks: list[str], lang: str) -> list[str]:
+    """A chart without a title of its own is named by the heading above it (its series name it otherwise)."""
+    heading = ""
+    out = []
+    for block in blocks:
+        m = _HEADING.match(block)
+        if m:
+            heading = m.group(2)
+        elif heading and "data-untitled" in block:
+            def named(f: re.Match[str], h: str = heading) -> str:
+                return f"{f.group(1)}>{f.group(2)}{h} — {f.group(3)}{f.group(4)}"
+
+            block = _UNTITLED.sub(named, block)
+        out.append(block)
+    return out
+
+
+def _keep_headings(blocks: list[str]) -> list[str]:
+    """Each heading with the block after it in one ``div.ttdn-keep``, which print keeps on one page if it can."""
+    out: list[str] = []
+    i = 0
+    while i < len(blocks):
+        if _HEADING.match(blocks[i]) and i + 1 < len(blocks) and not _HEADING.match(blocks[i + 1]):
+            out.append(f'<div class="ttdn-keep">\n{blocks[i]}\n{blocks[i + 1]}\n</div>')
+            i += 2
+        else:
+            out.append(blocks[i] if _HEADING.match(blocks[i]) else f'<div class="ttdn-output-html">{blocks[i]}</div>')
+            i += 1
+    return out
 
 
 def index_html(corpus: Corpus, reports: Sequence[Path], lang: str = "vi", generated: str | None = None,
@@ -326,18 +471,14 @@ def index_html(corpus: Corpus, reports: Sequence[Path], lang: str = "vi", genera
         name, line = (L[key], X[key]) if key else (path.stem, "")
         items.append(f'<li><a href="{esc(path.name)}">{esc(name)}</a> — {esc(line)}</li>')
     rows, sentences = headline(corpus, lang)
-    figures = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    figures = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in rows)
     said = "".join(f"<li>{s.html()}</li>" for s in sentences)
     files = header_html(corpus, X["sources"], lang, generated, version).replace("h1>", "h2>")
-    style = _CSS + "body { font-family: Arial, 'Noto Sans', sans-serif; max-width: 60em; margin: 2em auto; " \
-                   "padding: 0 1em; line-height: 1.5; } th { width: 14em; }"
-    return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{esc(X['title'])}</title>\n<style>{style}</style>\n</head>\n<body>\n"
-            f"<h1>{esc(X['title'])}</h1>\n<p>{esc(X['intro'])}</p>\n"
+    body = (f"<h1>{esc(X['title'])}</h1>\n<p>{esc(X['intro'])}</p>\n"
             f"<h2>{esc(X['reports'])}</h2>\n<ul>{''.join(items)}</ul>\n"
-            f"<h2>{esc(X['headline'])}</h2>\n<table class=\"ttdn-table\">{figures}</table>\n<ul>{said}</ul>\n"
-            f"{files}\n"
-            "</body>\n</html>\n")
+            f"<h2>{esc(X['headline'])}</h2>\n<table class=\"ttdn-table ttdn-figures\">{figures}</table>\n"
+            f"<ul>{said}</ul>\n{files}")
+    return page_html(body, X["title"], lang)
 
 
 def build_reports(data_dir: str | os.PathLike, out_dir: str | os.PathLike, lang: str = "vi",

@@ -1,0 +1,230 @@
+"""The reports as checkers and clients nobody here wrote see them: the W3C Nu HTML Checker, axe-core in Chromium, and
+Chromium's print to PDF read back with pdftotext.
+
+The Nu checker (npm ``vnu-jar``, needs Java) and axe-core (npm ``axe-core``) are installed by npm into
+``.cache/npm`` of the project the first time (``.ci/run`` has npm and Java); without npm, Java, Chromium or
+pdftotext the tests that need them are skipped, saying which is missing. The pages are the reports of the seed
+plans made hostile (test_report.build_once).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+import test_browser
+import test_report
+
+ROOT = Path(__file__).resolve().parent.parent
+NPM_DIR = ROOT / ".cache" / "npm"
+#: The versions the reports were last checked with (npm packages).
+VNU = "vnu-jar@26.9.27"
+AXE = "axe-core@4.14.1"
+PAGES = test_browser.PAGES
+
+pytestmark = [pytest.mark.slow]
+
+
+def _npm_package(spec: str, inside: str) -> Path:
+    """The file *inside* of npm package *spec*, installed into .cache/npm when missing; skip when npm cannot."""
+    name = spec.rsplit("@", 1)[0]
+    path = NPM_DIR / "node_modules" / name / inside
+    if path.is_file():
+        return path
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip(f"npm not installed: cannot install {spec} (CI: apt-get install -y npm)")
+    NPM_DIR.mkdir(parents=True, exist_ok=True)
+    run = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(NPM_DIR), spec],
+                         capture_output=True, text=True, timeout=600)
+    if run.returncode != 0 or not path.is_file():
+        pytest.skip(f"npm could not install {spec}: {run.stderr.strip()[-300:]}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    return test_report.build_once(tmp_path_factory, "injected")
+
+
+# --------------------------------------------------------------------------- W3C Nu HTML Checker
+
+@pytest.fixture(scope="module")
+def nu_messages(reports):
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java not installed: the Nu HTML Checker needs it (CI: apt-get install -y default-jre-headless)")
+    jar = _npm_package(VNU, "build/dist/vnu.jar")
+    run = subprocess.run([java, "-jar", str(jar), "--format", "json", "--exit-zero-always",
+                          *[str(p) for p in reports[1]]], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    by_page: dict[str, list[dict]] = {p.name: [] for p in reports[1]}
+    for m in messages:
+        by_page.setdefault(Path(m.get("url", "?")).name, []).append(m)
+    return by_page
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nu_checker_finds_no_error_and_no_warning(nu_messages, name):
+    found = [f"{m.get('type')}/{m.get('subType', '')} line {m.get('lastLine')}: {m.get('message')}"
+             for m in nu_messages[name] if m.get("type") == "error" or m.get("subType") == "warning"
+             or m.get("type") == "non-document-error"]
+    assert found == []
+
+
+# --------------------------------------------------------------------------- axe-core in Chromium
+
+@pytest.fixture(scope="module")
+def chromium():
+    if test_browser.CHROMIUM is None:
+        pytest.skip("chromium not installed (CI: apt-get install -y chromium)")
+    return test_browser.CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def axe_results(reports, chromium, tmp_path_factory):
+    axe = _npm_package(AXE, "axe.min.js").read_text(encoding="utf-8")
+    out = {}
+    for page in reports[1]:
+        tools = test_browser.DevTools(chromium, tmp_path_factory.mktemp("axe-profile"))
+        try:
+            tools.open(page.as_uri())
+            tools.evaluate(axe + "\n;true")
+            out[page.name] = tools.evaluate(
+                "axe.run(document).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, "
+                "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))")
+        finally:
+            tools.close()
+    return out
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_violation(axe_results, name):
+    assert axe_results[name] == []
+
+
+# --------------------------------------------------------------------------- printed to A4
+
+#: What the printed page should show, read from the page in print media: headings, legend texts, and the words
+#: and numbers of the HTML text (not of the charts' drawings, not of what print hides).
+_PRINT_FACTS = """
+(() => {
+  window.dispatchEvent(new Event('beforeprint'));
+  const shown = el => el.checkVisibility({checkVisibilityCSS: true, checkOpacity: true})
+      && !el.closest('.ttdn-chart-caption, .ttdn-skip, svg, script, style, noscript');
+  const headings = Array.from(document.querySelectorAll('h1, h2, h3, h4, summary')).filter(shown)
+      .map(h => h.innerText);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement && shown(n.parentElement)) texts.push(n.textContent);
+  }
+  const legends = Array.from(document.querySelectorAll('.legend .legendtext')).map(t => t.textContent);
+  const drawings = Array.from(document.querySelectorAll('.ttdn-chart-drawing')).map(d => {
+    const box = d.getBoundingClientRect();
+    const inner = Array.from(d.querySelectorAll('.legend, .textpoint text, .gtitle')).map(e => e.getBoundingClientRect())
+        .filter(r => r.width > 0);
+    const out = inner.filter(r => r.left < box.left - 1 || r.right > box.right + 1);
+    return {width: box.width, right: box.right, outside: out.length};
+  });
+  return {headings, texts, legends, drawings};
+})()
+"""
+
+_NUMBER = re.compile(r"(?<![\w/.,:])\d+(?:[.,:/]\d+)+%?|\d{4}-\d{2}-\d{2}")
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.fixture(scope="module")
+def printed(reports, chromium, tmp_path_factory):
+    """Each page printed to an A4 PDF by Chromium (its own print path, print CSS and the page's beforeprint), and
+    the PDF's text as pdftotext reads it, page by page."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext not installed (CI: apt-get install -y poppler-utils)")
+    out = {}
+    folder = tmp_path_factory.mktemp("pdf")
+    for page in reports[1]:
+        tools = test_browser.DevTools(chromium, tmp_path_factory.mktemp("print-profile"))
+        try:
+            tools.open(page.as_uri())
+            pdf = tools.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+            tools.call("Emulation.setEmulatedMedia", {"media": "print"})
+            facts = tools.evaluate(_PRINT_FACTS)
+        finally:
+            tools.close()
+        path = folder / f"{page.stem}.pdf"
+        path.write_bytes(base64.b64decode(pdf["data"]))
+        layout = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True,
+                                timeout=120, check=True).stdout
+        flow = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, timeout=120,
+                              check=True).stdout
+        out[page.name] = {"facts": facts, "pages": layout.split("\f"), "flow": flow, "pdf": path}
+    return out
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_printed_pages_end_with_no_heading(printed, name):
+    """No page ends with a heading whose content is on the next page."""
+    p = printed[name]
+    headings = {_norm(h) for h in p["facts"]["headings"] if _norm(h)}
+    stranded = []
+    pages = [pg for pg in p["pages"] if pg.strip()]
+    for number, text in enumerate(pages[:-1], start=1):
+        last = _norm(next(line for line in reversed(text.splitlines()) if line.strip()))
+        if any(h == last or (len(last) > 3 and h.endswith(last)) for h in headings):
+            stranded.append((number, last))
+    assert stranded == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_printed_text_keeps_every_word_and_number_whole(printed, name):
+    """Every word and every number or date of the page's text is in the PDF unbroken (none split across lines,
+    none cut off at the page edge)."""
+    p = printed[name]
+    flow = _norm(p["flow"])
+    words_pdf = set(re.findall(r"\w+", flow))
+    text = _norm(" ".join(p["facts"]["texts"]))
+    missing_words = sorted(set(re.findall(r"\w+", text)) - words_pdf)
+    split_numbers = sorted({n for n in _NUMBER.findall(text) if n not in flow})
+    assert (missing_words[:20], split_numbers[:20]) == ([], [])
+
+
+@pytest.mark.parametrize("name", PAGES[:-1])
+def test_printed_charts_fit_the_page_with_their_legends(printed, name):
+    p = printed[name]
+    drawings = p["facts"]["drawings"]
+    assert drawings, "no chart"
+    assert all(d["outside"] == 0 for d in drawings), drawings
+    assert max(d["width"] for d in drawings) <= test_browser.A4_WIDTH, drawings
+    flow = _norm(p["flow"])
+    cut = [t for t in p["facts"]["legends"] if _norm(t) and _norm(t) not in flow]
+    assert cut == []  # every legend entry is printed
+
+
+def test_printed_page_is_a4(printed):
+    info = subprocess.run(["pdfinfo", str(printed["02_agency_networks.html"]["pdf"])], capture_output=True,
+                          text=True, check=False).stdout if shutil.which("pdfinfo") else ""
+    if not info:
+        pytest.skip("pdfinfo not installed")
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size and abs(float(size.group(1)) - 595.3) < 2 and abs(float(size.group(2)) - 841.9) < 2, info
+
+
+def test_npm_folder_is_ignored_by_git():
+    """The checkers npm installs stay out of the repository."""
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(NPM_DIR / "x")], cwd=ROOT, check=False)
+    if ignored.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert ignored.returncode == 0
+    assert os.path.relpath(NPM_DIR, ROOT) == os.path.join(".cache", "npm")
