@@ -1,6 +1,6 @@
 import pytest
 
-from ttdn_analysis.registry.agencies import resolve, scan_list
+from ttdn_analysis.parse.agency_spans import resolve, scan_list
 
 
 @pytest.mark.parametrize("raw, canonical", [
@@ -90,7 +90,7 @@ def test_registry_files_are_consistent():
 
 
 def test_exact_names_are_certain_and_slips_are_not():
-    from ttdn_analysis.registry.agencies import scan
+    from ttdn_analysis.parse.agency_spans import scan
     hits = scan("Sở Tư pháp; SởTư pháp; So Tu phap; Sở Tư phap").hits
     assert [h.agency.canonical for h in hits] == ["Sở Tư pháp"] * 4
     assert [h.confidence for h in hits] == [1.0, 0.9, 0.8, 0.8]
@@ -98,7 +98,7 @@ def test_exact_names_are_certain_and_slips_are_not():
 
 
 def test_a_folded_match_never_replaces_a_longer_exact_name():
-    from ttdn_analysis.registry.agencies import scan
+    from ttdn_analysis.parse.agency_spans import scan
     # "Công an tỉnh" inside "Đảng ủy Công an tỉnh" stays the party committee; a city's body is not folded away
     assert [h.agency.canonical for h in scan("Đảng ủy Công an tỉnh, Công an thành phố Lào Cai").hits] == [
         "Đảng ủy Công an tỉnh", "Công an thành phố Lào Cai"]

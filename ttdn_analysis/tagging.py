@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 import ttdn_analysis.registry.codebook as _codebook_module
+from ttdn_analysis.parse.agency_spans import name_spans
 from ttdn_analysis.parse.lines import MARKER_RE
 from ttdn_analysis.registry import data_file
-from ttdn_analysis.registry.agencies import name_spans
 from ttdn_analysis.registry.codebook import Codebook, FocusRule, Theme, _as_codebook
 from ttdn_analysis.schema import META
 from ttdn_analysis.text import (

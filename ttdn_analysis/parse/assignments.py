@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ttdn_analysis.parse.agency_spans import AgencyHit, scan
 from ttdn_analysis.parse.lines import Line
 from ttdn_analysis.parse.outline import TaskBlock
 from ttdn_analysis.parse.roles import (
@@ -32,7 +33,7 @@ from ttdn_analysis.parse.roles import (
     strip_marker,
     subjects,
 )
-from ttdn_analysis.registry.agencies import Agency, AgencyHit, match_at, scan
+from ttdn_analysis.registry.agencies import Agency, match_at
 from ttdn_analysis.text import line_key
 
 __all__ = ["PlanContext", "commune_of", "TaskRecord", "timeframe_in_text", "agency_heading", "extract_tasks"]

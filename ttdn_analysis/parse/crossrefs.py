@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ttdn_analysis.parse.agency_spans import AgencyHit, scan
 from ttdn_analysis.parse.lines import Line
 from ttdn_analysis.parse.outline import TaskBlock
 from ttdn_analysis.parse.roles import RoleContext, cues, strip_marker, subjects
-from ttdn_analysis.registry.agencies import AgencyHit, scan
 from ttdn_analysis.text import line_key, nfc
 
 __all__ = ["Reference", "find_references", "split_references", "resolve_references"]

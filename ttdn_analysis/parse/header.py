@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ttdn_analysis.parse.agency_spans import resolve
 from ttdn_analysis.parse.document import DOC_TYPES, Document
 from ttdn_analysis.parse.lines import Line
-from ttdn_analysis.registry.agencies import resolve
 from ttdn_analysis.registry.provinces import find_province, provinces
 from ttdn_analysis.text import line_key
 

@@ -20,9 +20,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from ttdn_analysis.parse.agency_spans import AgencyHit, scan
 from ttdn_analysis.parse.lines import MARKER_RE
 from ttdn_analysis.registry import read_rows
-from ttdn_analysis.registry.agencies import AgencyHit, scan
 from ttdn_analysis.text import line_key, nfc
 
 __all__ = ["Cues", "cues", "column_role", "RoleContext", "field_of", "inline_fields", "strip_marker", "LineRoles",
