@@ -14,7 +14,9 @@ The renderings imitate how the genre arrives, never one document's wording:
   markers ("1\\.", "\\-"), blank lines between paragraphs, page-break comments, tab tables as pipe tables;
 * ``party`` — Party numbering "I-", "1-", "a-";
 * ``pdf_long_lines`` — PDF text: the header on one long line, the body decomposed (NFD);
-* ``html`` — a portal page: every line a ``<p>``, every table a ``<table>``, site chrome around it.
+* ``html`` — a portal page: every line a ``<p>``, every table a ``<table>``, site chrome around it;
+* ``docx`` (:func:`write_docx`) — a Word document whose labels are automatic numbering (I., 1., a) levels) and
+  whose tables are Word tables.
 """
 from __future__ import annotations
 
@@ -256,3 +258,100 @@ def map_reference(gold: dict, origin: list[int | None], doc: str) -> dict:
     out = dict(gold, doc=doc)
     out["tasks"] = [dict(t, line=new_line(t["line"])) for t in gold["tasks"]]
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A Word document with automatic numbering (written by python-docx; read back by the project's .docx reader)
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_LEVELS = (("upperRoman", "%1."), ("decimal", "%2."), ("lowerLetter", "%3)"))
+_WORD_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # Word's lowerLetter: no "đ"
+
+
+def _roman(n: int) -> str:
+    out, vals = "", [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    for v, s in vals:
+        while n >= v:
+            out, n = out + s, n - v
+    return out
+
+
+def word_numbering(lines: list[str]) -> list[tuple[str, int | None]]:
+    """Each line as (text, list level): a label Word would display at that place is taken off the text and
+    becomes automatic numbering (level 0 "I.", 1 "1.", 2 "a)"); a label Word would number otherwise stays typed.
+
+    Word counts each level on from its last paragraph and restarts the deeper levels when a shallower one
+    advances; the typed label must be exactly what that count shows, so the document displays what was typed.
+    """
+    counts = [0, 0, 0]
+    out: list[tuple[str, int | None]] = []
+    for line in lines:
+        level, label, rest = None, "", line
+        if _is_table(line):
+            out.append((line, None))
+            continue
+        if (m := _ROMAN_HEAD.match(line)) and _caps(m.group("rest")):
+            level, label, rest = 0, m.group("label"), m.group("rest")
+        elif m := _NUM.match(line):
+            level, label, rest = 1, m.group("label"), m.group("rest")
+        elif m := _LETTER.match(line):
+            level, label, rest = 2, m.group("label"), m.group("rest")
+        if level is None:
+            out.append((line, None))
+            continue
+        shown = counts[level] + 1
+        word = _roman(shown) if level == 0 else str(shown) if level == 1 else (
+            _WORD_LETTERS[shown - 1] if shown <= 26 else "")
+        if word != label:
+            out.append((line, None))
+            continue
+        counts[level] = shown
+        for k in range(level + 1, 3):
+            counts[k] = 0
+        out.append((rest, level))
+    return out
+
+
+def write_docx(path, lines: list[str]) -> None:
+    """Write *lines* as a .docx: numbered lines as automatic-numbering paragraphs, table lines as Word tables."""
+    import docx  # python-docx (the "formats" extra)
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    lvls = "".join(f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+                   f'</w:lvl>' for k, (fmt, text) in enumerate(_LEVELS))
+    abstract = parse_xml(f'<w:abstractNum xmlns:w="{_W_NS}" w:abstractNumId="90">{lvls}</w:abstractNum>')
+    first_num = numbering.find(f"{{{_W_NS}}}num")
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(f'<w:num xmlns:w="{_W_NS}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            width = max(len(r) for r in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for r, cells in enumerate(rows):
+                for c, cell in enumerate(cells):
+                    table.cell(r, c).text = cell
+            rows.clear()
+
+    for text, level in word_numbering(lines):
+        if not text.strip():
+            continue
+        cells = _cells(text)
+        if cells is not None:
+            if not re.fullmatch(r"[\s|:\-–—=]*", text):
+                rows.append(cells)
+            continue
+        flush()
+        p = document.add_paragraph(text.strip())
+        if level is not None:
+            ppr = p._p.get_or_add_pPr()
+            ppr.append(parse_xml(f'<w:numPr xmlns:w="{_W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/>'
+                                 f'</w:numPr>'))
+    flush()
+    document.save(str(path))
