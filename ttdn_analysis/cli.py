@@ -1,8 +1,18 @@
 """The command line, ``ttdn`` (= ``python -m ttdn_analysis``): summary, report, export, check, coverage, kwic,
-network and cache. Help and messages come in Vietnamese (``--lang en``, or ``TTDN_LANG=en``, for English)."""
+network and cache. Help and messages come in Vietnamese (``--lang en``, or ``TTDN_LANG=en``, for English).
+
+The contract (README, *Quick start*): exit 0 when done; 1 when a plan cannot be used (a problem of severity
+error: unreadable, empty, no tasks …), when ``check`` reads no plan from its file, or a report failed; 2 when the
+input cannot be used (a missing folder or file, an unknown province or theme, a filter that matches no plan, a bad
+``--out``, a broken theme codebook, a cache folder that cannot be cleared). Errors are one line on stderr, never a
+traceback; output cut off by the reader (``ttdn summary | head -1``) is not an error. Every text that comes from
+the data (file names, agency names, messages) reaches the terminal through
+:func:`ttdn_analysis.io.safety.terminal_text`.
+"""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -14,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ttdn_analysis.corpus import Corpus, load_corpus
+from ttdn_analysis.io.safety import terminal_text
 from ttdn_analysis.labels import LANGUAGES, labels
 from ttdn_analysis.messages import localize_problems
 
@@ -41,22 +52,110 @@ def _lang_of(argv: Sequence[str]) -> str:
     return env if env in LANGUAGES else "vi"
 
 
+def _say(*parts: object, file: Any = None) -> None:
+    """Print a line the program composed; whatever control characters it carries from the data are shown, not
+    obeyed (line breaks of the composed text stay)."""
+    print(terminal_text(" ".join(str(p) for p in parts), lines=True), file=file)
+
+
+def _v(value: object) -> str:
+    """A value from the data (a file name, an agency, a title, a message) as one line safe for the terminal."""
+    return terminal_text(value)
+
+
 def _print_table(df: pd.DataFrame, columns: dict[str, str] | None = None, limit: int = 0) -> None:
     shown = df if not limit else df.head(limit)
     if columns:
         shown = shown.rename(columns=columns)
+    shown = shown.copy()
+    for col in shown.columns:
+        s = shown[col]
+        if s.dtype == object or isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s.dtype):
+            shown[col] = s.astype(object).map(lambda x: x if _missing(x) else _v(x))
+    shown.columns = [_v(c) for c in shown.columns]
     with pd.option_context("display.width", 200, "display.max_colwidth", 80):
-        print(shown.to_string(index=not isinstance(shown.index, pd.RangeIndex)))
+        _say(shown.to_string(index=not isinstance(shown.index, pd.RangeIndex)))
 
 
 def _corpus(args: argparse.Namespace, T: dict[str, str]) -> Corpus:
-    """The corpus of ``--data`` (an error when the folder does not exist), filtered by --province / --year."""
+    """The corpus of ``--data`` (an error when the folder does not exist), filtered by --province / --year; a
+    filter value that matches no plan is an error naming the provinces and years the folder has."""
     data = Path(args.data)
     if not data.is_dir():
         raise CliError(T["no_data_folder"].format(path=data))
     provinces = _provinces(args, T)
+    years = getattr(args, "year", None)
     corpus = load_corpus(data, cache=not getattr(args, "no_cache", False))
-    return corpus.select(provinces, getattr(args, "year", None))
+    _matched(corpus, provinces, years, data, args.lang)
+    return corpus.select(provinces, years)
+
+
+def _matched(corpus: Corpus, provinces: list[str] | None, years: list[int] | None, data: Path, lang: str) -> None:
+    """CliError unless every --province has a plan, and every --year a plan of those provinces."""
+    E = labels(lang, "cli_errors")
+    plans = corpus.plans
+    have = plans[plans["province"].notna() & plans["year"].notna()]
+    pairs = sorted({(str(p), int(y)) for p, y in zip(have["province"], have["year"])})
+    wanted = list(provinces or [])
+    missing = [E["what_province"].format(name=p) for p in wanted if p not in {q for q, _ in pairs}]
+    in_scope = [(p, y) for p, y in pairs if not wanted or p in wanted]
+    missing += [E["what_year"].format(year=y) for y in years or [] if int(y) not in {yr for _, yr in in_scope}]
+    if not missing:
+        return
+    by_province: dict[str, list[str]] = {}
+    for p, y in pairs:
+        by_province.setdefault(p, []).append(str(y))
+    available = "; ".join(f"{p} ({', '.join(ys)})" for p, ys in by_province.items()) or E["no_match_none"]
+    raise CliError(E["no_match"].format(what=", ".join(missing), data=data, available=available))
+
+
+def _errors_found(corpus: Corpus, lang: str) -> int:
+    """FOUND_ERRORS (and a line on stderr naming the files) when a plan of *corpus* cannot be used, else OK."""
+    probs = corpus.problems
+    bad = sorted({Path(str(f)).name for f in probs.loc[probs["severity"] == "error", "source_file"]})
+    if not bad:
+        return OK
+    shown = ", ".join(bad[:10]) + (" …" if len(bad) > 10 else "")
+    _say(labels(lang, "cli_errors")["plans_with_errors"].format(n=len(bad), files=_v(shown)), file=sys.stderr)
+    return FOUND_ERRORS
+
+
+def _out_dir(out: str | os.PathLike, data: Path | None, lang: str, file: bool = False) -> Path:
+    """The --out folder (or, with ``file=True``, the --out file's folder) made and writable, or a CliError: a file
+    where a folder should be, a place that cannot be written, a place inside the data folder (the next load would
+    read what is written there as plans)."""
+    E = labels(lang, "cli_errors")
+    path = Path(out)
+    folder = path.parent if file else path
+    if data is not None:
+        target = Path(os.path.realpath(path))
+        if target == Path(os.path.realpath(data)) or target.is_relative_to(os.path.realpath(data)):
+            raise CliError(E["out_in_data"].format(path=path, data=data))
+    if file and path.is_dir():
+        raise CliError(E["out_unwritable"].format(path=path, detail=_v(os.strerror(21))))  # EISDIR
+    for p in (folder, *folder.parents):
+        if p.exists() or p.is_symlink():
+            if not p.is_dir():
+                raise CliError(E["out_is_file"].format(path=p))
+            break
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(E["out_unwritable"].format(path=folder, detail=_v(exc.strerror or exc))) from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CliError(E["out_unwritable"].format(path=folder, detail=_v(os.strerror(13))))  # EACCES
+    return path
+
+
+@contextlib.contextmanager
+def _writing(path: Path, lang: str):
+    """An OSError while writing the outputs is a one-line error (exit 2), not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or path
+        raise CliError(labels(lang, "cli_errors")["out_unwritable"].format(
+            path=where, detail=_v(exc.strerror or exc))) from exc
 
 
 def _provinces(args: argparse.Namespace, T: dict[str, str]) -> list[str] | None:
@@ -80,7 +179,7 @@ def _summary(args: argparse.Namespace, lang: str) -> int:
     corpus = _corpus(args, T)
     summary = corpus.summary()
     if summary.empty:
-        print(T["no_plans"].format(path=args.data))
+        _say(T["no_plans"].format(path=args.data))
     else:
         levels = {"province": L["province_level"], "department": L["department_level"]}
         summary = summary.assign(level=summary["level"].astype(object).map(lambda v: levels.get(v, v)))
@@ -90,14 +189,14 @@ def _summary(args: argparse.Namespace, lang: str) -> int:
                                "problems_by_kind": L["problems_by_kind"]})
     probs = localize_problems(corpus.problems, lang)  # messages in the reader's language
     shown = probs if args.all_problems else probs[probs["severity"] != "info"]
-    print("\n" + T["problems_line"].format(n=len(probs), hidden=len(probs) - len(shown)))
+    _say("\n" + T["problems_line"].format(n=len(probs), hidden=len(probs) - len(shown)))
     if len(shown):
         shown = shown.reset_index(drop=True).assign(
             source_file=shown["source_file"].map(lambda s: Path(str(s)).name).to_numpy(),
             severity=shown["severity"].astype(object).map(lambda v: L.get(f"severity_{v}", v)).to_numpy())
         _print_table(shown, {"source_file": L["file"], "line": L["line"], "severity": L["severity"],
                              "kind": L["kind"], "message": L["message"], "page": L["page"], "code": L["code"]})
-    return OK
+    return _errors_found(corpus, lang)
 
 
 def _progress(total: int, desc: str) -> tuple[Callable[[str], None], Callable[[], None]]:
@@ -119,23 +218,23 @@ def _report(args: argparse.Namespace, lang: str) -> int:
         paths = refresh_notebooks()
     else:
         data = Path(args.data)
-        if not data.is_dir():
-            raise CliError(T["no_data_folder"].format(path=data))
-        provinces = _provinces(args, T)  # an unknown name fails here, before any notebook runs
+        corpus = _corpus(args, T)  # an unknown name or a filter with no plan fails here, before any notebook runs
+        out = _out_dir(args.out, data, lang)
         advance, close = _progress(len(NOTEBOOKS), T["reports_progress"])
         try:
-            paths = build_reports(data, args.out, lang=lang, provinces=provinces, years=args.year,
-                                  jobs=args.jobs, progress=advance)
+            with _writing(out, lang):
+                paths = build_reports(data, out, lang=lang, provinces=_provinces(args, T), years=args.year,
+                                      jobs=args.jobs, progress=advance)
         except ReportError as exc:
-            print(T["error"].format(message=exc), file=sys.stderr)
+            _say(T["error"].format(message=_v(exc)), file=sys.stderr)
             return FOUND_ERRORS
         finally:
             close()
-    print(T["written"].format(n=len(paths)))
+    _say(T["written"].format(n=len(paths)))
     for p in paths:
-        print(p)
-    print(T["seconds"].format(seconds=f"{time.perf_counter() - started:.0f}"), file=sys.stderr)
-    return OK
+        _say(_v(p))
+    _say(T["seconds"].format(seconds=f"{time.perf_counter() - started:.0f}"), file=sys.stderr)
+    return OK if args.refresh_notebooks else _errors_found(corpus, lang)
 
 
 def _export(args: argparse.Namespace, lang: str) -> int:
@@ -143,14 +242,16 @@ def _export(args: argparse.Namespace, lang: str) -> int:
     from ttdn_analysis.io.tables import export_corpus
 
     corpus = _corpus(args, T)
+    out = _out_dir(args.out, Path(args.data), lang)
     try:
-        paths = export_corpus(corpus, args.out, args.format)
+        with _writing(out, lang):
+            paths = export_corpus(corpus, out, args.format)
     except ImportError as exc:  # openpyxl for xlsx
         raise CliError(T["missing_extra"].format(extra="xlsx", detail=exc)) from exc
-    print(T["written"].format(n=len(paths)))
+    _say(T["written"].format(n=len(paths)))
     for p in paths:
-        print(p)
-    return OK
+        _say(_v(p))
+    return _errors_found(corpus, lang)
 
 
 def _day(value: object, lang: str) -> object:
@@ -168,37 +269,40 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     if not path.is_file():
         raise CliError(T["no_file"].format(path=path))
     c = load_corpus([path], cache=False)
-    print(f"{T['check_file']}: {path.name}")
+    _say(f"{T['check_file']}: {_v(path.name)}")
     for p in c.plans.itertuples(index=False):
-        print(f"\n== {T['check_plan']}")
+        _say(f"\n== {T['check_plan']}")
         level = {"province": L["province_level"], "department": L["department_level"]}.get(p.level, p.level)
         for label, value in ((L["province"], p.province), (L["year"], p.year), (L["level"], level),
                              (L["issuer"], p.issuer), (L["number"], p.number), (L["date"], _day(p.date, lang)),
                              (L["title"], p.title), (L["sha256"], p.content_hash)):
-            print(f"  {label}: {'' if _missing(value) else value}")
+            _say(f"  {label}: {'' if _missing(value) else _v(value)}")
     a, tt = c.assignments, c.task_themes
-    print(f"\n== {T['check_tasks']} ({len(c.tasks)})")
+    _say(f"\n== {T['check_tasks']} ({len(c.tasks)})")
     for t in c.tasks.itertuples(index=False):
-        print(f"  {t.path}  [{T['check_lines']} {t.line_start}–{t.line_end}]  {t.title}")
+        _say(f"  {_v(t.path)}  [{T['check_lines']} {t.line_start}–{t.line_end}]  {_v(t.title)}")
         for role in ("lead", "support"):
             names = sorted(set(a[(a["task_id"] == t.task_id) & (a["role"] == role)]["agency"]))
-            print(f"      {L[role]}: {'; '.join(names) or T['check_none']}")
+            _say(f"      {L[role]}: {'; '.join(_v(n) for n in names) or T['check_none']}")
         tags = [themes_of.get(x, x) for x in dict.fromkeys(tt[tt["task_id"] == t.task_id]["theme"])]
         if tags:
-            print(f"      {T['check_themes']}: {', '.join(tags)}")
+            _say(f"      {T['check_themes']}: {', '.join(_v(x) for x in tags)}")
     probs = localize_problems(c.problems, lang)  # messages in the reader's language
-    print(f"\n== {T['check_problems']} ({len(probs)})")
+    _say(f"\n== {T['check_problems']} ({len(probs)})")
     for r in probs.itertuples(index=False):
-        where = T["check_line"].format(line=r.line) if not _missing(r.line) else Path(str(r.source_file)).name
+        where = T["check_line"].format(line=r.line) if not _missing(r.line) else _v(Path(str(r.source_file)).name)
         severity = L.get(f"severity_{r.severity}", r.severity)
-        print(f"  {where} · {severity} · {kinds.get(r.kind, r.kind)}\n      {r.message}")
+        _say(f"  {where} · {severity} · {_v(kinds.get(r.kind, r.kind))}\n      {_v(r.message)}")
     errors = int((probs["severity"] == "error").sum())
     others = int((probs["severity"] == "warning").sum())
-    print()
+    _say()
     if errors:
-        print(T["check_errors"].format(n=errors))
+        _say(T["check_errors"].format(n=errors))
         return FOUND_ERRORS
-    print(T["check_warnings"].format(n=others) if others else T["check_ok"])
+    if c.plans.empty or c.tasks.empty:  # a non-plan (an image, a text without tasks) never "reads"
+        _say(labels(lang, "cli_errors")["check_not_plan"])
+        return FOUND_ERRORS
+    _say(T["check_warnings"].format(n=others) if others else T["check_ok"])
     return OK
 
 
@@ -224,9 +328,9 @@ def _coverage(args: argparse.Namespace, lang: str) -> int:
     try:
         table = coverage(corpus, by=by, measure=args.measure)
     except (ValueError, KeyError) as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(_v(exc)) from exc
     _print_table(table.rename(columns=_theme_names(lang)))
-    return OK
+    return _errors_found(corpus, lang)
 
 
 def _kwic(args: argparse.Namespace, lang: str) -> int:
@@ -237,13 +341,13 @@ def _kwic(args: argparse.Namespace, lang: str) -> int:
     try:
         hits = kwic(corpus, args.theme)
     except ValueError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(_v(exc)) from exc
     hits = hits.assign(file=hits["source_file"].map(lambda s: Path(str(s)).name))
     cols = {"file": L["file"], "path": L["path"], "line": L["line"], "left": L["left"], "match": L["match"],
             "right": L["right"]}
     _print_table(hits[[c for c in cols if c in hits.columns]], cols, limit=args.limit)
-    print(f"\n{len(hits)}")
-    return OK
+    _say(f"\n{len(hits)}")
+    return _errors_found(corpus, lang)
 
 
 def _network(args: argparse.Namespace, lang: str) -> int:
@@ -258,8 +362,17 @@ def _network(args: argparse.Namespace, lang: str) -> int:
     if corpus.assignments.empty:
         raise CliError(T["empty_network"].format(province=args.province[0], year=args.year[0]))
     graph = coassignment_graph(corpus.assignments, weight=args.weight, tasks=corpus.tasks)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = _out_dir(args.out, Path(args.data), lang, file=True)
+    with _writing(out, lang):
+        _write_network(graph, corpus, out, suffix, args, lang)
+    _say(T["written"].format(n=1))
+    _say(_v(out))
+    return _errors_found(corpus, lang)
+
+
+def _write_network(graph: Any, corpus: Corpus, out: Path, suffix: str, args: argparse.Namespace, lang: str
+                   ) -> None:
+    T = labels(lang, "cli")
     if suffix == ".html":
         try:
             from ttdn_analysis.plotting.network import network_figure
@@ -274,27 +387,35 @@ def _network(args: argparse.Namespace, lang: str) -> int:
         from ttdn_analysis.io.graphs import to_gexf, to_graphml, write_edge_list
 
         {".gexf": to_gexf, ".graphml": to_graphml, ".csv": write_edge_list}[suffix](graph, out)
-    print(T["written"].format(n=1))
-    print(out)
-    return OK
 
 
 def _cache(args: argparse.Namespace, lang: str) -> int:
-    from ttdn_analysis.cache import cache_dir, cache_info, clear_cache
+    from ttdn_analysis.cache import MARKER, CacheError, cache_dir, cache_info, clear_cache, is_cache
     from ttdn_analysis.ingest.limits import human_size
 
-    T = labels(lang, "cli")
+    T, E = labels(lang, "cli"), labels(lang, "cli_errors")
     if args.action == "clear":
         root = cache_dir()
-        print(T["cache_cleared"].format(path=root, size=human_size(clear_cache(root))))
+        if not is_cache(root) and (not root.exists() or (root.is_dir() and not any(root.iterdir()))):
+            _say(E["cache_nothing"].format(path=root))
+            return OK
+        try:
+            freed = clear_cache(root)
+        except CacheError as exc:  # a file, or a folder the cache did not create: nothing is removed
+            raise CliError(E["clear_" + exc.code.removeprefix("cache_")].format(path=root, marker=MARKER)) from exc
+        _say(T["cache_cleared"].format(path=root, size=human_size(freed)))
         return OK
     info = cache_info()
-    print(T["cache_folder"].format(path=info.path))
-    print(T["cache_size"].format(size=human_size(info.total), limit=human_size(info.limit)))
+    _say(T["cache_folder"].format(path=info.path))
+    if info.problem:
+        _say(E["warning"].format(message=E[info.problem].format(path=info.path, marker=MARKER)), file=sys.stderr)
+        _say(E["cache_not_ours_info"].format(marker=MARKER))
+        return BAD_INPUT
+    _say(T["cache_size"].format(size=human_size(info.total), limit=human_size(info.limit)))
     for area, n in info.entries.items():
-        print(T["cache_area"].format(area=area, n=n, size=human_size(info.bytes[area])))
+        _say(T["cache_area"].format(area=area, n=n, size=human_size(info.bytes[area])))
     if info.other_bytes:
-        print(T["cache_older"].format(size=human_size(info.other_bytes)))
+        _say(T["cache_older"].format(size=human_size(info.other_bytes)))
     return OK
 
 
@@ -413,14 +534,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["summary", "--data", "/nonexistent-folder", "--lang", "en"])  # the message goes to stderr
     2
     """
+    from ttdn_analysis.registry.codebook import CodebookError
+
     args_in = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(args_in)
     args = build_parser(lang).parse_args(args_in)
+    E = labels(args.lang, "cli_errors")
     try:
-        with warnings.catch_warnings():  # library deprecations are for developers, not for the reader
-            warnings.simplefilter("ignore", FutureWarning)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            warnings.simplefilter("ignore", FutureWarning)  # library deprecations are for developers
             warnings.simplefilter("ignore", DeprecationWarning)
-            return COMMANDS[args.cmd][0](args, args.lang)
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                return COMMANDS[args.cmd][0](args, args.lang)
+            finally:
+                _notices(seen, args.lang)
     except CliError as exc:
-        print(labels(args.lang, "cli")["error"].format(message=exc), file=sys.stderr)
-        return BAD_INPUT
+        message = str(exc)
+    except CodebookError as exc:
+        message = (E["codebook"].format(path=exc.path, line=exc.line, detail=exc.detail) if exc.line else
+                   E["codebook_noline"].format(path=exc.path, detail=exc.detail))
+    except BrokenPipeError:  # the reader stopped reading (| head): no traceback, and no error of ours
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail again
+        return OK
+    with contextlib.suppress(BrokenPipeError):
+        _say(labels(args.lang, "cli")["error"].format(message=message), file=sys.stderr)
+    return BAD_INPUT
+
+
+def _notices(seen: list, lang: str) -> None:
+    """The warnings a command raised, one line each on stderr in the reader's language (a cache folder that cannot
+    be used, a pooled comparison …), each once."""
+    from ttdn_analysis.cache import MARKER, CacheWarning
+
+    E = labels(lang, "cli_errors")
+    shown: set[str] = set()
+    for w in seen:
+        m = w.message
+        text = (E[m.code].format(path=m.path, marker=MARKER) if isinstance(m, CacheWarning) and m.code in E
+                else str(m))
+        if text not in shown:
+            shown.add(text)
+            with contextlib.suppress(BrokenPipeError):
+                _say(E["warning"].format(message=_v(text)), file=sys.stderr)
