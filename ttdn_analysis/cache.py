@@ -47,11 +47,11 @@ from ttdn_analysis.schema import COLUMNS
 
 __all__ = ["AREAS", "DEFAULT_MAX_MB", "MARKER", "CacheInfo", "CacheError", "CacheWarning", "cache_dir",
            "cache_limit", "cache_problem", "is_cache", "open_cache", "entry_path", "read_arrow", "read_entry",
-           "to_frame", "write_entry", "cache_info", "clear_cache", "prune_cache"]
+           "to_frame", "write_entry", "cache_info", "clear_cache", "prune_cache", "OcrCache"]
 
 #: What the cache holds: a plan's parse, a plan's theme tags, a corpus's tables, the findings of the checks across
-#: a corpus's plans.
-AREAS = ("plans", "themes", "corpus", "checks")
+#: a corpus's plans, the pages of a scan as OCR read them (keyed by the file's bytes, the OCR settings and engine).
+AREAS = ("plans", "themes", "corpus", "checks", "ocr")
 #: Default size cap in MiB (``TTDN_CACHE_MAX_MB`` overrides it); 2,000 plans take about 200 MiB.
 DEFAULT_MAX_MB = 1024
 _LAYOUT = "v2"  # the folder of this layout inside the cache folder; older layouts are removed by clear_cache
@@ -342,7 +342,7 @@ def read_arrow(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "e.zip"
     >>> _ = write_entry(p, {"problems": pd.DataFrame({"source_file": ["a"], "line": [1], "severity": ["info"],
-    ...                                               "kind": ["skipped"], "message": ["m"]})})
+    ...                                               "kind": ["skipped"], "message": ["m"], "page": [None]})})
     >>> read_arrow(p, ["problems"])["problems"].num_rows
     1
     """
@@ -384,7 +384,7 @@ def read_entry(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "e.zip"
     >>> _ = write_entry(p, {"problems": pd.DataFrame({"source_file": ["a"], "line": [1], "severity": ["info"],
-    ...                                               "kind": ["skipped"], "message": ["m"]})})
+    ...                                               "kind": ["skipped"], "message": ["m"], "page": [None]})})
     >>> read_entry(p, ["problems"])["problems"].kind.tolist(), read_entry(p, ["plans"])
     (['skipped'], None)
     """
@@ -534,7 +534,7 @@ def cache_info(root: Path | None = None) -> CacheInfo:
     >>> import tempfile
     >>> info = cache_info(Path(tempfile.mkdtemp()))
     >>> info.entries, info.total
-    ({'plans': 0, 'themes': 0, 'corpus': 0, 'checks': 0}, 0)
+    ({'plans': 0, 'themes': 0, 'corpus': 0, 'checks': 0, 'ocr': 0}, 0)
     """
     root = root if root is not None else cache_dir()
     entries = dict.fromkeys(AREAS, 0)
@@ -654,3 +654,40 @@ def prune_cache(root: Path | None = None, limit: int | None = None) -> int:
         except OSError:
             pass
     return removed
+
+
+#: The table of an ``ocr`` entry: one row per recognised line (see :mod:`ttdn_analysis.ingest.ocr`).
+_OCR_TABLE = {"ocr_lines": ["page", "text", "conf", "words", "confs"]}
+
+
+class OcrCache:
+    """The ``ocr`` area of the cache folder *root* as the store OCR reads and keeps recognised pages in
+    (:class:`ttdn_analysis.ingest.ocr.OcrStore`): an unchanged scan is never recognised twice.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ttdn_analysis.ingest.ocr import OcrLine, OcrWord
+    >>> store = OcrCache(Path(tempfile.mkdtemp()))
+    >>> store.save("ab12", [OcrLine(1, "Sở Y tế", 91.0, (OcrWord("Sở", 95), OcrWord("Y", 88), OcrWord("tế", 90)))])
+    >>> store.load("ab12")[0].words[1], store.load("cd34")
+    (OcrWord(text='Y', conf=88.0), None)
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def load(self, key: str) -> list | None:
+        """The lines stored under *key*, or None (absent, damaged, or of another layout)."""
+        from ttdn_analysis.ingest.ocr import rows_to_lines
+
+        tables = read_entry(entry_path("ocr", key, self.root), list(_OCR_TABLE), _OCR_TABLE)
+        return None if tables is None else rows_to_lines(tables["ocr_lines"])
+
+    def save(self, key: str, lines: list) -> None:
+        """Keep *lines* under *key* (a full or read-only disk only costs the next run's time)."""
+        from ttdn_analysis.ingest.ocr import lines_to_rows
+
+        frame = pd.DataFrame(lines_to_rows(lines), columns=_OCR_TABLE["ocr_lines"])
+        frame["conf"] = frame["conf"].astype("float64")
+        write_entry(entry_path("ocr", key, self.root), {"ocr_lines": frame})

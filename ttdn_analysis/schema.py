@@ -23,12 +23,14 @@ COLUMNS: dict[str, list[str]] = {
               "date", "title", "content_hash", "encoding", "n_lines"],
     "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "time_kind",
               "time_start", "time_end", "per_year", "section", "task_kind", "text_lines", "text_breaks",
-              "numbering_gap"] + META,
+              "numbering_gap", "page", "ocr_low_confidence"] + META,
     "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
-                    "line", "confidence", "task_kind", "numbering_gap"] + META,
+                    "line", "confidence", "task_kind", "numbering_gap", "page"] + META,
     "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",
                     "in_heading", "sentences", "sentence_share", "density", "focus", "codebook_version"] + META,
-    "problems": ["source_file", "line", "severity", "kind", "message"],
+    # page: the page of a PDF or page image the line is on (None for other files); ocr_low_confidence: the task's
+    # heading, a role cue or an agency rests on words OCR read with low confidence (ttdn_analysis.parse.ocr_review)
+    "problems": ["source_file", "line", "severity", "kind", "message", "page"],
     "citations": ["plan_id", "task_id", "line", "kind", "ref", "issuer", "date", "raw", "issuer_level"] + META,
     # the body's text outside tasks: preamble, purpose items, section introductions, budget, closing remarks
     "sections": ["plan_id", "path", "kind", "title", "text", "line_start", "line_end", "text_lines"] + META,
@@ -138,6 +140,6 @@ def empty_table(name: str) -> pd.DataFrame:
     Examples
     --------
     >>> list(empty_table("problems").columns)
-    ['source_file', 'line', 'severity', 'kind', 'message']
+    ['source_file', 'line', 'severity', 'kind', 'message', 'page']
     """
     return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS[name]})

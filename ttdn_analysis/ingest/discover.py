@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttdn_analysis.ingest.formats import FORMAT_OF_SUFFIX, PLAN_SUFFIXES, describe, hint, sniff
+from ttdn_analysis.ingest.pdf import pdf_needs_ocr
 
 __all__ = ["MANIFEST", "PlanFile", "Found", "find_plan_files"]
 
@@ -161,14 +162,14 @@ def find_plan_files(path_or_paths: str | os.PathLike | Iterable[str | os.PathLik
     --------
     >>> import tempfile, os
     >>> d = tempfile.mkdtemp()
-    >>> for name in ("b.txt", "a.md", ".hidden", "notes.doc"):
+    >>> for name in ("b.txt", "a.md", ".hidden", "notes.odt"):
     ...     _ = open(os.path.join(d, name), "w").write("x")
     >>> os.mkdir(os.path.join(d, "x.txt"))
     >>> found = find_plan_files(d)
     >>> [os.path.basename(f.display) for f in found.files]
     ['a.md', 'b.txt']
     >>> sorted((os.path.basename(p["source_file"]), p["kind"]) for p in found.problems)
-    [('.hidden', 'skipped'), ('notes.doc', 'unsupported_format'), ('x.txt', 'skipped')]
+    [('.hidden', 'skipped'), ('notes.odt', 'unsupported_format'), ('x.txt', 'skipped')]
     """
     if isinstance(path_or_paths, (str, os.PathLike)):
         items = [Path(path_or_paths)]
@@ -193,6 +194,7 @@ def find_plan_files(path_or_paths: str | os.PathLike | Iterable[str | os.PathLik
                 _entry(item / e.name, str(item / e.name), item, follow_links, found)
         else:
             _entry(item, display, None, follow_links, found)
+    _corrections(found)
     for folder in sorted({f.folder for f in found.files} - set(found.manifests)):  # files named one by one
         m = Path(folder) / MANIFEST
         if m.is_file():
@@ -200,3 +202,39 @@ def find_plan_files(path_or_paths: str | os.PathLike | Iterable[str | os.PathLik
             found.manifests[folder] = str(m)
             found.met.append((_identity(str(m)), f"manifest:{st.st_size}:{st.st_mtime_ns}"))
     return found
+
+
+def _correction_of(path: Path) -> Path | None:
+    """The corrected text ``<stem>.txt`` beside a scan (a page image, or a PDF with a page without text), if any."""
+    suffix = path.suffix.lower()
+    if FORMAT_OF_SUFFIX.get(suffix) not in ("image", "pdf"):
+        return None
+    for name in (path.stem + ".txt", path.stem + ".TXT"):
+        txt = path.with_name(name)
+        if txt.is_file():
+            break
+    else:
+        return None
+    if suffix == ".pdf" and not pdf_needs_ocr(path):
+        return None  # a PDF with its text layer is read as it is, whatever lies beside it
+    return txt
+
+
+def _corrections(found: Found) -> None:
+    """A scan with a corrected ``<stem>.txt`` beside it is not read (nor recognised): the .txt is, in its place."""
+    files: list[PlanFile] = []
+    for f in found.files:
+        txt = _correction_of(Path(f.display))
+        if txt is None:
+            files.append(f)
+            continue
+        shown = str(Path(f.display).with_name(txt.name))
+        found.problems.append(_row(f.display, "info", "ocr_correction",
+                                   f"the corrected text {txt.name} beside this scan is read instead of it (the scan is "
+                                   "not recognised; line numbers are lines of the .txt): delete the .txt to read the "
+                                   "scan again"))
+        ident = _identity(shown)
+        if ident not in found.seen:  # named on its own: the scan's place in the list
+            found.seen.add(ident)
+            files.append(PlanFile(shown, ident, f.folder))
+    found.files = files

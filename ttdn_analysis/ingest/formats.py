@@ -15,19 +15,23 @@ from ttdn_analysis.ingest.limits import (
 )
 from ttdn_analysis.schema import problem_row
 
-__all__ = ["FORMAT_OF_SUFFIX", "PLAN_SUFFIXES", "TEXT_SUFFIXES", "SUFFIXES", "MAX_ZIP_ENTRIES", "MAX_UNZIPPED_BYTES",
-           "MAX_ZIP_RATIO", "sniff", "describe", "hint"]
+__all__ = ["FORMAT_OF_SUFFIX", "PLAN_SUFFIXES", "TEXT_SUFFIXES", "IMAGE_SUFFIXES", "SUFFIXES", "MAX_ZIP_ENTRIES",
+           "MAX_UNZIPPED_BYTES", "MAX_ZIP_RATIO", "sniff", "describe", "hint"]
 
 #: The format registry: file suffix -> the kind of content expected (one place; the suffix lists derive from it).
 FORMAT_OF_SUFFIX: dict[str, str] = {
     ".txt": "text", ".md": "text", ".markdown": "text",
     ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html",
+    # legacy Word 97-2003 (converted with LibreOffice, ingest/doc.py); page images (OCR, ingest/ocr.py)
+    ".doc": "ole2", ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
 }
 #: Every suffix the loader reads as a plan.
 PLAN_SUFFIXES: tuple[str, ...] = tuple(FORMAT_OF_SUFFIX)
 #: Suffixes of plain-text plans (decoded, not parsed as a document format).
 TEXT_SUFFIXES: tuple[str, ...] = tuple(s for s, k in FORMAT_OF_SUFFIX.items() if k == "text")
-#: Suffixes of document formats (.docx, .pdf, .html).
+#: Suffixes of page images (read by OCR).
+IMAGE_SUFFIXES: tuple[str, ...] = tuple(s for s, k in FORMAT_OF_SUFFIX.items() if k == "image")
+#: Suffixes of document formats (.docx, .pdf, .html, .doc, page images).
 SUFFIXES: tuple[str, ...] = tuple(s for s, k in FORMAT_OF_SUFFIX.items() if k != "text")
 
 _RATIO_FLOOR = MiB  # entries smaller than this cannot be a bomb whatever their ratio
@@ -56,9 +60,9 @@ _HINTS = {
     "pdf": "rename it to .pdf",
     "docx": "rename it to .docx",
     "html": "rename it to .html",
-    "ole2": "open it in Word or LibreOffice and save it as .docx",
+    "ole2": "if it is a Word 97-2003 document, rename it to .doc; else save it as .docx",
     "rtf": "open it in Word or LibreOffice and save it as .docx",
-    "image": "if it is a scan of the plan, OCR it and save the text as .txt",
+    "image": "if it is a scan of the plan, rename it to .png, .jpg or .tif: page images are read by OCR",
     "text": "rename it to .txt",
     "odf": "save it as .docx",
     "zip": "unpack it and put the plan files themselves into the folder",
@@ -153,7 +157,7 @@ def hint(kind: str) -> str:
     Examples
     --------
     >>> hint("image")
-    'if it is a scan of the plan, OCR it and save the text as .txt'
+    'if it is a scan of the plan, rename it to .png, .jpg or .tif: page images are read by OCR'
     """
     return _HINTS.get(kind, "it cannot be read as a plan")
 

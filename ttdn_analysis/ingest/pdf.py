@@ -1,16 +1,19 @@
-"""PDF reader: the text layer page by page, running headers and page numbers dropped, scans reported."""
+"""PDF reader: the text layer page by page, running headers and page numbers dropped, scanned pages by OCR."""
 from __future__ import annotations
 
 import io
 import re
 import time
 from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ttdn_analysis.ingest.limits import MAX_LINES, MAX_PDF_PAGES, MAX_TEXT_BYTES, human_size, too_long_message
+from ttdn_analysis.ingest.ocr import OcrLine, OcrSettings, OcrStore, engine_problem, ocr_pages, ocr_problem
 from ttdn_analysis.schema import problem_row
 
-__all__ = ["MAX_PDF_PAGES", "is_page_number", "pdf_lines"]
+__all__ = ["MAX_PDF_PAGES", "PdfText", "is_page_number", "pdf_lines", "pdf_text", "pdf_needs_ocr"]
 
 
 _PDF_SECONDS = 120.0  # time budget for text extraction of one PDF
@@ -36,14 +39,22 @@ def _edge_key(line: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip().lower()))
 
 
-def _strip_running(pages: list[list[str]]) -> None:
-    """Remove page numbers and running headers/footers (same first/last line on >= half the pages) in place."""
-    for pg in pages:
+def _strip_running(pages: list[list[str]], *parallel: list[list]) -> None:
+    """Remove page numbers and running headers/footers (same first/last line on >= half the pages) in place.
+
+    Lists in *parallel* (one per page, as long as its lines: what OCR knows of each line) lose the same items.
+    """
+    def drop(n: int, i: int) -> None:
+        del pages[n][i]
+        for par in parallel:
+            del par[n][i]
+
+    for n, pg in enumerate(pages):
         nonblank = [i for i, s in enumerate(pg) if s.strip()]
         edges = set(nonblank[:2] + nonblank[-2:])
         for i in sorted(edges, reverse=True):
             if is_page_number(pg[i]):
-                del pg[i]
+                drop(n, i)
     if len(pages) < 3:
         return
     for first in (True, False):
@@ -58,19 +69,49 @@ def _strip_running(pages: list[list[str]]) -> None:
                 break
             for n, j in enumerate(idx):
                 if j is not None and _edge_key(pages[n][j]) in common:
-                    del pages[n][j]
+                    drop(n, j)
 
 
 def pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
     """Lines of a PDF's text layer, page by page, without page numbers and running headers/footers.
 
-    Runs of spaces (justified text) become one space; pages are separated by a blank line. A PDF without any
-    text gives a ``no_text_layer`` problem.
+    Runs of spaces (justified text) become one space; pages are separated by a blank line. A page without text
+    that holds an image (a scan) is recognised by OCR (:mod:`ttdn_analysis.ingest.ocr`); without the OCR engine
+    it is a ``no_text_layer`` problem naming the command that installs it. :func:`pdf_text` gives the page of
+    each line and what OCR read of it too.
 
     Examples
     --------
     >>> pdf_lines(b"%PDF-1.4 broken")[1][0]["kind"]
     'unreadable'
+    """
+    text = pdf_text(data)
+    return text.lines, text.problems
+
+
+@dataclass
+class PdfText:
+    """A PDF read: its lines and problems, the 1-based page of each line (None for the blank line between two
+    pages), and for each line recognised by OCR (by 0-based index in ``lines``) what OCR read."""
+
+    lines: list[str]
+    problems: list[dict]
+    pages: list[int | None] = field(default_factory=list)
+    ocr: dict[int, OcrLine] = field(default_factory=dict)
+
+
+def pdf_text(data: bytes, ocr_store: OcrStore | None = None, ocr_settings: OcrSettings | None = None) -> PdfText:
+    """:func:`pdf_lines` with each line's page and OCR reading; recognised pages are kept in *ocr_store*.
+
+    Examples
+    --------
+    >>> from fpdf import FPDF
+    >>> pdf = FPDF(); pdf.set_font("helvetica", size=12)
+    >>> for text in ("KE HOACH", "1. Muc dich"):
+    ...     pdf.add_page(); _ = pdf.cell(text=text)
+    >>> t = pdf_text(bytes(pdf.output()))
+    >>> t.lines, t.pages
+    (['KE HOACH', '', '1. Muc dich'], [1, None, 2])
     """
     import logging
 
@@ -78,12 +119,40 @@ def pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
     level = log.level
     log.setLevel(logging.ERROR)  # malformed-but-readable files warn a lot; say it once as a problem instead
     try:
-        return _pdf_lines(data)
+        return _pdf_text(data, ocr_store, ocr_settings)
     finally:
         log.setLevel(level)
 
 
-def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
+def _recognise(data: bytes, scanned: list[int], pages: list[list[str]], read: list[list[OcrLine | None]],
+               store: OcrStore | None, settings: OcrSettings | None, problems: list[dict]) -> None:
+    """Fill the *scanned* pages (1-based) with what OCR reads of them, or say why it cannot, in *problems*."""
+    listed = ", ".join(map(str, scanned))
+    why = engine_problem(settings)
+    if why is not None:
+        problems.append(problem_row(None, "error" if len(scanned) == len(pages) else "warning", "no_text_layer",
+                                    f"page(s) {listed} have no text layer (a scan) and cannot be recognised: {why}; "
+                                    "their text is missing"))
+        return
+    result = ocr_pages(data, "pdf", scanned, settings, store)
+    for n, why_failed in sorted(result.failed.items()):
+        problems.append(problem_row(None, "warning", "unreadable", f"OCR of page {n} failed ({why_failed}); its "
+                                    "text is missing"))
+    by_page: dict[int, list[OcrLine]] = {}
+    for ln in result.lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    for n in scanned:
+        got = by_page.get(n, [])
+        pages[n - 1] = [ln.text for ln in got]
+        read[n - 1] = list(got)
+    problems.append(ocr_problem(result.lines, scanned, len(pages)))
+
+
+def _refused(row: dict) -> PdfText:
+    return PdfText([], [row])
+
+
+def _pdf_text(data: bytes, store: OcrStore | None, settings: OcrSettings | None) -> PdfText:
     from pypdf import PdfReader
 
     problems: list[dict] = []
@@ -93,15 +162,16 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
             try:
                 ok = reader.decrypt("")
             except Exception as exc:  # noqa: BLE001 — an unknown encryption is a problem row, whatever pypdf raised
-                return [], [problem_row(None, "error", "unreadable", "the PDF is encrypted in a way that cannot be "
-                                        f"opened ({type(exc).__name__}: {exc}): save it again without protection")]
+                return _refused(problem_row(None, "error", "unreadable", "the PDF is encrypted in a way that cannot "
+                                            f"be opened ({type(exc).__name__}: {exc}): save it again without "
+                                            "protection"))
             if not ok:
-                return [], [problem_row(None, "error", "unreadable",
-                                        "the PDF is password-protected: remove the password and save it again")]
+                return _refused(problem_row(None, "error", "unreadable",
+                                            "the PDF is password-protected: remove the password and save it again"))
         n = len(reader.pages)
     except Exception as exc:  # noqa: BLE001 — a broken PDF is a problem row, whatever pypdf raised
-        return [], [problem_row(None, "error", "unreadable", f"the PDF cannot be read ({type(exc).__name__}: {exc}): "
-                                "open it and save it again, or save the plan as .docx or .txt")]
+        return _refused(problem_row(None, "error", "unreadable", f"the PDF cannot be read ({type(exc).__name__}: "
+                                    f"{exc}): open it and save it again, or save the plan as .docx or .txt"))
     if n > MAX_PDF_PAGES:
         problems.append(problem_row(None, "warning", "too_large",
                                     f"the PDF has {n} pages; only the first {MAX_PDF_PAGES} were read (a plan has "
@@ -113,9 +183,9 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
     n_lines = n_bytes = 0
     for i in range(n):
         if time.monotonic() - t0 > _PDF_SECONDS:
-            return [], [problem_row(None, "error", "too_large",
-                                    f"reading the PDF's text took more than {_PDF_SECONDS:.0f} s (stopped at page "
-                                    f"{i + 1} of {n}): it was not read; save the plan as .docx or .txt")]
+            return _refused(problem_row(None, "error", "too_large",
+                                        f"reading the PDF's text took more than {_PDF_SECONDS:.0f} s (stopped at "
+                                        f"page {i + 1} of {n}): it was not read; save the plan as .docx or .txt"))
         try:
             page = reader.pages[i]
             text = page.extract_text() or ""
@@ -131,21 +201,31 @@ def _pdf_lines(data: bytes) -> tuple[list[str], list[dict]]:
         n_bytes += len(text.encode("utf-8", "replace"))
         if n_lines > MAX_LINES or n_bytes > MAX_TEXT_BYTES:
             what = f"{MAX_LINES} lines" if n_lines > MAX_LINES else human_size(MAX_TEXT_BYTES)
-            return [], [problem_row(None, "error", "too_large", too_long_message(what))]
-    if not any(s for pg in pages for s in pg):
-        return [], problems + [problem_row(None, "error", "no_text_layer",
-                                        "PDF has no text layer (scanned image?): OCR it first")]
+            return _refused(problem_row(None, "error", "too_large", too_long_message(what)))
+    read: list[list[OcrLine | None]] = [[None] * len(pg) for pg in pages]
     if scanned:
-        problems.append(problem_row(None, "warning", "no_text_layer",
-                                 f"page(s) {', '.join(map(str, scanned))} have no text layer (scanned image?): "
-                                 "their text is missing"))
-    _strip_running(pages)
+        _recognise(data, scanned, pages, read, store, settings, problems)
+    if not any(s for pg in pages for s in pg):
+        if any(p["kind"] == "no_text_layer" for p in problems):
+            return PdfText([], problems)
+        said = "OCR found no text on its pages" if scanned else "no page holds an image to recognise"
+        return PdfText([], problems + [problem_row(None, "error", "no_text_layer",
+                                                   f"PDF has no text layer and {said}: is it a blank or "
+                                                   "drawn-only document?")])
+    _strip_running(pages, read)
     out: list[str] = []
+    page_of: list[int | None] = []
+    ocr: dict[int, OcrLine] = {}
     for k, pg in enumerate(pages):
         if k:
             out.append("")
-        out.extend(pg)
-    return out, problems
+            page_of.append(None)
+        for line, got in zip(pg, read[k]):
+            if got is not None:
+                ocr[len(out)] = got
+            out.append(line)
+            page_of.append(k + 1)
+    return PdfText(out, problems, page_of, ocr)
 
 
 def _has_images(page: Any) -> bool:
@@ -158,3 +238,28 @@ def _has_images(page: Any) -> bool:
         return bool(xo) and any(xo[k].get_object().get("/Subtype") == "/Image" for k in xo)
     except Exception:  # noqa: BLE001 — unreadable resources only mean we cannot tell a scan: no image assumed
         return False
+
+
+def pdf_needs_ocr(path: str | Path) -> bool:
+    """True when the PDF at *path* has a page without text that holds an image (a scanned page), as
+    :func:`pdf_text` would recognise; False for a PDF with its text layer, or one that cannot be read.
+
+    Examples
+    --------
+    >>> from fpdf import FPDF
+    >>> import tempfile, os
+    >>> pdf = FPDF(); pdf.add_page(); pdf.set_font("helvetica", size=12); _ = pdf.cell(text="KE HOACH")
+    >>> p = os.path.join(tempfile.mkdtemp(), "a.pdf"); pdf.output(p)
+    >>> pdf_needs_ocr(p)
+    False
+    """
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(str(path), strict=False)
+        for page in reader.pages[:MAX_PDF_PAGES]:
+            if not (page.extract_text() or "").strip() and _has_images(page):
+                return True
+    except Exception:  # noqa: BLE001 — a PDF that cannot be read is read (and reported) as a plan
+        return False
+    return False

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ttdn_analysis.ingest.doc import doc_lines
 from ttdn_analysis.ingest.docx import docx_lines
 from ttdn_analysis.ingest.formats import (
     FORMAT_OF_SUFFIX,
@@ -35,15 +36,18 @@ from ttdn_analysis.ingest.limits import (
     human_size,
     too_long_message,
 )
-from ttdn_analysis.ingest.pdf import pdf_lines
+from ttdn_analysis.ingest.ocr import OcrLine, OcrStore, image_text
+from ttdn_analysis.ingest.pdf import pdf_lines, pdf_text
 from ttdn_analysis.schema import problem_row
 
 __all__ = ["MAX_BYTES", "MAX_TEXT_BYTES", "RawDoc", "read_plan", "read_lines", "file_digest", "clean_controls"]
 
 #: Readers of document formats: content kind -> bytes -> (lines, problems).
 _READERS: dict[str, Callable[[bytes], tuple[list[str], list[dict]]]] = {
-    "docx": docx_lines, "pdf": pdf_lines, "html": html_lines}
-_NAMES = {"text": "a text plan", "docx": "a Word document", "pdf": "a PDF", "html": "a web page"}
+    "docx": docx_lines, "pdf": pdf_lines, "html": html_lines, "ole2": doc_lines,
+    "image": lambda data: image_text(data)[:2]}
+_NAMES = {"text": "a text plan", "docx": "a Word document", "pdf": "a PDF", "html": "a web page",
+          "ole2": "a Word 97-2003 document (.doc)", "image": "a page image"}
 _CHUNK = 1 << 20
 
 
@@ -60,6 +64,11 @@ class RawDoc:
     sha256: str
     encoding: str = "utf-8"
     problems: list[dict] = field(default_factory=list)
+    #: the page of each line (``pages[i]`` for line ``i + 1``; None between pages) of a PDF or page image; None
+    #: for a file without pages
+    pages: list[int | None] | None = None
+    #: what OCR read of each recognised line, by 1-based line number (words and their confidence)
+    ocr: dict[int, OcrLine] = field(default_factory=dict)
 
 
 def file_digest(path: str | Path, limit: int = MAX_BYTES) -> str | None:
@@ -188,6 +197,8 @@ def _content_kind(want: str | None, data: bytes) -> tuple[str, dict | None]:
         return "html", None  # an HTML fragment without <html>/<body>: the name decides
     if want == "text" and kind == "utf16":
         return kind, None
+    if want == "ole2" and kind == "rtf":
+        return "ole2", None  # an RTF saved as .doc (common on older portals): LibreOffice reads it the same way
     if want == "docx" and kind == "broken-zip":
         return kind, problem_row(None, "error", "unreadable", "this .docx is damaged or was cut off while "
                                  "copying (not a readable ZIP archive): open it in Word and save it again")
@@ -200,11 +211,12 @@ def _content_kind(want: str | None, data: bytes) -> tuple[str, dict | None]:
     return kind, None
 
 
-def read_plan(path: str | Path) -> RawDoc:
+def read_plan(path: str | Path, ocr_store: OcrStore | None = None) -> RawDoc:
     """Read one plan file into physical lines; never raises for a bad file.
 
     The size is checked before the file is read, the content is sniffed whatever the name says, and the text
-    read (or extracted from a .docx, .pdf or .html) is held to :data:`MAX_TEXT_BYTES`.
+    read (or extracted from a .docx, .doc, .pdf, .html or a page image) is held to :data:`MAX_TEXT_BYTES`. Scanned
+    pages are recognised by OCR, kept in *ocr_store* when one is given (the loader passes its cache).
 
     Examples
     --------
@@ -216,7 +228,7 @@ def read_plan(path: str | Path) -> RawDoc:
     ['Số: 1/KH', 'KẾ HOẠCH', '']
     >>> _ = open(os.path.join(d, "scan.txt"), "wb").write(b"\\x89PNG\\r\\n\\x1a\\n" + bytes(64))
     >>> read_plan(os.path.join(d, "scan.txt")).problems[0]["message"]  # doctest: +ELLIPSIS
-    'this is a PNG image, not a text plan: if it is a scan of the plan, OCR it and save the text as .txt'
+    'this is a PNG image, not a text plan: if it is a scan of the plan, rename it to .png, .jpg or .tif: page ...'
     """
     path = Path(path)
     try:
@@ -245,7 +257,7 @@ def read_plan(path: str | Path) -> RawDoc:
     kind, refusal = _content_kind(want, data)
     if refusal is not None:
         return RawDoc(path, [], sha, "none", [refusal])
-    limit = MAX_FILE_BYTES["text" if kind == "utf16" else kind]
+    limit = MAX_FILE_BYTES.get("text" if kind == "utf16" else kind, MAX_BYTES)
     if len(data) > limit:
         return _refused(path, sha, "none", "too_large",
                         f"the file is {human_size(len(data))}; {_NAMES[want]} may be at most {human_size(limit)} "
@@ -260,24 +272,41 @@ def read_plan(path: str | Path) -> RawDoc:
     else:
         enc = kind
         try:
-            lines, probs = read_lines(path, data)
+            lines, probs, pages, read = _read_document(path, data, ocr_store)
         except Exception as exc:  # noqa: BLE001 — a hostile or broken file must not stop the corpus: a problem row
             return _refused(path, sha, "none", "unreadable", f"the {suffix} file cannot be read "
                             f"({type(exc).__name__}: {exc}); open it and save it again, or save it as .txt")
     if lines and _binary_share(lines) > CONTROL_SHARE:
         return _refused(path, sha, enc, "unreadable", "this file holds binary data (many control characters), "
                         "not the text of a plan: check that it is the right file")
+    n_read = len(lines)
     lines, cprobs = clean_controls(lines)
     if len(lines) > MAX_LINES:
         return _refused(path, sha, enc, "too_large", too_long_message(f"{MAX_LINES} lines"))
     size = sum(len(ln.encode("utf-8", "surrogatepass")) + 1 for ln in lines)
     if size > MAX_TEXT_BYTES + 1:
         return _refused(path, sha, enc, "too_large", too_long_message(human_size(MAX_TEXT_BYTES)))
-    return RawDoc(path, lines, sha, enc, probs + cprobs)
+    if kind in ("text", "utf16") or len(lines) != n_read:  # a line split at a Word line break: pages unknown
+        pages, read = None, {}
+    return RawDoc(path, lines, sha, enc, probs + cprobs, pages or None, {i + 1: ln for i, ln in read.items()})
+
+
+def _read_document(path: str | Path, data: bytes, ocr_store: OcrStore | None
+                   ) -> tuple[list[str], list[dict], list[int | None] | None, dict[int, OcrLine]]:
+    """:func:`read_lines` with the page of each line and OCR's reading of each recognised line (0-based)."""
+    kind, refusal = _content_kind(FORMAT_OF_SUFFIX.get(Path(path).suffix.lower()), data)
+    if refusal is None and kind == "pdf":
+        t = pdf_text(data, ocr_store)
+        return *_checked(kind, t.lines, t.problems), t.pages, t.ocr
+    if refusal is None and kind == "image":
+        lines, problems, pages, read = image_text(data, ocr_store)
+        return *_checked(kind, lines, problems), pages, read
+    lines, problems = read_lines(path, data)
+    return lines, problems, None, {}
 
 
 def read_lines(path: str | Path, data: bytes) -> tuple[list[str], list[dict]]:
-    """Read a .docx, .pdf or .html plan into physical lines of text and problems.
+    """Read a .docx, .doc, .pdf, .html or page-image plan into physical lines of text and problems.
 
     The content decides the parser; the file name only says what is expected. A file whose content is not what
     its name says gives no lines and one ``wrong_format`` problem (it is never parsed as text).
@@ -299,6 +328,11 @@ def read_lines(path: str | Path, data: bytes) -> tuple[list[str], list[dict]]:
         return [], [problem_row(None, "error", "wrong_format",
                                 f"this is {describe(kind, data)}, not a .docx, .pdf or .html plan: {hint(kind)}")]
     lines, problems = _READERS[kind](data)
+    return _checked(kind, lines, problems)
+
+
+def _checked(kind: str, lines: list[str], problems: list[dict]) -> tuple[list[str], list[dict]]:
+    """The lines and problems of a reader, with an ``empty`` row for no text and a legacy-font warning."""
     if not any(ln.strip() for ln in lines) and not any(p["severity"] == "error" for p in problems):
         problems.append(problem_row(None, "error", "empty", f"the {kind} file holds no text"))
     legacy = _legacy_font_problem(lines)

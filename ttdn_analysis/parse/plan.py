@@ -6,6 +6,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ttdn_analysis.ingest.read import RawDoc
+from ttdn_analysis.parse.ocr_review import review_pages
 from ttdn_analysis.parse.assignments import PlanContext, TaskRecord, agency_heading, extract_tasks
 from ttdn_analysis.parse.citations import citation_problems, citations_from_lines
 from ttdn_analysis.parse.crossrefs import Reference, resolve_references, split_references
@@ -226,6 +227,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
                                      "kind": "unplaced_line",
                                      "message": f"lines {ln.start}-{ln.end} not in any task (an implementation "
                                                 f"item that names no agency?): {ln.text[:80]!r}"})
+    review_pages(rows, doc)  # the page of each row; tasks resting on words OCR read with low confidence
     return rows
 
 
