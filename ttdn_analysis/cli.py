@@ -419,6 +419,28 @@ def _cache(args: argparse.Namespace, lang: str) -> int:
     return OK
 
 
+def _ocr(args: argparse.Namespace, lang: str) -> int:
+    """The recognised text of a scan, page by page, written for correction (:mod:`ttdn_analysis.ingest.ocr_export`)."""
+    from ttdn_analysis.cache import OcrCache, open_cache
+    from ttdn_analysis.ingest.ocr_export import export_ocr
+
+    T = labels(lang, "cli")
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(T["no_file"].format(path=path))
+    root = None if getattr(args, "no_cache", False) else open_cache()
+    try:
+        done = export_ocr(path, args.out, OcrCache(root) if root is not None else None)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    _say(T["written"].format(n=len(done.files)))
+    for f in done.files:
+        _say(_v(f))
+    _say(T["ocr_done"].format(pages=done.pages, recognised=done.recognised, weak=done.weak_lines,
+                               whole=Path(args.out) / f"{path.stem}.txt"))
+    return OK
+
+
 #: command -> (handler, example shown in its help)
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, str], int], str]] = {
     "summary": (_summary, "ttdn summary --data data/plans"),
@@ -429,6 +451,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace, str], int], str]] = {
     "kwic": (_kwic, "ttdn kwic border --data data/plans --province 'Gia Lai' --limit 20"),
     "network": (_network, "ttdn network --province 'Đắk Lắk' --year 2025 --out dak-lak-2025.gexf"),
     "cache": (_cache, "ttdn cache info"),
+    "ocr": (_ocr, "ttdn ocr data/plans/quang-ngai-2026-scan.pdf --out ocr-text"),
 }
 
 
@@ -514,6 +537,10 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
                    help=T["weight"].format(default="count"))
     x = command("cache")
     x.add_argument("action", choices=("info", "clear"), help=T["cache_action"])
+    o = command("ocr")
+    o.add_argument("file", help=T["scan_file"])
+    o.add_argument("--out", required=True, help=T["out_ocr"])
+    o.add_argument("--no-cache", action="store_true", help=T["no_cache"])
     return ap
 
 
