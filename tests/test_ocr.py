@@ -234,7 +234,6 @@ def test_tasks_resting_on_weak_words_are_flagged_with_page_and_line():
 
 def test_without_the_engine_a_scan_names_the_install_command_and_the_folder_still_loads(tmp_path, monkeypatch):
     import pytesseract
-
     from PIL import Image
 
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
@@ -289,7 +288,7 @@ def test_a_mixed_pdf_recognises_only_its_page_without_text(tmp_path):
     pdf.image(str(tmp_path / "p2.png"), x=0, y=0, w=210, h=297)
     (tmp_path / "mixed.pdf").write_bytes(bytes(pdf.output()))
     doc = read_plan(tmp_path / "mixed.pdf")
-    assert doc.pages is not None and set(p for p in doc.pages if p) == {1, 2}
+    assert doc.pages is not None and {p for p in doc.pages if p} == {1, 2}
     assert doc.ocr and {ln.page for ln in doc.ocr.values()} == {2}  # page 1 keeps its text layer
     assert all(doc.pages[i - 1] == 2 for i in doc.ocr)
     text2 = " ".join(doc.lines[i - 1] for i in doc.ocr)
@@ -375,6 +374,7 @@ def test_the_scanned_development_plan_d11_reaches_the_targets_and_a_rerun_never_
 
 
 @needs_engine
+@needs_fonts
 def test_a_cached_result_is_the_result_and_another_setting_is_a_miss(tmp_path, monkeypatch):
     from PIL import Image, ImageDraw, ImageFont
 
