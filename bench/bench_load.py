@@ -1,13 +1,17 @@
-"""Benchmark of load_corpus on a synthetic corpus: cold vs the floor of unavoidable work, warm rerun, one new plan,
-and a reload after an edit to the theme codebook (issue 15: at most half of a cold load).
+"""Benchmark of load_corpus on synthetic corpora of several sizes: cold vs the floor of unavoidable work, the first
+cached run, a warm rerun, one new plan, a reload after an edit to the theme codebook, a report build; time, peak
+memory and cache size (issue 27).
 
-Usage:  .venv/bin/python bench/bench_load.py [--n 1000] [--out bench/RESULTS.md]
+Usage:  .venv/bin/python bench/bench_load.py [--sizes 1000 3000 10000] [--report-at 1000] [--out bench/RESULTS.md]
 
 The synthetic corpus is the seed plans in data/plans under other province names and years (each file unique).
-The floor is what any loader must do in the same process: read every file, decode, NFC, and tokenize every
-line with pyvi. Each phase runs in a fresh process; peak memory is the phase's max RSS (workers included).
-The codebook edit is made in a copy of the package (bench/corpus/edited/), never in the checkout: one term added
-to the first theme and the version bumped; the phase imports that copy.
+The floor is what any loader must do in the same process: read every file, decode, NFC, and tokenize every line
+with pyvi; it is measured on the first ``--floor-max`` plans and scaled by the number of plans beyond that (it is
+linear: one pass over each line). Each phase runs in a fresh process; peak memory is the phase's max RSS plus its
+largest worker's. The codebook edit is made in a copy of the package (bench/corpus/edited/), never in the
+checkout: one term added to the first theme and the version bumped; the phase imports that copy. The cache size is
+measured after the first cached run (plans, themes, checks, corpus entries), beside the plans' text; the tiny
+plans are 200 plans of a few lines each, loaded into a cache of their own.
 """
 from __future__ import annotations
 
@@ -26,10 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "data" / "plans"
 WORK = ROOT / "bench" / "corpus"
+TINY = 200
 
 
 def make_corpus(n: int) -> Path:
-    """Write n synthetic plans (seed texts under other provinces and years) into bench/corpus/plans."""
+    """Write n synthetic plans (seed texts under other provinces and years) into bench/corpus/plans-n."""
     sys.path.insert(0, str(ROOT))
     from ttdn_analysis.registry.provinces import provinces
 
@@ -50,8 +55,22 @@ def make_corpus(n: int) -> Path:
             text = text.replace(o, prov)
         for y in ("2023", "2024", "2025"):
             text = text.replace(f"năm {y}", f"năm {year}")
-        (out / f"plan-{i:04d}{suffix}").write_text(f"<!-- synthetic {i} -->\n" + text if suffix == ".md"
+        (out / f"plan-{i:05d}{suffix}").write_text(f"<!-- synthetic {i} -->\n" + text if suffix == ".md"
                                                    else text + f"\n(bản thử nghiệm {i})\n", encoding="utf-8")
+    return out
+
+
+def make_tiny() -> Path:
+    """200 tiny plans: a header, a title and two numbered tasks each."""
+    out = WORK / "tiny"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    for i in range(TINY):
+        (out / f"tiny-{i:04d}.txt").write_text(
+            f"ỦY BAN NHÂN DÂN TỈNH GIA LAI\nSố: {i}/KH-UBND\nKẾ HOẠCH\nThông tin đối ngoại năm 2025\n"
+            "II. NHIỆM VỤ\n1. Tuyên truyền về biển, đảo. Sở Ngoại vụ chủ trì.\n"
+            f"2. Quảng bá hình ảnh tỉnh ra nước ngoài (bản {i}). Sở Văn hóa, Thể thao và Du lịch chủ trì.\n",
+            encoding="utf-8")
     return out
 
 
@@ -69,8 +88,9 @@ def edited_package() -> Path:
     return out
 
 
-def _phase(name: str, folder: str, cache_dir: str) -> dict:
+def _phase(name: str, folder: str, cache_dir: str, limit: int = 0) -> dict:
     os.environ["TTDN_CACHE_DIR"] = cache_dir
+    os.environ["TTDN_PROGRESS"] = "0"
     sys.path.append(str(ROOT))  # after PYTHONPATH, so that an edited copy of the package is the one imported
     t0 = time.perf_counter()
     if name == "floor":
@@ -78,50 +98,69 @@ def _phase(name: str, folder: str, cache_dir: str) -> dict:
 
         from pyvi import ViTokenizer
         n = 0
-        for p in sorted(Path(folder).iterdir()):
+        for p in sorted(Path(folder).iterdir())[:limit or None]:
             text = unicodedata.normalize("NFC", p.read_bytes().decode("utf-8"))
             for line in text.split("\n"):
                 if line.strip():
                     ViTokenizer.tokenize(line)
             n += 1
-        info = {"files": n}
+        info: dict = {"files": n}
+    elif name == "report":
+        out = Path(cache_dir).parent / "report-out"
+        shutil.rmtree(out, ignore_errors=True)
+        run = subprocess.run([sys.executable, "-m", "ttdn_analysis", "report", "--data", folder, "--out", str(out)],
+                             capture_output=True, text=True, cwd=ROOT)
+        info = {"returncode": run.returncode, "stderr": run.stderr[-500:]}
     else:
         import ttdn_analysis
         from ttdn_analysis import load_corpus
         c = load_corpus(folder, cache=(name != "cold"))
         info = {"plans": len(c.plans), "tasks": len(c.tasks), "assignments": len(c.assignments),
-                "task_themes": len(c.task_themes), "package": str(Path(ttdn_analysis.__file__).parent)}
+                "task_themes": len(c.task_themes), "problems": len(c.problems),
+                "failed": int(c.problems["kind"].astype(str).isin(["too_slow", "too_large", "parse_failed"]).sum()),
+                "package": str(Path(ttdn_analysis.__file__).parent)}
     info["seconds"] = round(time.perf_counter() - t0, 3)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     info["peak_mb"] = round(rss / 1024, 1)
     return info
 
 
-def run_phase(name: str, folder: Path, cache_dir: Path, package: Path | None = None) -> dict:
+def run_phase(name: str, folder: Path, cache_dir: Path, package: Path | None = None, limit: int = 0) -> dict:
     env = dict(os.environ)
     if package is not None:  # the edited copy of the package comes first on the path
         env["PYTHONPATH"] = os.pathsep.join([str(package), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    out = subprocess.run([sys.executable, __file__, "--phase", name, str(folder), str(cache_dir)],
+    out = subprocess.run([sys.executable, __file__, "--phase", name, str(folder), str(cache_dir), str(limit)],
                          capture_output=True, text=True, check=True, env=env)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res["load"] = round(os.getloadavg()[0], 1)
+    print(name, folder.name, res, file=sys.stderr, flush=True)
+    return res
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
-    ap.add_argument("--phase", nargs=3)
-    a = ap.parse_args()
-    if a.phase:
-        print(json.dumps(_phase(*a.phase)))
-        return
-    load_before = os.getloadavg()[0]
-    folder = make_corpus(a.n)
-    mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
-    cache = WORK / "cache"
+def _bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def cache_bytes(cache: Path) -> dict[str, int]:
+    out = {}
+    for area in ("plans", "themes", "checks", "corpus"):
+        d = cache / "v2" / area
+        out[area] = _bytes(d) if d.is_dir() else 0
+    out["total"] = _bytes(cache)
+    return out
+
+
+def bench_size(n: int, floor_max: int, report: bool) -> dict:
+    folder = make_corpus(n)
+    text = _bytes(folder)
+    cache = WORK / f"cache-{n}"
     shutil.rmtree(cache, ignore_errors=True)
-    res = {"floor": run_phase("floor", folder, cache), "cold": run_phase("cold", folder, cache)}
+    res: dict = {"n": n, "text_bytes": text, "load_before": round(os.getloadavg()[0], 1)}
+    res["floor"] = run_phase("floor", folder, cache, limit=min(n, floor_max))
+    res["floor_seconds"] = round(res["floor"]["seconds"] * n / res["floor"]["files"], 1)
+    res["cold"] = run_phase("cold", folder, cache)
     res["warm_first"] = run_phase("warm", folder, cache)  # fills the cache
+    res["cache"] = cache_bytes(cache)
     res["warm"] = run_phase("warm", folder, cache)
     extra = folder / "zz-new-plan.txt"
     extra.write_text((SEEDS / "gia-lai-2025-ubnd-ttdn.txt").read_text(encoding="utf-8").replace("2025", "2027"),
@@ -131,34 +170,83 @@ def main() -> None:
     finally:
         extra.unlink()
     res["retag"] = run_phase("warm", folder, cache, edited_package())  # parse entries hit, every plan re-tagged
-    cold, floor, warm = res["cold"]["seconds"], res["floor"]["seconds"], res["warm"]["seconds"]
+    if report:
+        res["report"] = run_phase("report", folder, cache)
+    res["load_after"] = round(os.getloadavg()[0], 1)
+    shutil.rmtree(cache, ignore_errors=True)
+    return res
+
+
+def bench_tiny() -> dict:
+    folder = make_tiny()
+    cache = WORK / "cache-tiny"
+    shutil.rmtree(cache, ignore_errors=True)
+    r = run_phase("warm", folder, cache)
+    size = cache_bytes(cache)
+    shutil.rmtree(cache, ignore_errors=True)
+    return {"plans": r["plans"], "cache": size, "per_plan": round(size["total"] / max(r["plans"], 1))}
+
+
+def _mb(b: float) -> str:
+    return f"{b / 1e6:.1f}"
+
+
+def table(results: list[dict], tiny: dict) -> list[str]:
+    lines = ["| plans | phase | seconds | ÷ floor | peak MB | note |", "|---|---|---|---|---|---|"]
+    for r in results:
+        n, floor = r["n"], r["floor_seconds"]
+        cold = r["cold"]["seconds"]
+        lines.append(f"| {n:,} | floor: read + NFC + pyvi tokenize every line | {floor} | 1 | "
+                     f"{r['floor']['peak_mb']} | measured on {r['floor']['files']:,} plans, scaled to {n:,} |")
+        for key, label in (("cold", "cold `load_corpus(cache=False)`"), ("warm_first", "first cached run (fills the "
+                           "cache)"), ("warm", "warm rerun"), ("add_one", "add one plan"),
+                           ("retag", "reload after an edit to themes.toml"), ("report", "`ttdn report` (warm cache)")):
+            if key not in r:
+                continue
+            x = r[key]
+            ratio = f"{x['seconds'] / floor:.2f}" if key in ("cold", "warm_first") else ""
+            note = {"cold": f"{x.get('plans', 0):,} plans, {x.get('tasks', 0):,} tasks, "
+                            f"{x.get('assignments', 0):,} assignments; {x.get('failed', 0)} failed",
+                    "warm": f"÷ cold {x['seconds'] / cold:.3f}", "retag": f"÷ cold {x['seconds'] / cold:.2f}",
+                    "report": f"exit {x.get('returncode')}"}.get(key, "")
+            lines.append(f"| {n:,} | {label} | {x['seconds']} | {ratio} | {x['peak_mb']} | {note} (load {x['load']}) |")
+        c = r["cache"]
+        lines.append(f"| {n:,} | cache after the first cached run | | | | {_mb(c['total'])} MB = "
+                     f"{c['total'] / r['text_bytes']:.2f} × the plans' text ({_mb(r['text_bytes'])} MB); "
+                     f"{c['total'] / n / 1e3:.1f} KB a plan (plans {_mb(c['plans'])}, themes {_mb(c['themes'])}, "
+                     f"checks {_mb(c['checks'])}, corpus {_mb(c['corpus'])} MB) |")
+    lines.append(f"| {tiny['plans']} tiny plans (a header and two tasks) | cache | | | | "
+                 f"{tiny['per_plan'] / 1e3:.1f} KB a plan |")
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        lines += ["", f"Memory from {a['n']:,} to {b['n']:,} plans (cold peak): "
+                  f"{b['cold']['peak_mb'] / a['cold']['peak_mb']:.2f}× (target ≤ 3×)."]
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    ap.add_argument("--floor-max", type=int, default=1000)
+    ap.add_argument("--report-at", type=int, nargs="*", default=[])
+    ap.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    ap.add_argument("--phase", nargs=4)
+    a = ap.parse_args()
+    if a.phase:
+        print(json.dumps(_phase(a.phase[0], a.phase[1], a.phase[2], int(a.phase[3]))))
+        return
+    results = [bench_size(n, a.floor_max, n in a.report_at) for n in a.sizes]
+    tiny = bench_tiny()
+    (WORK / "last.json").write_text(json.dumps({"results": results, "tiny": tiny}, indent=1), encoding="utf-8")
     lines = [
         "# Loader benchmark",
         "",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
-        f"run on {time.strftime('%Y-%m-%d')}. Command: `make bench` (`python bench/bench_load.py --n {a.n}`). "
-        f"Load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f} (other work on the "
-        "machine slows every phase alike; the ratios are the figures to compare).",
-        f"Corpus: {a.n} synthetic plans, {mb:.1f} MB (the seed plans under other provinces and years).",
+        f"run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Command: `python bench/bench_load.py --sizes "
+        f"{' '.join(map(str, a.sizes))}`. The load column is the 1-minute load average after each phase (other "
+        "work on the machine slows every phase; 2 means both cores busy).",
         "",
-        "| phase | seconds | peak MB | note |",
-        "|---|---|---|---|",
-        f"| floor: read + NFC + pyvi tokenize every line | {floor} | {res['floor']['peak_mb']} | one process |",
-        f"| cold `load_corpus(cache=False)` | {cold} | {res['cold']['peak_mb']} | "
-        f"{res['cold']['plans']} plans, {res['cold']['tasks']} tasks, {res['cold']['assignments']} assignments |",
-        f"| first cached run (fills the cache) | {res['warm_first']['seconds']} | {res['warm_first']['peak_mb']} | |",
-        f"| warm rerun | {warm} | {res['warm']['peak_mb']} | corpus cache hit |",
-        f"| add one plan to the corpus | {res['add_one']['seconds']} | {res['add_one']['peak_mb']} | "
-        "per-file cache for the others |",
-        f"| reload after an edit to themes.toml | {res['retag']['seconds']} | {res['retag']['peak_mb']} | "
-        "parse entries hit; every plan re-tagged for the edited theme |",
-        "",
-        f"Ratios: cold / floor = {cold / floor:.2f} (target ≤ 1.5); warm / cold = {warm / cold:.3f} (target ≤ 0.05); "
-        f"codebook edit / cold = {res['retag']['seconds'] / cold:.2f} (target ≤ 0.5); "
-        f"cold for {a.n} plans = {cold:.1f} s (target ≤ 60 s) with peak {res['cold']['peak_mb']} MB (target ≤ 1024).",
-        "",
-        "The loader does not tokenize with pyvi: tokenization happens only in the analyses that need it "
-        "(keyness, topic view), on the tasks they use.",
+        *table(results, tiny),
     ]
     out = Path(a.out)
     old = out.read_text(encoding="utf-8") if out.exists() else ""

@@ -150,8 +150,8 @@ def test_a_codebook_edit_retags_only_the_changed_themes_and_equals_a_full_taggin
     """Issue 15: tagging is cached apart from the parse (and per theme), so an edit to themes.toml re-tags without
     parsing again, and only the themes whose definition changed."""
     import ttdn_analysis.corpus as corpus_mod
-    from ttdn_analysis.analysis.tagging import tag_tasks
     from ttdn_analysis.registry.codebook import load_codebook
+    from ttdn_analysis.tagging import tag_tasks
     monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
     plans = _folder(tmp_path)
     first = load_corpus(plans)

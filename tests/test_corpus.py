@@ -171,3 +171,142 @@ def test_summary_has_the_lead_share_and_the_problems_by_kind(corpus):
         assert row.problems_by_kind == ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
         assert row.problems == kinds.sum()
     assert (s.lead_share < 1).any()  # the seeds have tasks without a lead (no_lead rows)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The per-file budget (issue 24) and the streaming loader (issue 27)
+
+
+def _slow_in_worker(job):
+    """A worker task (runs in a worker process): a plan named 'stuck-*' blocks the worker's own timer and sleeps,
+    as code that never returns to Python would; 'hungry-*' asks for 4 GiB; the others load."""
+    import signal
+    import time
+
+    import ttdn_analysis.loading.worker as worker_mod
+    name = Path(job.path).name
+    if name.startswith("stuck"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(120)
+    if name.startswith("hungry"):
+        real = worker_mod.read_plan
+
+        def hungry(path, **kwargs):
+            worker_mod.read_plan = real
+            return bytearray(4 * 2 ** 30)
+
+        worker_mod.read_plan = hungry
+    return worker_mod.run_stored(job)
+
+
+def _budget_jobs(folder: Path, seconds: float, memory: int):
+    from ttdn_analysis.loading.keys import Job
+    return [Job(str(p), p.stem, (), None, seconds=seconds, memory=memory) for p in sorted(folder.glob("*.txt"))]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX worker processes")
+def test_a_worker_past_its_budget_is_stopped_and_the_file_gets_too_slow_or_too_large(tmp_path, monkeypatch):
+    """Issue 24: the budget is enforced by the process that parses the file: a worker that asks for more memory
+    than its cap gets too_large, one stuck past its time budget is stopped by the loading process (too_slow), and
+    every other plan of the load is read."""
+    import time
+
+    from ttdn_analysis.loading import scheduling
+    from ttdn_analysis.loading.worker import Failed
+    monkeypatch.setattr(scheduling, "GRACE", 1.0)
+    text = (PLANS / "gia-lai-2025-ubnd-ttdn.txt").read_text(encoding="utf-8")
+    for i in range(scheduling.PARALLEL_FROM):
+        (tmp_path / f"p{i:03d}.txt").write_text(text + f"\n(bản {i})\n", encoding="utf-8")
+    (tmp_path / "stuck.txt").write_text(text + "\n(stuck)\n", encoding="utf-8")
+    (tmp_path / "hungry.txt").write_text(text + "\n(hungry)\n", encoding="utf-8")
+    jobs = _budget_jobs(tmp_path, seconds=2.0, memory=512 * 2 ** 20)
+    t0 = time.monotonic()
+    results = scheduling.parse_all(jobs, 2, _slow_in_worker)
+    by_name = {Path(j.path).name: r for j, r in zip(jobs, results)}
+    assert by_name["stuck.txt"] == Failed("too_slow", by_name["stuck.txt"].message)
+    assert "took over 2 s" in by_name["stuck.txt"].message
+    assert isinstance(by_name["hungry.txt"], Failed) and by_name["hungry.txt"].kind == "too_large"
+    assert "512 MiB" in by_name["hungry.txt"].message
+    assert all(isinstance(r, dict) for n, r in by_name.items() if n.startswith("p")), by_name
+    assert time.monotonic() - t0 < 100  # stopped, not waited for (it sleeps 120 s)
+
+
+def test_a_slow_file_read_in_this_process_is_too_slow_never_cached(tmp_path, monkeypatch):
+    """The time budget holds in the loading process too (a few plans): the file is one too_slow row, the other
+    plan loads, and the verdict is not kept (the next load reads the file)."""
+    import time
+
+    import ttdn_analysis.loading.worker as worker_mod
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TTDN_FILE_MAX_SECONDS", "5")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for n in TWO:
+        shutil.copy(PLANS / n, plans / n)
+    real = worker_mod.read_plan
+
+    def slow(path, **kwargs):
+        if Path(path).name == TWO[0]:
+            time.sleep(60)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(worker_mod, "read_plan", slow)
+    c = load_corpus(plans)
+    rows = c.problems[c.problems.kind == "too_slow"]
+    assert rows.source_file.map(lambda s: Path(s).name).tolist() == [TWO[0]]
+    assert "took over 5 s" in rows.message.iloc[0]
+    assert c.plans.source_file.map(lambda s: Path(s).name).tolist() == [TWO[1]]
+    monkeypatch.setattr(worker_mod, "read_plan", real)
+    again = load_corpus(plans)
+    assert "too_slow" not in set(again.problems.kind) and len(again.plans) == 2
+
+
+def test_a_load_without_the_cache_streams_through_a_spill_folder_and_leaves_nothing(tmp_path, monkeypatch):
+    """Without the cache, workers write each plan's tables to the load's own folder and send back only True; the
+    tables are those of a load in this process, and the folder is gone afterwards."""
+    import tempfile
+
+    from ttdn_analysis.loading import scheduling
+    text = SEED.read_text(encoding="utf-8")
+    for i in range(scheduling.PARALLEL_FROM):
+        (tmp_path / f"plan-{i:02d}.md").write_text(text + f"\n(bản {i})\n", encoding="utf-8")
+    sent = []
+    real = scheduling._round
+
+    def spy(jobs, todo, n, run, ping=False, tick=None):
+        done, lost, usable = real(jobs, todo, n, run, ping, tick)
+        sent.extend(done.values())
+        return done, lost, usable
+
+    monkeypatch.setattr(scheduling, "_round", spy)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    streamed = load_corpus(tmp_path, cache=False, workers=2)
+    assert sent and all(r is True for r in sent)  # no tables sent between processes
+    assert list((tmp_path / "tmp").iterdir()) == []
+    alone = load_corpus(tmp_path, cache=False, workers=1)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(getattr(streamed, t), getattr(alone, t))
+
+
+def test_progress_names_the_plan_being_read_and_is_silent_off_a_terminal(monkeypatch, capsys):
+    from ttdn_analysis.loading import scheduling
+    monkeypatch.setenv("TTDN_PROGRESS", "1")
+    names = [f"d/plan-{i}.txt" for i in range(30)]
+
+    def slowly(items):
+        import time
+        for x in items:
+            time.sleep(0.02)  # past tqdm's refresh interval, so that the bar is drawn with the plan's name
+            yield x
+
+    assert list(scheduling.progress(slowly(names), len(names), str)) == names
+    err = capsys.readouterr().err
+    assert "plans" in err and re.search(r"plan-\d+\.txt", err)
+    monkeypatch.setenv("TTDN_PROGRESS", "0")
+    assert list(scheduling.progress(names, len(names), str)) == names
+    assert capsys.readouterr().err == ""
+    monkeypatch.delenv("TTDN_PROGRESS")
+    monkeypatch.delitem(__import__("sys").modules, "ipykernel", raising=False)
+    list(scheduling.progress(names, len(names), str))
+    assert capsys.readouterr().err == ""  # pytest's captured stderr is no terminal

@@ -7,14 +7,13 @@ import gc
 import pandas as pd
 import pytest
 
-from ttdn_analysis import load_corpus
-from ttdn_analysis.analysis import tagging
+from ttdn_analysis import load_corpus, tagging
 from ttdn_analysis.analysis.coverage import kwic
 from ttdn_analysis.analysis.evidence import task_lines, task_text
-from ttdn_analysis.analysis.tagging import themes_in
 from ttdn_analysis.ingest.read import read_plan
 from ttdn_analysis.parse.lines import clean_line
 from ttdn_analysis.registry.codebook import Codebook, Theme, load_codebook
+from ttdn_analysis.tagging import themes_in
 
 # --------------------------------------------------------------------------- theme first-word cache (item 5)
 

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from ttdn_analysis.analysis.coverage import coverage, kwic
-from ttdn_analysis.analysis.tagging import TASK_THEME_COLUMNS, tag_tasks
 from ttdn_analysis.analysis.textstats import keyness, topic_view
 from ttdn_analysis.analysis.validation import validate
 from ttdn_analysis.parse.lines import clean_line
 from ttdn_analysis.registry.codebook import CORE_THEMES, Codebook, load_codebook
+from ttdn_analysis.tagging import TASK_THEME_COLUMNS, tag_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_002 = ROOT / "data" / "plans" / "dong-nai-2024-ubnd-ttdn.md"  # = seeds/002_3d21d89fb6211e3a.txt
@@ -571,8 +571,8 @@ def test_tagging_theme_by_theme_equals_tagging_all_themes_at_once(corpus):
     theme's rows never depend on the other themes — including the shortcut that skips a task no theme can match."""
     import dataclasses
 
-    from ttdn_analysis.analysis.tagging import tag_tasks
     from ttdn_analysis.registry.codebook import load_codebook
+    from ttdn_analysis.tagging import tag_tasks
     cb = load_codebook()
     tasks = corpus.tasks.astype({"province": object, "merged_province": object, "level": object})
     whole = tag_tasks(tasks, cb)
@@ -585,7 +585,7 @@ def test_tagging_theme_by_theme_equals_tagging_all_themes_at_once(corpus):
 
 def test_a_term_must_stand_in_the_text_as_written():
     """Words of a term split by an agency's name are no mention, whatever the masking of agency names leaves."""
-    from ttdn_analysis.analysis.tagging import tag_tasks, themes_in
+    from ttdn_analysis.tagging import tag_tasks, themes_in
     assert "border" in themes_in("Tuyên truyền về biên giới quốc gia")
     tasks = pd.DataFrame({"plan_id": ["p"], "task_id": ["1"], "path": ["1"], "title": ["x"],
                           "text": ["Họp bàn biên Sở Ngoại vụ giới thiệu kế hoạch"], "text_lines": [[1]],

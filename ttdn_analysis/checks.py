@@ -177,7 +177,7 @@ def shingles(text: str) -> np.ndarray:
 
 
 def plan_text(tasks: pd.DataFrame) -> str:
-    """The task text of one plan as the near-duplicate check reads it: its tasks' texts, in order, one a line.
+    r"""The task text of one plan as the near-duplicate check reads it: its tasks' texts, in order, one a line.
 
     Examples
     --------

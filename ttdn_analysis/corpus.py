@@ -18,6 +18,7 @@ load, as this call names the file.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -36,6 +37,7 @@ from ttdn_analysis.ingest.hygiene import name_key
 from ttdn_analysis.ingest.manifest import Manifest, read_manifest
 from ttdn_analysis.ingest.read import file_digest
 from ttdn_analysis.loading.assembly import assemble, first, typed
+from ttdn_analysis.loading.budget import memory_budget, seconds_budget
 from ttdn_analysis.loading.keys import Job, corpus_key, theme_fingerprints
 from ttdn_analysis.loading.scheduling import PARALLEL_FROM, parse_all
 from ttdn_analysis.loading.worker import Failed, plan_or_message, run_stored, spilled, stored_plan
@@ -254,8 +256,10 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
     found, problems, manifests = _discover(path_or_paths, follow_links)
     ids = plan_ids(f.display for f in found.files)
     root = open_cache() if cache else None  # None, with a CacheWarning, for a folder that is not a cache
+    seconds, memory = seconds_budget(), memory_budget()  # read here: a worker reads no environment of its own
     jobs = [Job(f.display, ids[f.display], tuple(sorted(manifests[f.folder].row(Path(f.display).name)
-                                                        .items())) if f.folder in manifests else (), root)
+                                                        .items())) if f.folder in manifests else (), root,
+                seconds=seconds, memory=memory)
             for f in found.files]
     files = [f.display for f in found.files]
     display = {f.identity: f.display for f in found.files}
@@ -333,7 +337,7 @@ def _load_spilled(jobs: list[Job], workers: int | None) -> list:
         return parse_all(jobs, workers, plan_or_message, _name)
     spill = Path(tempfile.mkdtemp(prefix="ttdn-load-"))
     try:
-        own = [Job(j.path, j.plan_id, j.manifest, None, spill) for j in jobs]
+        own = [dataclasses.replace(j, cache=None, spill=spill) for j in jobs]
         results = parse_all(own, workers, run_stored, _name)
         return [(spilled(j) or plan_or_message(j)) if r is True else r for j, r in zip(own, results)]
     finally:

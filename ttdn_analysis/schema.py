@@ -23,7 +23,7 @@ COLUMNS: dict[str, list[str]] = {
               "date", "title", "content_hash", "encoding", "n_lines"],
     "tasks": ["plan_id", "task_id", "path", "title", "text", "line_start", "line_end", "timeframe", "time_kind",
               "time_start", "time_end", "per_year", "section", "task_kind", "text_lines", "text_breaks",
-              "numbering_gap", "page", "ocr_low_confidence"] + META,
+              "numbering_gap", "numbering_repaired", "page", "ocr_low_confidence"] + META,
     "assignments": ["plan_id", "task_id", "path", "agency", "agency_raw", "role", "is_collective", "agency_type",
                     "line", "confidence", "task_kind", "numbering_gap", "page"] + META,
     "task_themes": ["plan_id", "task_id", "path", "theme", "core", "terms", "hits", "snippet", "line", "in_title",

@@ -1,8 +1,7 @@
 """Theme tagging of tasks with evidence (terms, snippet, line) and focus.
 
 A stage of the load (the loader tags every plan's tasks, cached apart from the parse, keyed by the codebook), so it
-sits below the corpus and the analyses; :mod:`ttdn_analysis.analysis.tagging` is the same module under its former
-name.
+sits below the corpus and the analyses (it was ``ttdn_analysis.analysis.tagging`` before the loader's split).
 """
 from __future__ import annotations
 

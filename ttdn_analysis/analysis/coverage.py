@@ -11,7 +11,11 @@ import pandas as pd
 
 from ttdn_analysis.analysis.coverage_stats import PooledPlansWarning, pooled_groups
 from ttdn_analysis.analysis.names import check_names, looks_like_key, unknown_name
-from ttdn_analysis.analysis.tagging import (
+from ttdn_analysis.corpus import tasks_of
+from ttdn_analysis.messages import warning_text
+from ttdn_analysis.registry.codebook import Codebook, _as_codebook
+from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, TASK_KINDS, task_kinds_of
+from ttdn_analysis.tagging import (
     _context,
     _Doc,
     _isna,
@@ -19,10 +23,6 @@ from ttdn_analysis.analysis.tagging import (
     _term_hits,
     _theme_hits,
 )
-from ttdn_analysis.corpus import tasks_of
-from ttdn_analysis.messages import warning_text
-from ttdn_analysis.registry.codebook import Codebook, _as_codebook
-from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, TASK_KINDS, task_kinds_of
 from ttdn_analysis.text import (
     match_key,
 )
@@ -101,7 +101,7 @@ def coverage(
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> from ttdn_analysis.analysis.tagging import tag_tasks
+    >>> from ttdn_analysis.tagging import tag_tasks
     >>> tasks = pd.DataFrame({"plan_id": ["a", "a", "b"], "task_id": ["1", "2", "1"],
     ...                       "province": ["Gia Lai", "Gia Lai", "Đồng Nai"], "year": [2025, 2025, 2024],
     ...                       "text": ["Thông tin về biên giới", "Tập huấn nghiệp vụ", "Quyền con người"]})

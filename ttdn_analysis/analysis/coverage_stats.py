@@ -51,11 +51,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ttdn_analysis.analysis.tagging import _Doc, _isna
 from ttdn_analysis.labels import LANGUAGES, labels
 from ttdn_analysis.messages import warning_text
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
 from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, TASK_KINDS, task_kinds_of
+from ttdn_analysis.tagging import _Doc, _isna
 
 __all__ = ["UNITS", "PooledPlansWarning", "pooled_groups", "coverage_units", "coverage_stats", "compare_coverage",
            "describe_comparison", "describe_pooling"]

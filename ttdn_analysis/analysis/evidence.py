@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ttdn_analysis.analysis.names import unknown_name
-from ttdn_analysis.analysis.tagging import _breaks, _isna
 from ttdn_analysis.corpus import tasks_of
+from ttdn_analysis.tagging import _breaks, _isna
 from ttdn_analysis.text import nfc
 
 __all__ = ["task_lines", "task_text"]

@@ -21,10 +21,10 @@ import pandas as pd
 
 from ttdn_analysis.analysis.coverage import coverage
 from ttdn_analysis.analysis.names import unknown_name
-from ttdn_analysis.analysis.tagging import tag_tasks
 from ttdn_analysis.corpus import tasks_of
 from ttdn_analysis.parse.lines import MARKER_RE
 from ttdn_analysis.parse.plan import PART_KINDS
+from ttdn_analysis.tagging import tag_tasks
 from ttdn_analysis.text import match_key, strip_footnote_markers
 
 __all__ = ["SHINGLE_SIZE", "PASSAGE_COLUMNS", "PARAGRAPH_COLUMNS", "shingles", "paragraphs", "reuse_matrix",

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from ttdn_analysis.analysis.tagging import _FIELD_LINE_RE, _isna
 from ttdn_analysis.corpus import tasks_of
 from ttdn_analysis.registry.provinces import province_mentions
+from ttdn_analysis.tagging import _FIELD_LINE_RE, _isna
 from ttdn_analysis.text import (
     line_key,
     nfc,

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ttdn_analysis.analysis.tagging import _isna
 from ttdn_analysis.corpus import Corpus
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
+from ttdn_analysis.tagging import _isna
 
 __all__ = ["validate", "gold_plan"]
 
@@ -73,7 +73,7 @@ def validate(
     Examples
     --------
     >>> import json, tempfile, os
-    >>> from ttdn_analysis.analysis.tagging import tag_tasks
+    >>> from ttdn_analysis.tagging import tag_tasks
     >>> gold = {"doc": "p.txt", "tasks": [{"id": "1", "line": 3, "themes": ["border"]},
     ...                                   {"id": "2", "line": 9, "themes": []}]}
     >>> path = os.path.join(tempfile.mkdtemp(), "p.json")

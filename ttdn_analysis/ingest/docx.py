@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from itertools import zip_longest
 
 from ttdn_analysis.ingest.formats import _zip_limits
-from ttdn_analysis.ingest.limits import MAX_LINES, TooLong, too_long_message
+from ttdn_analysis.ingest.limits import MAX_LINES, MAX_LIST_NUMBER, MAX_LIST_TEXT, TooLong, too_long_message
 from ttdn_analysis.schema import problem_row
 from ttdn_analysis.text import to_roman
 
-__all__ = ["docx_lines"]
+__all__ = ["docx_lines", "list_number_problem"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -54,7 +54,7 @@ class _LvlDef:
     def __init__(self, lvl) -> None:
         self.start = _int(_val(lvl.find(_W + "start")), 1)
         self.fmt = _val(lvl.find(_W + "numFmt"), "decimal") or "decimal"
-        self.text = _val(lvl.find(_W + "lvlText"), "") or ""
+        self.text = (_val(lvl.find(_W + "lvlText"), "") or "")[:MAX_LIST_TEXT]
         r = lvl.find(_W + "lvlRestart")
         self.restart = _int(_val(r), -1) if r is not None else None
         lg = lvl.find(_W + "isLgl")
@@ -62,8 +62,19 @@ class _LvlDef:
         self.pstyle = _val(lvl.find(_W + "pStyle"))
 
 
-def _format_number(n: int, fmt: str) -> str:
-    """Word's rendering of counter *n* in number format *fmt* (letters repeat: 27 -> "aa", as Word does)."""
+def _format_number(n: int, fmt: str) -> str | None:
+    """Word's rendering of counter *n* in number format *fmt* (letters repeat: 27 -> "aa", as Word does).
+
+    None for a number outside 0 … :data:`MAX_LIST_NUMBER` (its label is not built: the letters of 2·10⁹ are 77
+    million characters long); the caller says so in a problem row.
+
+    Examples
+    --------
+    >>> _format_number(27, "lowerLetter"), _format_number(14, "upperRoman"), _format_number(2 * 10**9, "lowerLetter")
+    ('aa', 'XIV', None)
+    """
+    if not 0 <= n <= MAX_LIST_NUMBER:
+        return None
     if fmt in ("lowerLetter", "upperLetter"):
         if n < 1:
             return str(n)
@@ -79,6 +90,21 @@ def _format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
+def list_number_problem(first: int) -> dict:
+    """The warning of a file whose automatic list numbering goes past :data:`MAX_LIST_NUMBER` (*first*: the first
+    such number, shown at most 12 digits long).
+
+    Examples
+    --------
+    >>> list_number_problem(2_000_000_000)["message"][:62]
+    'an automatic list number is 2000000000 (a plan counts to a few'
+    """
+    shown = str(first) if len(str(first)) <= 12 else f"{str(first)[:12]}…"
+    return problem_row(None, "warning", "too_large", f"an automatic list number is {shown} (a plan counts to a few "
+                       f"dozen; numbers above {MAX_LIST_NUMBER} are not shown): the items of that list are read "
+                       "without their numbers; check the list's numbering in the original")
+
+
 class _Numbering:
     """Word automatic numbering: paragraph -> (numId, ilvl) -> list marker text, counting as Word does."""
 
@@ -90,6 +116,7 @@ class _Numbering:
         self.default_style: str | None = None
         self.counters: dict[str, list[int | None]] = {}
         self.used: set[str] = set()
+        self.too_large: int | None = None  # the first list number past MAX_LIST_NUMBER, when one is met
         if numbering_el is not None:
             for an in numbering_el.findall(_W + "abstractNum"):
                 aid = an.get(_W + "abstractNumId")
@@ -203,9 +230,19 @@ class _Numbering:
             ck = counts[k] if 0 <= k < 9 else None
             n = ck if ck is not None else (dk.start if dk is not None else 1)
             fmt = "decimal" if (d.legal or dk is None) else dk.fmt
-            return "" if fmt == "none" else _format_number(n, fmt)
+            if fmt == "none":
+                return ""
+            label = _format_number(n, fmt)
+            if label is None:
+                dropped.append(n)
+                return ""
+            return label
 
+        dropped: list[int] = []
         text = re.sub(r"%([1-9])", sub, d.text).strip()
+        if dropped:  # a number past the limit: the paragraph is shown without its marker
+            self.too_large = dropped[0] if self.too_large is None else self.too_large
+            return ""
         return text + " " if text else ""
 
 
@@ -384,10 +421,15 @@ def docx_lines(data: bytes) -> tuple[list[str], list[dict]]:
             styles_el = None
         if sum(1 for _ in body.iterchildren(_P)) > MAX_LINES:  # each gives a line at least: no need to walk
             raise TooLong(f"{MAX_LINES} lines")
-        lines = _DocxWalker(_Numbering(numbering_el, styles_el)).blocks(body)
+        numbering = _Numbering(numbering_el, styles_el)
+        lines = _DocxWalker(numbering).blocks(body)
     except TooLong as exc:
         return [], [problem_row(None, "error", "too_large", too_long_message(str(exc)))]
+    except MemoryError:
+        raise  # a verdict on this machine's memory, not on the file: never reported (or cached) as unreadable
     except Exception as exc:  # noqa: BLE001 — BadZipFile, KeyError, XMLSyntaxError ...: a bad file is a problem row
         return [], [problem_row(None, "error", "unreadable", f"this .docx cannot be read ({type(exc).__name__}: "
                                 f"{exc}); open it in Word and save it again, or save it as .txt")]
+    if numbering.too_large is not None:
+        return lines, [list_number_problem(numbering.too_large)]
     return lines, []

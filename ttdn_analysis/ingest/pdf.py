@@ -3,20 +3,32 @@ from __future__ import annotations
 
 import io
 import re
+import signal
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ttdn_analysis.ingest.limits import MAX_LINES, MAX_PDF_PAGES, MAX_TEXT_BYTES, human_size, too_long_message
+from ttdn_analysis.ingest.limits import (
+    MAX_LINES,
+    MAX_PDF_PAGE_SECONDS,
+    MAX_PDF_PAGES,
+    MAX_PDF_SECONDS,
+    MAX_PDF_SLOW_PAGES,
+    MAX_TEXT_BYTES,
+    human_size,
+    too_long_message,
+)
 from ttdn_analysis.ingest.ocr import OcrLine, OcrSettings, OcrStore, engine_problem, ocr_pages, ocr_problem
 from ttdn_analysis.schema import problem_row
 
 __all__ = ["MAX_PDF_PAGES", "PdfText", "is_page_number", "pdf_lines", "pdf_text", "pdf_needs_ocr"]
 
 
-_PDF_SECONDS = 120.0  # time budget for text extraction of one PDF
 
 
 _PAGE_NO = re.compile(
@@ -152,6 +164,97 @@ def _refused(row: dict) -> PdfText:
     return PdfText([], [row])
 
 
+class _Overtime(BaseException):
+    """Raised inside pypdf when a page's time is up (a BaseException: pypdf's ``except Exception`` lets it by)."""
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[bool]:
+    """Raise :class:`_Overtime` in this thread after *seconds* (a POSIX interval timer); True when armed.
+
+    Only the main thread receives signals: elsewhere nothing is armed and the caller checks the time itself
+    (:func:`_page_text`). A timer someone else set (the loader's budget of the whole file) is kept: when it
+    expires first it is left to fire; otherwise it is suspended and set again afterwards, with its handler and
+    the time it had left.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield False
+        return
+    outer, interval = signal.getitimer(signal.ITIMER_REAL)
+    if 0 < outer <= seconds:  # the outer budget ends first: it stops the page
+        yield False
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _Overtime
+
+    t0 = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer > 0:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - t0), 0.001), interval)
+
+
+def _outer_timer() -> bool:
+    """True while an interval timer (the loader's budget of the whole file) is running in this process."""
+    return hasattr(signal, "getitimer") and signal.getitimer(signal.ITIMER_REAL)[0] > 0
+
+
+def _page_text(page: Any, seconds: float) -> str:
+    """The text of one page, stopped with :class:`_Overtime` when it takes more than *seconds*.
+
+    The limit holds inside the page: a timer interrupts pypdf wherever it is (parsing the content stream, or
+    interpreting it); where no timer can be armed (another thread, an alarm already set) every drawing
+    instruction checks the clock, so only the parsing of the content stream (bounded by pypdf's own token limit)
+    runs unwatched.
+
+    Examples
+    --------
+    >>> from fpdf import FPDF
+    >>> from pypdf import PdfReader
+    >>> pdf = FPDF(); pdf.add_page(); pdf.set_font("helvetica", size=12); _ = pdf.cell(text="KE HOACH")
+    >>> _page_text(PdfReader(io.BytesIO(bytes(pdf.output()))).pages[0], 3.0)
+    'KE HOACH'
+    """
+    deadline = time.monotonic() + seconds
+
+    def check(*_: Any) -> None:
+        if time.monotonic() > deadline:
+            raise _Overtime
+
+    with _alarm(seconds) as armed:
+        if armed:
+            return page.extract_text() or ""
+        return page.extract_text(visitor_operand_before=check) or ""
+
+
+def _too_slow(at: int, n: int, slow: list[int]) -> dict:
+    why = (f"reading its text took more than {MAX_PDF_SECONDS:.0f} s" if not slow else
+           f"page(s) {', '.join(map(str, slow))} each took more than {MAX_PDF_PAGE_SECONDS:.0f} s to read")
+    return problem_row(None, "error", "too_large", f"the PDF was not read: {why} (stopped at page {at} of {n}; a "
+                       "plan's page takes a fraction of a second): save the plan as .docx or .txt")
+
+
+def _needs_crypto(exc: BaseException) -> bool:
+    """True for pypdf's error that decrypting needs the ``cryptography`` package (AES encryption)."""
+    return type(exc).__name__ == "DependencyError" or "cryptography" in str(exc)
+
+
+def _encrypted_problem(exc: BaseException) -> dict:
+    """The refusal of an encrypted PDF that cannot be decrypted here (never called a scan)."""
+    if _needs_crypto(exc):
+        return problem_row(None, "error", "unreadable", "the PDF is encrypted (AES) and decrypting it needs the "
+                           "'cryptography' package, which is not installed: pip install 'ttdn_analysis[formats]', "
+                           "or save the PDF again without protection")
+    return problem_row(None, "error", "unreadable", f"the PDF is encrypted in a way that cannot be opened "
+                       f"({type(exc).__name__}: {str(exc)[:200]}): save it again without protection")
+
+
 def _pdf_text(data: bytes, store: OcrStore | None, settings: OcrSettings | None) -> PdfText:
     from pypdf import PdfReader
 
@@ -162,14 +265,16 @@ def _pdf_text(data: bytes, store: OcrStore | None, settings: OcrSettings | None)
             try:
                 ok = reader.decrypt("")
             except Exception as exc:  # noqa: BLE001 — an unknown encryption is a problem row, whatever pypdf raised
-                return _refused(problem_row(None, "error", "unreadable", "the PDF is encrypted in a way that cannot "
-                                            f"be opened ({type(exc).__name__}: {exc}): save it again without "
-                                            "protection"))
+                return _refused(_encrypted_problem(exc))
             if not ok:
-                return _refused(problem_row(None, "error", "unreadable",
-                                            "the PDF is password-protected: remove the password and save it again"))
+                return _refused(problem_row(None, "error", "unreadable", "the PDF is encrypted with a password (it "
+                                            "cannot be opened without it): remove the password and save it again"))
         n = len(reader.pages)
+    except MemoryError:
+        raise  # a verdict on this machine's memory, not on the file
     except Exception as exc:  # noqa: BLE001 — a broken PDF is a problem row, whatever pypdf raised
+        if _needs_crypto(exc):
+            return _refused(_encrypted_problem(exc))
         return _refused(problem_row(None, "error", "unreadable", f"the PDF cannot be read ({type(exc).__name__}: "
                                     f"{exc}): open it and save it again, or save the plan as .docx or .txt"))
     if n > MAX_PDF_PAGES:
@@ -181,18 +286,37 @@ def _pdf_text(data: bytes, store: OcrStore | None, settings: OcrSettings | None)
     scanned: list[int] = []
     t0 = time.monotonic()
     n_lines = n_bytes = 0
+    slow: list[int] = []  # pages cut off at their time limit
+    failed = 0
+    last_error = ""
     for i in range(n):
-        if time.monotonic() - t0 > _PDF_SECONDS:
-            return _refused(problem_row(None, "error", "too_large",
-                                        f"reading the PDF's text took more than {_PDF_SECONDS:.0f} s (stopped at "
-                                        f"page {i + 1} of {n}): it was not read; save the plan as .docx or .txt"))
+        left = MAX_PDF_SECONDS - (time.monotonic() - t0)
+        if left <= 0 or len(slow) >= MAX_PDF_SLOW_PAGES:
+            return _refused(_too_slow(i + 1, n, slow))
+        outer = _outer_timer()
         try:
             page = reader.pages[i]
-            text = page.extract_text() or ""
-        except Exception as exc:  # noqa: BLE001 — one bad page is a problem row; the others are read
-            problems.append(problem_row(None, "warning", "unreadable", f"the text of page {i + 1} could not be read "
-                                        f"({type(exc).__name__}: {exc}); it is missing from the plan"))
+            text = _page_text(page, min(MAX_PDF_PAGE_SECONDS, left))
+        except _Overtime:
+            slow.append(i + 1)
+            problems.append(problem_row(None, "warning", "too_large", f"reading the text of page {i + 1} took more "
+                                        f"than {min(MAX_PDF_PAGE_SECONDS, left):.0f} s (a page of a plan takes a "
+                                        "fraction of a second; its drawing instructions repeat too often): it was "
+                                        "stopped and the page is missing from the plan"))
             text, page = "", None
+            failed += 1
+        except MemoryError:
+            raise  # a verdict on this machine's memory, not on the file
+        except Exception as exc:  # one bad page is a problem row; the others are read
+            if outer and not _outer_timer():
+                raise  # the loader's timer for the whole file went off (its exception): not this page's fault
+            if _needs_crypto(exc):
+                return _refused(_encrypted_problem(exc))
+            last_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            problems.append(problem_row(None, "warning", "unreadable", f"the text of page {i + 1} could not be read "
+                                        f"({last_error}); it is missing from the plan"))
+            text, page = "", None
+            failed += 1
         lines = [_SPACES.sub(" ", ln).strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         if not any(lines) and page is not None and _has_images(page):
             scanned.append(i + 1)
@@ -202,6 +326,12 @@ def _pdf_text(data: bytes, store: OcrStore | None, settings: OcrSettings | None)
         if n_lines > MAX_LINES or n_bytes > MAX_TEXT_BYTES:
             what = f"{MAX_LINES} lines" if n_lines > MAX_LINES else human_size(MAX_TEXT_BYTES)
             return _refused(problem_row(None, "error", "too_large", too_long_message(what)))
+    if len(slow) >= MAX_PDF_SLOW_PAGES or (n and len(slow) == n):
+        return _refused(_too_slow(n, n, slow))
+    if n and failed == n:  # no page could be read at all: not a scan, a PDF that cannot be read
+        return _refused(problem_row(None, "error", "unreadable", f"none of the PDF's {n} page(s) could be read "
+                                    f"(the last: {last_error}): open it and save it again, or save the plan as "
+                                    ".docx or .txt"))
     read: list[list[OcrLine | None]] = [[None] * len(pg) for pg in pages]
     if scanned:
         _recognise(data, scanned, pages, read, store, settings, problems)

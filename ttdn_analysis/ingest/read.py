@@ -273,6 +273,8 @@ def read_plan(path: str | Path, ocr_store: OcrStore | None = None) -> RawDoc:
         enc = kind
         try:
             lines, probs, pages, read = _read_document(path, data, ocr_store)
+        except MemoryError:
+            raise  # a verdict on this machine's memory, not on the file: the loader reports it, never caches it
         except Exception as exc:  # noqa: BLE001 — a hostile or broken file must not stop the corpus: a problem row
             return _refused(path, sha, "none", "unreadable", f"the {suffix} file cannot be read "
                             f"({type(exc).__name__}: {exc}); open it and save it again, or save it as .txt")

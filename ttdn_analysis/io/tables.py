@@ -145,7 +145,7 @@ def coverage_table(corpus: Corpus, by: tuple[str, ...] | None = None) -> pd.Data
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> from ttdn_analysis.analysis.tagging import tag_tasks
+    >>> from ttdn_analysis.tagging import tag_tasks
     >>> tasks = pd.DataFrame({"plan_id": ["a", "a"], "task_id": ["1", "2"], "province": "Gia Lai", "year": 2025,
     ...                       "text": ["Thông tin về biên giới", "Tập huấn nghiệp vụ"]})
     >>> t = coverage_table(SimpleNamespace(tasks=tasks, task_themes=tag_tasks(tasks)))

@@ -37,6 +37,8 @@ class Job:
     manifest: tuple[tuple[str, str], ...]
     cache: Path | None  # the cache folder, or None for no cache
     spill: Path | None = None  # without the cache: the load's own folder of per-plan tables, removed at its end
+    seconds: float | None = None  # the file's time budget (None: budget.seconds_budget() where it runs)
+    memory: int | None = None  # the file's memory budget in bytes, in a worker (None: budget.memory_budget())
 
 
 def parse_key(digest: str, job: Job) -> str:

@@ -40,8 +40,8 @@ def _ping() -> bool:
 
 
 def _capped(run: Callable[[Any], Any], job: Any) -> Any:
-    """A worker's task: cap the worker's memory (once), then *run* the job."""
-    in_worker()
+    """A worker's task: cap the worker's memory (once, at the job's budget), then *run* the job."""
+    in_worker(getattr(job, "memory", None))
     return run(job)
 
 
@@ -81,7 +81,8 @@ def _round(jobs: Sequence[Any], todo: deque, n: int, run: Callable, ping: bool =
     from concurrent.futures.process import BrokenProcessPool
 
     done: dict[int, Any] = {}
-    limit = budget.seconds_budget()
+    limit = max([s for s in (getattr(jobs[i], "seconds", None) for i in todo) if s is not None],
+                default=budget.seconds_budget())
     try:
         ex = pool(n)
     except (OSError, ValueError, NotImplementedError):  # no processes here (a sandbox, no /dev/shm)

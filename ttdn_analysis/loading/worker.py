@@ -125,17 +125,18 @@ def _retag_stored(job: Job) -> bool:
 
 def _attempt(job: Job) -> tuple[dict[str, pd.DataFrame], bool] | Failed:
     """:func:`plan_tables` within the file's budget; a failure as a :class:`Failed` (never raises)."""
+    seconds = job.seconds if job.seconds is not None else budget.seconds_budget()
     try:
-        with budget.time_limit():
+        with budget.time_limit(seconds):
             return plan_tables(job)
     except budget.Overrun:
-        return Failed("too_slow", budget.too_slow_message(budget.seconds_budget()))
+        return Failed("too_slow", budget.too_slow_message(seconds))
     except RecursionError:
         return Failed("parse_failed", "the plan is nested too deeply to be read (thousands of levels of lists or "
                       "tags); check that it is a plan, or save it as .txt")
     except MemoryError:
         if _CAPPED["cap"] is not None:
-            return Failed("too_large", budget.too_large_message(budget.memory_budget()))
+            return Failed("too_large", budget.too_large_message(_CAPPED["budget"] or budget.memory_budget()))
         return Failed("parse_failed", "the plan needs more memory than this computer has; check that it is a plan")
     except Exception as exc:  # noqa: BLE001 — one plan never stops the corpus: its error becomes a problem row
         return Failed("parse_failed", "the parser failed on this file (a bug; please report it with the file): "
@@ -149,21 +150,23 @@ def plan_or_message(job: Job) -> dict[str, pd.DataFrame] | Failed:
 
 
 #: Whether this process has capped its own memory (a worker does, before its first plan).
-_CAPPED: dict[str, int | None] = {"cap": None}
+_CAPPED: dict[str, int | None] = {"cap": None, "budget": None}
 
 
-def in_worker() -> None:
-    """Mark this process as a worker: its memory is capped at the file budget from now on (see
-    :mod:`~ttdn_analysis.loading.budget`). Run once per worker, before its first plan."""
+def in_worker(memory: int | None = None) -> None:
+    """Mark this process as a worker: its memory is capped at the file budget (*memory* bytes above what it holds
+    now; default :func:`~ttdn_analysis.loading.budget.memory_budget`) from now on. Run once per worker, before its
+    first plan."""
     if _CAPPED["cap"] is None:
-        _CAPPED["cap"] = budget.cap_memory()
+        _CAPPED["budget"] = memory if memory is not None else budget.memory_budget()
+        _CAPPED["cap"] = budget.cap_memory(_CAPPED["budget"])
 
 
 def run_stored(job: Job) -> dict[str, pd.DataFrame] | Failed | bool:
     """A worker's task: True when the plan's tables are in the store (the loading process reads them there, faster
     than receiving them), else its tables, or why it was not loaded (never raises)."""
     # the full path below reads the plan again and reports what went wrong
-    with contextlib.suppress(Exception), budget.time_limit():
+    with contextlib.suppress(Exception), budget.time_limit(job.seconds):
         if job.cache is not None and _retag_stored(job):
             return True
     out = _attempt(job)

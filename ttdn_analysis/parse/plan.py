@@ -6,7 +6,6 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ttdn_analysis.ingest.read import RawDoc
-from ttdn_analysis.parse.ocr_review import review_pages
 from ttdn_analysis.parse.assignments import PlanContext, TaskRecord, agency_heading, extract_tasks
 from ttdn_analysis.parse.citations import citation_problems, citations_from_lines
 from ttdn_analysis.parse.crossrefs import Reference, resolve_references, split_references
@@ -14,6 +13,8 @@ from ttdn_analysis.parse.document import Document, segment
 from ttdn_analysis.parse.header import PlanMeta, find_date, find_number, read_header
 from ttdn_analysis.parse.kinds import plan_kind
 from ttdn_analysis.parse.lines import Line, prepare_lines
+from ttdn_analysis.parse.normalise import normalise_lines
+from ttdn_analysis.parse.ocr_review import review_pages
 from ttdn_analysis.parse.outline import SECTION_KINDS, TASK_SECTIONS, Outline, item_of, parse_outline
 from ttdn_analysis.parse.provenance import line_breaks
 from ttdn_analysis.parse.roles import field_of
@@ -43,11 +44,13 @@ def read_structure(raw_lines: list[str]) -> tuple[list[Line], Document, Outline]
     >>> doc.kind, [t.path for t in outline.tasks()]
     ('plan', ['I.1'])
     """
-    text_lines, tables = split_tables(raw_lines)
+    norm = normalise_lines(raw_lines)  # the genre's surface forms (markdown, OCR, Party numbering), line for line
+    text_lines, tables = split_tables(norm.lines)
     lines = expand_tables(prepare_lines(text_lines), tables)
     document = segment(lines)
     outline = parse_outline(document.body, is_agency_heading=lambda t: bool(agency_heading(t)),
-                            appendices=document.appendices)
+                            appendices=document.appendices, repaired=norm.repaired_lines)
+    outline.repairs = norm.repairs
     return lines, document, outline
 
 
@@ -188,7 +191,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
                 "line_end": max(ln.end for ln in own), "timeframe": rec.timeframe, "section": rec.section,
                 "task_kind": task_kind(rec.section, path),
                 "text_lines": [ln.start for ln in own], "text_breaks": line_breaks(own, doc.lines),
-                "numbering_gap": False, **carry,
+                "numbering_gap": False, "numbering_repaired": block.node.repaired, **carry,
             })
             for role, hits in (("lead", rec.lead), ("support", rec.support)):
                 for h in hits:
@@ -212,6 +215,8 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
     rows["problems"] += [{"source_file": src, **p} for p in citation_problems(cit)]
     gaps = _numbering_gaps(outline)
     rows["problems"] += [{"source_file": src, **p} for p, _ in gaps]
+    rows["problems"] += [{"source_file": src, **problem_row(r.line, "info", "numbering_repaired", r.message)}
+                         for r in outline.repairs]  # labels read from the sequence (parse.normalise)
     _flag_gaps(rows, [absorbed for _, absorbed in gaps if absorbed is not None])
     rows["problems"] += [{"source_file": src, **p} for p in _header_problems(document, meta)]
     rows["problems"] += [{"source_file": src, **p} for p in _unread(document, tables_unread(doc.lines))]
