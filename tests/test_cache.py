@@ -95,7 +95,8 @@ def test_the_cache_stays_under_its_cap_least_recently_used_first(tmp_path, monke
     root = tmp_path / "cache"
     n = 20_000
     df = pd.DataFrame({"source_file": ["p.txt"] * n, "line": range(n), "severity": ["info"] * n,
-                       "kind": ["unplaced_line"] * n, "message": [f"line {i}" for i in range(n)]})
+                       "kind": ["unplaced_line"] * n, "message": [f"line {i}" for i in range(n)],
+                       "page": [None] * n})
     keys = ["aa01", "aa02", "aa03", "aa04"]
     for k in keys:
         write_entry(entry_path("plans", k, root), {"problems": df})

@@ -127,13 +127,21 @@ def test_check_never_says_an_unusable_file_reads(env, tmp_path, content):
     _clean(run)
 
 
-def test_check_of_a_file_that_is_no_plan_type(env, tmp_path):
+def test_check_of_a_broken_page_image(env, tmp_path):
+    """A page image is read through OCR; a broken one is an error, never "reads"."""
     scan = tmp_path / "scan.png"
     scan.write_bytes(PNG)
     run = ttdn(env, "check", scan)
-    assert run.returncode == 1 and "Kết luận: không đọc được kế hoạch nào từ tệp này" in run.stdout
+    assert run.returncode == 1 and "kế hoạch chưa dùng được" in run.stdout
     en = ttdn(env, "--lang", "en", "check", scan)
-    assert en.returncode == 1 and "Verdict: no plan could be read from this file" in en.stdout
+    assert en.returncode == 1 and "the plan cannot be used yet" in en.stdout
+
+
+def test_check_of_a_text_without_tasks(env, tmp_path):
+    f = tmp_path / "ghi-chu.txt"
+    f.write_text("Ghi chú họp giao ban.\nKhông có nội dung kế hoạch.\n", encoding="utf-8")
+    run = ttdn(env, "check", f)
+    assert run.returncode == 1 and "chưa dùng được" in run.stdout and "đọc được, " not in run.stdout
     for missing in (tmp_path / "khong-co.txt", tmp_path):  # a missing file, a folder
         run = ttdn(env, "check", missing)
         assert run.returncode == 2 and "không có tệp" in run.stderr

@@ -28,7 +28,8 @@ def test_core_is_lean_and_extras_hold_the_rest():
     assert core == CORE
     extras = PYPROJECT["project"]["optional-dependencies"]
     assert {"formats", "xlsx", "reports", "lab", "test", "all"} <= set(extras)
-    assert {"python-docx", "pypdf", "beautifulsoup4"} == {_name(r) for r in extras["formats"]}
+    assert {"python-docx", "pypdf", "beautifulsoup4", "cryptography", "pypdfium2", "pytesseract", "pillow"} == {
+        _name(r) for r in extras["formats"]}
     assert {"plotly", "papermill", "nbconvert", "nbclient", "ipykernel"} <= {_name(r) for r in extras["reports"]}
     assert "jupyterlab" in {_name(r) for r in extras["lab"]}
     assert {"ruff", "mypy", "pytest", "nbval"} <= {_name(r) for r in extras["test"]}

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ttdn_analysis.analysis.networks import _native, _sort_key, coassignment_graph
+from ttdn_analysis.io.csvfiles import write_csv
 from ttdn_analysis.io.safety import atomic_path, xml_text
 from ttdn_analysis.registry.agencies import harmonize
 
@@ -404,8 +405,6 @@ def write_edge_list(graph: nx.Graph, path: str | Path) -> Path:
     --------
     edge_list, to_gexf, to_graphml
     """
-    from ttdn_analysis.io.tables import write_csv
-
     return write_csv(edge_list(graph), path)
 
 

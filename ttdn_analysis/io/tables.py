@@ -18,8 +18,9 @@ from ttdn_analysis._version import __version__
 from ttdn_analysis.analysis.coverage import coverage
 from ttdn_analysis.analysis.networks import _native, _sort_key, centrality_table
 from ttdn_analysis.corpus import Corpus
+from ttdn_analysis.io.csvfiles import _flat, _flat_value, write_csv
 from ttdn_analysis.io.graphs import agency_network, write_networks
-from ttdn_analysis.io.safety import FORMULA_STARTS, atomic_path, safe_frame, xml_text
+from ttdn_analysis.io.safety import FORMULA_STARTS, atomic_path, xml_text
 from ttdn_analysis.registry.codebook import load_codebook
 from ttdn_analysis.schema import TABLES
 
@@ -54,22 +55,6 @@ PROVENANCE_KEY = "ttdn_analysis.provenance"
 _DATE_COLUMNS = {"plans": ("date",), "citations": ("date",), "tasks": ("time_start", "time_end")}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXCEL_CELL_MAX = 32_767  # characters Excel keeps in one cell
-
-
-def _flat_value(v: Any) -> Any:
-    """A list cell as text: ``[174, 176]`` → ``"174, 176"``; pairs ``[[0, 174], [42, 176]]`` → ``"0:174, 42:176"``."""
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return ", ".join(":".join(map(str, x)) if isinstance(x, (list, tuple, np.ndarray)) else str(x) for x in v)
-    return v
-
-
-def _flat(df: pd.DataFrame) -> pd.DataFrame:
-    """List cells (e.g. ``text_lines``) as comma-separated text, for formats without lists."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
-            out[col] = out[col].map(_flat_value)
-    return out
 
 
 def _data_folder(corpus: Corpus) -> Path | None:
@@ -333,26 +318,6 @@ def _now() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible exports
     when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
     return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write *df* as a CSV file a spreadsheet opens safely: UTF-8 with a byte-order mark, RFC 4180 line ends.
-
-    Text cells are :func:`ttdn_analysis.io.safety.safe_frame` (no live formula), list cells text; a field holding a
-    line break, a lone carriage return included, is quoted, so no row is ever split (rows end with CR LF, and
-    Python's CSV writer quotes every field holding a character of the line end). Written atomically.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = write_csv(pd.DataFrame({"file": ["a\\rb.txt"], "n": [1]}), Path(tempfile.mkdtemp()) / "t.csv")
-    >>> p.read_bytes()
-    b'\\xef\\xbb\\xbffile,n\\r\\n"a\\rb.txt",1\\r\\n'
-    """
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        safe_frame(_flat(df)).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-    return path
 
 
 def _consistent_types(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

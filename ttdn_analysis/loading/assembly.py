@@ -99,7 +99,7 @@ def first(df: Any, col: str) -> Any:
 
     Examples
     --------
-    >>> first(pd.DataFrame({"x": [3, 4]}), "x"), first(pd.DataFrame({"x": []}), "x")
+    >>> int(first(pd.DataFrame({"x": [3, 4]}), "x")), first(pd.DataFrame({"x": []}), "x")
     (3, None)
     """
     if isinstance(df, pd.DataFrame):

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ttdn_analysis.plotting.labels import check_lang, labels
-from ttdn_analysis.plotting.notebook import esc, isolate
+from ttdn_analysis.plotting.markup import esc, isolate
 
 __all__ = ["chart_name", "chart_table", "table_html", "figure_html"]
 

@@ -167,6 +167,12 @@ def fold(key: str) -> str:
     return out.replace("đ", "d").replace("Đ", "D")
 
 
+@lru_cache(maxsize=64)
+def _folded_key(key: str) -> str:
+    """:func:`fold` of the masked *key*, once per key (a long line is tried at many positions)."""
+    return fold(_masked(key))
+
+
 @lru_cache(maxsize=1)
 def _folded_matcher() -> re.Pattern[str]:
     """The registry's names without diacritics (for a name whose diacritics a scan or a keyboard lost)."""
@@ -194,7 +200,7 @@ def match_folded(key: str, pos: int) -> tuple[Agency, int] | None:
     >>> a, end = match_folded(line_key("So Tu phap; Cong an tinh"), 0); a.canonical, end
     ('Sở Tư pháp', 10)
     """
-    m = _folded_matcher().match(fold(_masked(key)), pos)
+    m = _folded_matcher().match(_folded_key(key), pos)
     if not m or m.lastgroup is None:
         return None
     ag = _agency_for(_matchers()[1][int(m.lastgroup[1:].split("_")[0])], None)
