@@ -367,8 +367,8 @@ def _numbering_gaps(outline: Outline) -> list[tuple[dict, tuple[int, str] | None
     for i, sec in enumerate(outline.sections):
         expected = 1
         for child in sec.children:
-            if child.kind != "num" or "." in child.label:
-                continue
+            if child.kind != "num" or not child.label.isdigit():
+                continue  # a decimal label (1.2), or a table row labelled otherwise, is not a step of this count
             n = int(child.label)
             if n > expected and child.head is not None:
                 missing = f"{expected}" if n == expected + 1 else f"{expected}–{n - 1}"
