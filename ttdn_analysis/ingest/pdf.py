@@ -164,6 +164,10 @@ def _refused(row: dict) -> PdfText:
     return PdfText([], [row])
 
 
+#: Seconds between repeats of a page's timer once it has fired (see :func:`_alarm`).
+_ALARM_REPEAT = 0.05
+
+
 class _Overtime(BaseException):
     """Raised inside pypdf when a page's time is up (a BaseException: pypdf's ``except Exception`` lets it by)."""
 
@@ -185,17 +189,28 @@ def _alarm(seconds: float) -> Iterator[bool]:
         yield False
         return
 
+    armed = [True]
+
     def on_alarm(signum: int, frame: Any) -> None:
-        raise _Overtime
+        if armed[0]:
+            raise _Overtime
 
     t0 = time.monotonic()
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    # The timer repeats after it first fires: an exception raised where Python swallows it (a garbage-collector
+    # callback, a __del__) would otherwise let the page run on unwatched.
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001), _ALARM_REPEAT)
     try:
         yield True
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        while True:  # a repeat that lands while disarming is ignored, and disarming is done again
+            try:
+                armed[0] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except _Overtime:
+                continue
         if outer > 0:
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - t0), 0.001), interval)
 
