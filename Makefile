@@ -56,7 +56,7 @@ test: $(STAMP) system-tools
 	$(BIN)/ruff check . || status=1; \
 	$(BIN)/mypy || status=1; \
 	cache=$$(mktemp -d); \
-	TTDN_CACHE_DIR=$$cache $(BIN)/python -m pytest tests notebooks --nbval-lax --doctest-modules ttdn_analysis \
+	TTDN_CACHE_DIR=$$cache $(BIN)/python -m pytest tests notebooks --nbval-lax --doctest-modules ttdn_analysis -rs \
 		-p no:cacheprovider || status=1; \
 	rm -rf "$$cache"; \
 	exit $$status
