@@ -13,7 +13,8 @@ def timeline_columns(tasks: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     tasks : DataFrame
-        With ``timeframe`` and, for the plan year, ``year`` (the corpus ``tasks`` table).
+        With ``timeframe`` and, for the plan year, ``year`` (the corpus ``tasks`` table); ``text``, when there,
+        tells a report's deadline from the task's (:func:`parse_timeframe`'s ``context``).
 
     Returns
     -------
@@ -32,14 +33,16 @@ def timeline_columns(tasks: pd.DataFrame) -> pd.DataFrame:
     >>> timeline_columns(t)[["task_id", "time_kind", "time_start", "time_end"]]
       task_id time_kind time_start   time_end
     0       a   quarter 2025-01-01 2025-03-31
-    1       b   ongoing 2025-01-01 2025-12-31
+    1       b   ongoing        NaT        NaT
     2       c      None        NaT        NaT
     """
     out = tasks.copy()
     tf = out["timeframe"] if "timeframe" in out.columns else pd.Series([None] * len(out), index=out.index)
     yr = out["year"] if "year" in out.columns else pd.Series([None] * len(out), index=out.index)
+    tx = out["text"] if "text" in out.columns else pd.Series([None] * len(out), index=out.index)
     parsed = [parse_timeframe(None if r is None or pd.isna(r) else str(r),
-                              None if y is None or pd.isna(y) else int(y)) for r, y in zip(tf, yr)]
+                              None if y is None or pd.isna(y) else int(y),
+                              None if c is None or pd.isna(c) else str(c)) for r, y, c in zip(tf, yr, tx)]
     for col in TIME_COLUMNS:
         values = pd.Series([p[col] for p in parsed], index=out.index,
                            dtype="float64" if col == "per_year" else "object")

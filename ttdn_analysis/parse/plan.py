@@ -206,7 +206,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
             rows["problems"] += [{"source_file": src, **p} for p in _task_problems(rec, path, seen_unknown)]
     rows["problems"] += [{"source_file": src, **p} for p in _referred(references, rows)]
     for row in rows["tasks"]:
-        row.update(parse_timeframe(row["timeframe"], meta.year))
+        row.update(parse_timeframe(row["timeframe"], meta.year, row["text"]))
     rows["sections"] = [{"plan_id": pid, **r, **carry} for r in section_rows(outline, tasked)]
     task_of = {i: t["task_id"] for t in rows["tasks"] for i in t["text_lines"]}
     cit = citations_from_lines(pid, [(ln.start, ln.text) for ln in lines if not ln.skip], task_of,

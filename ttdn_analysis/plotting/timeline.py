@@ -16,6 +16,7 @@ __all__ = ["gantt_figure"]
 _KIND_COLOURS = {
     "ongoing": "#0072B2", "year": "#56B4E9", "quarter": "#009E73", "period": "#E69F00",
     "deadline": "#D55E00", "frequency": "#CC79A7", "on_guidance": "#999999",
+    "report": "#F0E442",
 }
 
 
@@ -37,13 +38,14 @@ def gantt_figure(tasks: pd.DataFrame, plan_id: Any, lang: str = "vi") -> go.Figu
     plotly.graph_objects.Figure
         One bar trace per time kind (fixed colours, in :data:`TIME_KINDS` order), tasks top to bottom in source
         order; hovers show the task path and title (HTML-escaped), the printed timeframe and the dates. Ongoing and
-        frequency tasks span the plan year; tasks without dates are counted in the subtitle.
+        recurring tasks are drawn only when their text names the year (no invented dates); tasks without dates
+        (and reports, which have a due date only) are counted in the subtitle.
 
     Examples
     --------
     >>> t = pd.DataFrame({"plan_id": ["p", "p", "p"], "task_id": ["p:1", "p:2", "p:3"], "path": ["1", "2", "3"],
     ...                   "title": ["Tập huấn <b>TTĐN</b>", "Bản tin", "Sơ kết"], "line_start": [1, 5, 9],
-    ...                   "year": [2025] * 3, "timeframe": ["Quý II/2025", "01 số/quý", "Khi có hướng dẫn"]})
+    ...                   "year": [2025] * 3, "timeframe": ["Quý II/2025", "01 số/quý năm 2025", "Khi có hướng dẫn"]})
     >>> fig = gantt_figure(t, "p", lang="en")
     >>> [tr.name for tr in fig.data]
     ['Quarter', 'Recurring']
