@@ -426,99 +426,157 @@ def test_csv_quotes_a_lone_carriage_return(tmp_path):
 
 # --------------------------------------------------------------------------- GEXF 1.2
 
-#: Lexical forms of the XML Schema types GEXF uses for attribute values.
+#: Lexical forms of the XML Schema types GEXF uses for attribute values (``liststring``, ``string`` and ``anyURI``
+#: take any text).
 _GEXF_VALUE = {"integer": r"[-+]?\d+", "long": r"[-+]?\d+",
                "double": r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|-?INF",
-               "float": r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|-?INF"}
+               "float": r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|-?INF",
+               "boolean": r"true|false|1|0"}
+#: Element -> the children the GEXF 1.2 schema allows it (``viz:`` the viz module, ``g:`` the core).
+_GEXF_CHILDREN = {
+    "g:meta": {"g:creator", "g:keywords", "g:description"},
+    "g:attributes": {"g:attribute"},
+    "g:attribute": {"g:default", "g:options"},
+    "g:nodes": {"g:node"},
+    "g:edges": {"g:edge"},
+    "g:node": {"g:attvalues", "g:spells", "g:nodes", "g:edges", "g:parents", "viz:color", "viz:position", "viz:size",
+               "viz:shape"},
+    "g:edge": {"g:attvalues", "g:spells", "viz:color", "viz:thickness", "viz:shape"},
+    "g:attvalues": {"g:attvalue"},
+}
+_GEXF_ENUMS = {("graph", "defaultedgetype"): {"directed", "undirected", "mutual"},
+               ("graph", "mode"): {"static", "dynamic"}, ("graph", "idtype"): {"integer", "string"},
+               ("graph", "timeformat"): {"integer", "double", "date", "dateTime"},
+               ("attributes", "mode"): {"static", "dynamic"}, ("edge", "type"): {"directed", "undirected", "mutual"},
+               ("node-shape", "value"): {"disc", "square", "triangle", "diamond", "image"},
+               ("edge-shape", "value"): {"solid", "dotted", "dashed", "double"}}
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None and re.fullmatch(_GEXF_VALUE["double"], value) else None
+    except ValueError:
+        return None
 
 
 def gexf_problems(path: Path) -> list[str]:
-    """What breaks the GEXF 1.2 schema's rules in *path* (checked structurally: no registry package ships the
-    official XSD, so its rules for the elements written here are spelled out)."""
+    """What breaks the GEXF 1.2 schema's rules in *path*, checked structurally (no package registry reachable here
+    ships the official XSD): the root's namespace and version; ``meta``'s children and date; the graph's attributes
+    (no ``name``, which the schema does not have) and their values; every element's children (nothing from another
+    namespace); attributes declared before the nodes and edges, with unique ids, a title and a GEXF type
+    (``liststring`` among them), default values of that type; each attribute value declared for its class, of its
+    type, given once per element; viz colours r/g/b in 0-255 with alpha in 0-1, sizes and thicknesses >= 0,
+    positions numbers, shapes from the schema's lists; node and edge ids present and unique; edges between
+    declared nodes, of a known type, with a numeric weight."""
     g, v = f"{{{GEXF_NS}}}", f"{{{GEXF_VIZ_NS}}}"
-    out = []
+    out: list[str] = []
     root = ET.parse(path).getroot()
     if root.tag != f"{g}gexf" or root.get("version") != "1.2":
         return [f"root {root.tag} version {root.get('version')}"]
-    allowed_root = {f"{g}meta", f"{g}graph"}
-    out += [f"unexpected {c.tag}" for c in root if c.tag not in allowed_root]
+
+    def short(tag: str) -> str:
+        return tag.replace(g, "g:").replace(v, "viz:")
+
+    for el in root.iter():  # every element: known children only (another namespace's are not allowed)
+        allowed = _GEXF_CHILDREN.get(short(el.tag))
+        out += [f"{short(el.tag)} child {short(c.tag)}" for c in el
+                if allowed is not None and short(c.tag) not in allowed]
+    out += [f"unexpected {c.tag}" for c in root if c.tag not in {f"{g}meta", f"{g}graph"}]
     meta = root.find(f"{g}meta")
     if meta is not None:
         date = meta.get("lastmodifieddate")
         if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
             out.append(f"lastmodifieddate {date!r}")
-        out += [f"meta child {c.tag}" for c in meta if c.tag not in {f"{g}creator", f"{g}keywords",
-                                                                      f"{g}description"}]
     graphs = root.findall(f"{g}graph")
     if len(graphs) != 1:
         return out + [f"{len(graphs)} graph elements"]
     graph = graphs[0]
     allowed = {"timeformat", "start", "end", "startopen", "endopen", "defaultedgetype", "idtype", "mode"}
     out += [f"graph attribute {a!r}" for a in graph.attrib if a not in allowed]  # e.g. name="" (issue 26)
-    if graph.get("defaultedgetype", "undirected") not in {"directed", "undirected", "mutual"}:
-        out.append("defaultedgetype")
-    if graph.get("mode", "static") not in {"static", "dynamic"}:
-        out.append("mode")
+    for (element, attr), values in _GEXF_ENUMS.items():
+        if element == "graph" and graph.get(attr) is not None and graph.get(attr) not in values:
+            out.append(f"graph {attr} {graph.get(attr)!r}")
     order = [c.tag for c in graph]
-    expected = sorted(order, key=lambda t: [f"{g}attributes", f"{g}nodes", f"{g}edges"].index(t)
-                      if t in {f"{g}attributes", f"{g}nodes", f"{g}edges"} else 9)
-    if order != expected or any(t not in {f"{g}attributes", f"{g}nodes", f"{g}edges"} for t in order):
-        out.append(f"graph children {order}")
+    blocks = [f"{g}attributes", f"{g}nodes", f"{g}edges"]
+    if any(t not in blocks for t in order) or order != sorted(order, key=blocks.index):
+        out.append(f"graph children {[short(t) for t in order]}")  # declarations first: before their use
     declared: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
     for block in graph.findall(f"{g}attributes"):
         cls = block.get("class")
         if cls not in declared:
             out.append(f"attributes class {cls!r}")
             continue
-        for a in block:
-            if a.tag != f"{g}attribute" or not a.get("id") or a.get("title") is None:
-                out.append(f"attribute {a.attrib}")
-            elif a.get("type") not in GEXF_TYPES:
-                out.append(f"attribute type {a.get('type')!r}")
+        if block.get("mode", "static") not in _GEXF_ENUMS[("attributes", "mode")]:
+            out.append(f"attributes mode {block.get('mode')!r}")
+        for a in block.findall(f"{g}attribute"):
+            aid, title, kind = a.get("id"), a.get("title"), a.get("type")
+            if not aid or not title:
+                out.append(f"{cls} attribute without id or title {a.attrib}")
+            elif aid in declared[cls]:
+                out.append(f"{cls} attribute id {aid!r} twice")
+            elif kind not in GEXF_TYPES:
+                out.append(f"{cls} attribute type {kind!r}")
             else:
-                declared[cls][a.get("id")] = a.get("type")
+                declared[cls][aid] = kind
+                default = a.find(f"{g}default")
+                if default is not None and kind in _GEXF_VALUE and \
+                        not re.fullmatch(_GEXF_VALUE[kind], default.text or ""):
+                    out.append(f"{cls} attribute {title!r} default {default.text!r}")
 
-    def check_values(el, cls):
-        for av in el.iter(f"{g}attvalue"):
-            kind = declared[cls].get(av.get("for"))
-            value = av.get("value")
+    def check_values(el: ET.Element, cls: str) -> None:
+        seen = set()
+        for av in el.findall(f"{g}attvalues/{g}attvalue"):
+            aid, value = av.get("for"), av.get("value")
+            kind = declared[cls].get(aid or "")
             if kind is None or value is None:
-                out.append(f"{cls} attvalue for={av.get('for')!r} undeclared or empty")
+                out.append(f"{cls} attvalue for={aid!r} undeclared or without value")
             elif not re.fullmatch(_GEXF_VALUE.get(kind, ".*"), value, re.S):
                 out.append(f"{cls} {kind} {value!r}")
-            elif kind == "boolean" and value not in {"true", "false", "1", "0"}:
-                out.append(f"{cls} boolean {value!r}")
+            if aid in seen:
+                out.append(f"{cls} attvalue for={aid!r} twice")
+            seen.add(aid)
 
-    ids = set()
+    def check_viz(el: ET.Element, what: str) -> None:
+        for c in el:
+            if c.tag == f"{v}color":
+                rgb = [c.get(k) for k in "rgb"]
+                alpha = _number(c.get("a", "1"))
+                if not all(x is not None and x.isdigit() and 0 <= int(x) <= 255 for x in rgb) or \
+                        alpha is None or not 0.0 <= alpha <= 1.0:
+                    out.append(f"{what} viz:color {c.attrib}")
+            elif c.tag in {f"{v}size", f"{v}thickness"}:
+                size = _number(c.get("value"))
+                if size is None or size < 0:
+                    out.append(f"{what} {short(c.tag)} {c.attrib}")
+            elif c.tag == f"{v}position":
+                if any(_number(c.get(k)) is None for k in "xy") or \
+                        (c.get("z") is not None and _number(c.get("z")) is None):
+                    out.append(f"{what} viz:position {c.attrib}")
+            elif c.tag == f"{v}shape" and c.get("value") not in _GEXF_ENUMS[(f"{what}-shape", "value")]:
+                out.append(f"{what} viz:shape {c.attrib}")
+
+    ids: set[str] = set()
     for node in graph.iter(f"{g}node"):
         nid = node.get("id")
         if not nid or nid in ids:
             out.append(f"node id {nid!r}")
-        ids.add(nid)
+        ids.add(nid or "")
         check_values(node, "node")
-        for c in node:
-            if c.tag == f"{v}color":
-                rgb = [c.get(k) for k in "rgb"]
-                if not all(x is not None and x.isdigit() and 0 <= int(x) <= 255 for x in rgb) or \
-                        not 0.0 <= float(c.get("a", "1")) <= 1.0:
-                    out.append(f"viz:color {c.attrib}")
-            elif c.tag == f"{v}size":
-                if float(c.get("value", "-1")) < 0:
-                    out.append(f"viz:size {c.attrib}")
-            elif c.tag == f"{v}position":
-                [float(c.get(k, "0")) for k in "xyz"]
-            elif c.tag not in {f"{g}attvalues", f"{g}spells", f"{g}parents", f"{v}shape"}:
-                out.append(f"node child {c.tag}")
-    edge_ids = set()
+        check_viz(node, "node")
+    edge_ids: set[str] = set()
     for edge in graph.iter(f"{g}edge"):
         if edge.get("source") not in ids or edge.get("target") not in ids:
             out.append(f"edge {edge.attrib} to an unknown node")
-        if edge.get("id") in edge_ids:
-            out.append(f"edge id {edge.get('id')!r}")
-        edge_ids.add(edge.get("id"))
-        if edge.get("weight") is not None:
-            float(edge.get("weight"))
+        eid = edge.get("id")
+        if not eid or eid in edge_ids:  # required in GEXF 1.2 (optional only from 1.3)
+            out.append(f"edge id {eid!r}")
+        edge_ids.add(eid or "")
+        if edge.get("type") is not None and edge.get("type") not in _GEXF_ENUMS[("edge", "type")]:
+            out.append(f"edge type {edge.get('type')!r}")
+        if edge.get("weight") is not None and _number(edge.get("weight")) is None:
+            out.append(f"edge weight {edge.get('weight')!r}")
         check_values(edge, "edge")
+        check_viz(edge, "edge")
     return out
 
 
@@ -558,3 +616,72 @@ def test_gexf_checker_catches_what_the_schema_forbids(tmp_path):
                                                                                       'defaultedgetype')
     (tmp_path / "bad.gexf").write_text(text, encoding="utf-8")
     assert gexf_problems(tmp_path / "bad.gexf") == ["graph attribute 'name'"]
+
+
+def _mutate(path: Path, change) -> Path:
+    """A copy of the GEXF at *path* with *change* applied to its tree (elements named by short tags)."""
+    g, v = f"{{{GEXF_NS}}}", f"{{{GEXF_VIZ_NS}}}"
+    ET.register_namespace("", GEXF_NS)
+    ET.register_namespace("viz", GEXF_VIZ_NS)
+    tree = ET.parse(path)
+    root = tree.getroot()
+
+    def find(short: str) -> ET.Element:
+        return next(root.iter(short.replace("g:", g).replace("v:", v)))
+
+    change(root, find, g, v)
+    out = path.with_name(f"bad-{len(list(path.parent.glob('bad-*')))}.gexf")
+    tree.write(out, encoding="utf-8", xml_declaration=True)
+    return out
+
+
+def _attvalue_of(find, g, kind):
+    """The first attvalue of a node attribute of GEXF type *kind*."""
+    root_attrs = find("g:attributes")
+    aid = next(a.get("id") for a in root_attrs if a.get("type") == kind)
+    return next(av for av in find("g:nodes").iter(f"{g}attvalue") if av.get("for") == aid)
+
+
+#: One rule of the schema broken at a time, and the problem the checker must name.
+_GEXF_BREAKS = {
+    "version": (lambda r, f, g, v: r.set("version", "1.3"), "root"),
+    "graph name": (lambda r, f, g, v: f("g:graph").set("name", ""), "graph attribute 'name'"),
+    "defaultedgetype": (lambda r, f, g, v: f("g:graph").set("defaultedgetype", "both"), "graph defaultedgetype"),
+    "mode": (lambda r, f, g, v: f("g:graph").set("mode", "live"), "graph mode"),
+    "declared after use": (lambda r, f, g, v: (f("g:graph").remove(a := f("g:attributes")),
+                                                f("g:graph").append(a)), "graph children"),
+    "attribute type": (lambda r, f, g, v: f("g:attribute").set("type", "list"), "attribute type 'list'"),
+    "attribute title": (lambda r, f, g, v: f("g:attribute").set("title", ""), "attribute without id or title"),
+    "attribute id twice": (lambda r, f, g, v: [a.set("id", "0") for a in f("g:attributes")], "twice"),
+    "undeclared value": (lambda r, f, g, v: f("g:attvalue").set("for", "99"), "undeclared"),
+    "integer value": (lambda r, f, g, v: _attvalue_of(f, g, "integer").set("value", "4.0"), "integer '4.0'"),
+    "double value": (lambda r, f, g, v: _attvalue_of(f, g, "double").set("value", "0,5"), "double '0,5'"),
+    "colour channel": (lambda r, f, g, v: f("v:color").set("r", "256"), "viz:color"),
+    "colour alpha": (lambda r, f, g, v: f("v:color").set("a", "2"), "viz:color"),
+    "size": (lambda r, f, g, v: f("v:size").set("value", "-1"), "viz:size"),
+    "position": (lambda r, f, g, v: f("v:position").set("x", "left"), "viz:position"),
+    "thickness": (lambda r, f, g, v: f("v:thickness").set("value", "-2"), "viz:thickness"),
+    "node shape": (lambda r, f, g, v: ET.SubElement(f("g:node"), f"{v}shape", {"value": "star"}), "viz:shape"),
+    "foreign child": (lambda r, f, g, v: ET.SubElement(f("g:node"), "{urn:x}extra"), "child {urn:x}extra"),
+    "node id twice": (lambda r, f, g, v: [n.set("id", "A") for n in f("g:nodes")], "node id 'A'"),
+    "edge to nowhere": (lambda r, f, g, v: f("g:edge").set("target", "Z"), "unknown node"),
+    "edge id": (lambda r, f, g, v: f("g:edge").attrib.pop("id"), "edge id None"),
+    "edge type": (lambda r, f, g, v: f("g:edge").set("type", "both"), "edge type"),
+    "weight": (lambda r, f, g, v: f("g:edge").set("weight", "heavy"), "edge weight"),
+    "meta date": (lambda r, f, g, v: f("g:meta").set("lastmodifieddate", "7/12/2026"), "lastmodifieddate"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(_GEXF_BREAKS))
+def test_gexf_checker_names_each_broken_rule(tmp_path, rule):
+    """Each rule the checker stands for the schema with fails a file of ours that breaks it, and is named."""
+    graph = nx.Graph()
+    graph.add_node("A", agency_type="party", province=["Gia Lai", "Đắk Lắk"], year=[2024, 2025], n_tasks=3,
+                   share=0.5)
+    graph.add_node("B", agency_type="department", province=["Gia Lai"], year=[2025], n_tasks=1, share=0.25)
+    graph.add_edge("A", "B", weight=2, plans=["p1", "p2"])
+    ours = to_gexf(graph, tmp_path / "ours.gexf")
+    assert gexf_problems(ours) == []
+    change, expected = _GEXF_BREAKS[rule]
+    problems = gexf_problems(_mutate(ours, change))
+    assert any(expected in p for p in problems), problems

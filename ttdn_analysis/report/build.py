@@ -57,6 +57,7 @@ a { color: #0b4f8a; }
 table.ttdn-table thead th { background: #f2f2f2; }
 .ttdn-report-header code { font-size: 0.85em; white-space: nowrap; }
 table.ttdn-figures th { width: 14em; }
+.ttdn-nobr { white-space: nowrap; }
 td.ttdn-num, .ttdn-num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
 pre.ttdn-output { white-space: pre-wrap; overflow-wrap: break-word; font-size: 0.85em; }
 .ttdn-output-html { overflow-x: auto; }
@@ -281,7 +282,8 @@ def export_html(nb: Any, header: str = "", title: str = "", lang: str = "vi") ->
     str
         A valid HTML5 page from the project's own lean template (:func:`page_html`): the outputs of the cells in
         order, in ``<main>``; cells tagged ``report-hide``, the injected parameters, code and warnings (stderr)
-        left out. Each heading is kept with the block after it in print; a chart without a title of its own is
+        left out. Each heading is kept with the block after it in print; a hyphen-joined token of the text (a
+        document number such as "36-NQ/TW", a file name) never breaks across lines; a chart without a title of its own is
         named by the heading above it; control characters inside scripts (plotly.js has U+0001 and U+001A) are
         written as JavaScript escapes, which HTML allows. Nothing is loaded from the network: plotly.js is
         embedded by the notebooks' renderer.
@@ -397,9 +399,57 @@ def _clean(fragment: str) -> str:
         parts.append(opening + _script_safe(m.group(2)) + m.group(3))
         last = m.end()
     parts.append(_FORBIDDEN.sub("", fragment[last:]))
-    html_ = "".join(parts)
+    html_ = _keep_tokens_whole("".join(parts))
     html_ = re.sub(r'(<table\b[^>]*?)\s+border="\d*"', r"\1", html_)
     return html_.replace('<tr style="text-align: right;">', "<tr>")
+
+
+#: A token a line may not break inside: letters and digits joined by hyphens or dashes (with slashes, dots and
+#: colons), such as a document number "36-NQ/TW", a range "78–10/8" or a file name. Browsers may break after a
+#: hyphen before a letter, and a PDF reader then rejoins the two halves without the hyphen ("36NQ/TW").
+_TOKEN = re.compile(r"(?<![\w\-‐‑–/.:])\w+(?:[/.:]\w+)*(?:[-‐‑–]\w+(?:[/.:]\w+)*)+")
+#: Longer tokens (links, long file names) may still break: kept whole they could not fit a table column.
+_TOKEN_MAX = 40
+#: Elements whose text is not shown as HTML text (or may not hold a ``<span>``).
+_NO_SPAN = ("script", "style", "svg", "math", "textarea", "title", "option")
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>|<!--.*?-->", re.S)
+
+
+def _keep_tokens_whole(fragment: str) -> str:
+    """*fragment* with every hyphen-joined token of its text (:data:`_TOKEN`, at most :data:`_TOKEN_MAX`
+    characters) in a ``span.ttdn-nobr``, which never breaks across lines; markup, attribute values and the text of
+    scripts, styles and SVG unchanged.
+
+    Examples
+    --------
+    >>> _keep_tokens_whole('<td title="a-b">Nghị quyết 36-NQ/TW, 2024</td>')
+    '<td title="a-b">Nghị quyết <span class="ttdn-nobr">36-NQ/TW</span>, 2024</td>'
+    >>> _keep_tokens_whole("<script>var x = a-b;</script>")
+    '<script>var x = a-b;</script>'
+    """
+    out: list[str] = []
+    inside: list[str] = []
+    last = 0
+
+    def text(chunk: str) -> str:
+        if inside:
+            return chunk
+        return _TOKEN.sub(lambda m: (f'<span class="ttdn-nobr">{m.group()}</span>'
+                                     if len(m.group()) <= _TOKEN_MAX else m.group()), chunk)
+
+    for m in _TAG.finditer(fragment):
+        out.append(text(fragment[last:m.start()]))
+        out.append(m.group())
+        last = m.end()
+        name = (m.group(2) or "").lower()
+        if name in _NO_SPAN and not m.group(3):
+            if m.group(1):
+                if name in inside:
+                    del inside[len(inside) - 1 - inside[::-1].index(name):]
+            else:
+                inside.append(name)
+    out.append(text(fragment[last:]))
+    return "".join(out)
 
 
 _HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1>\s*$", re.S)
