@@ -221,9 +221,100 @@ def test_lineage_labels_from_the_one_resolver_province_rows_first():
 
 def test_the_highest_share_is_the_surest_one_with_its_interval():
     """A plan of 2 tasks with one mention (50%, 1-99%) does not beat 8 of 20 (40%, 19-64%)."""
-    plans = [_plan("a", "X", 2025), _plan("b", "Y", 2024)]
-    c = _corpus(plans, _tasks("a", 2, "X", 2025) + _tasks("b", 20, "Y", 2024), [],
+    plans = [_plan("a", "X", 2025), _plan("b", "Y", 2025)]
+    c = _corpus(plans, _tasks("a", 2, "X", 2025) + _tasks("b", 20, "Y", 2025), [],
                 _border("a", [1]) + _border("b", range(1, 9)))
     said = brief.brief_sentences(brief.brief_facts(c, "en", n_boot=300), "en")
-    assert "8 of 20 tasks of the plan Y 2024" in said["themes_top"].html()
+    assert "8 of 20 tasks of the plan Y 2025" in said["themes_top"].html()
     assert "95% interval 19% to 64%" in said["themes_top"].html()
+    assert said["themes_top"].html().startswith("Among the annual provincial plans of 2025:")
+
+
+def test_the_surest_share_is_never_ranked_across_kinds_or_years():
+    """The highest share picks a winner: only among plans of one kind, level and year (none here)."""
+    plans = [_plan("a", "X", 2025), _plan("b", "Y", 2024), _plan("c", "Z", 2025, level="department")]
+    c = _corpus(plans, _tasks("a", 2, "X", 2025) + _tasks("b", 20, "Y", 2024) + _tasks("c", 5, "Z", 2025), [],
+                _border("a", [1]) + _border("b", range(1, 9)) + _border("c", [1, 2]))
+    facts = brief.brief_facts(c, "en", n_boot=300)
+    assert facts.top_themes == {} and facts.top_theme == {}
+    assert "themes_top" not in brief.brief_sentences(facts, "en")
+    _, said = brief.headline(c, "en", facts)
+    assert all("surely" not in s.html() for s in said)
+
+
+def test_seed_brief_ranks_the_surest_share_within_its_group(seeds):
+    facts, said = seeds
+    assert list(facts.top_themes) == [("annual", "province", 2025)]
+    assert facts.top_theme["plan_id"] in facts.peers[("annual", "province", 2025)]
+    assert said["themes_top"].html().startswith("Trong các kế hoạch hằng năm cấp tỉnh năm 2025:")
+    assert "Đồng Nai" not in said["themes_top"].html()  # 2024: not ranked against the 2025 plans
+
+
+# --------------------------------------------------------------------------- report 02: networks, like with like
+
+
+@pytest.fixture(scope="module")
+def seed_reading(corpus):
+    from ttdn_analysis import graphs
+    co, _ = brief.province_networks(corpus)
+    summ = brief.network_summary(co, corpus)
+    cent = {p: graphs.centrality_table(g, seed=42).head(10) for p, g in co.items()}
+    cmp = graphs.compare_graphs(co)
+    absent = graphs.central_absent(co, top=10)
+    return summ, {lang: brief.network_reading(summ, cent, cmp, absent, lang, plans=brief.plan_networks(corpus))
+                  for lang in ("vi", "en")}
+
+
+def test_seed_networks_say_what_they_pool(seed_reading):
+    summ, _ = seed_reading
+    by = summ.set_index("province")
+    assert by.loc["Đắk Lắk", "plans"] == 3 and by.loc["Đắk Lắk", "peer"] is None  # two kinds, two levels, two years
+    assert by.loc["Gia Lai", "peer"] == ("annual", "province", 2025)
+    assert by.loc["Đồng Nai", "peer"] == ("annual", "province", 2024)
+
+
+def test_report_02_compares_no_province_networks_that_are_not_alike(seed_reading):
+    """The issue's sentence ("densest in Đồng Nai (0.19), sparsest in Gia Lai") set a pooled Đắk Lắk and two single
+    plans of different years side by side: now the reading says the data cannot tell, and compares plans."""
+    _, reading = seed_reading
+    from ttdn_analysis.labels import labels
+    central = labels("vi", "reading")["central"]  # each province's own most central agency: no comparison
+    vi = [s.html() for s in reading["vi"].items]
+    provinces = ("Đắk Lắk", "Đồng Nai", "Gia Lai")
+    for text in (s.html() for s in reading["vi"].items if s.template != central):
+        if any(w in text for w in SUPERLATIVES + ("giống nhau nhất", "lớn nhất")):
+            assert sum(p in text for p in provinces) < 2, text
+    cannot = [t for t in vi if "Dữ liệu không cho biết" in t]
+    assert len(cannot) == 1 and all(p in cannot[0] for p in provinces) and "3 kế hoạch" in cannot[0]
+    per_plan = [t for t in vi if t.startswith("Từng kế hoạch trong các kế hoạch hằng năm cấp tỉnh năm 2025")]
+    assert len(per_plan) == 1
+    assert "Gia Lai 2025" in per_plan[0] and "Đắk Lắk 2025" in per_plan[0] and "Đồng Nai" not in per_plan[0]
+    assert "mật độ 0,24" in per_plan[0] and "mật độ 0,67" in per_plan[0]  # Đắk Lắk 2025 alone: 0.235
+    m = BASIS.search(per_plan[0])
+    assert m and m.group(1) == "2" and m.group(5) == "report.brief.plan_networks"
+    en = [s.html() for s in reading["en"].items]
+    assert any("The data cannot tell which province’s network is larger or denser" in t for t in en)
+    assert not any("has the largest network" in t for t in en)
+
+
+def _two_province_summary(plans_a: int, peer_b) -> pd.DataFrame:
+    return pd.DataFrame({"province": ["A", "B"], "nodes": [5, 3], "edges": [4, 2], "density": [0.4, 0.67],
+                         "plans": [plans_a, 1], "peer": [("annual", "province", 2025), peer_b],
+                         "composition": [(("annual", "province", 2025, plans_a),), (("annual", "province", 2025, 1),)]})
+
+
+def test_province_networks_are_compared_only_when_alike():
+    empty = pd.DataFrame()
+    alike = brief.network_reading(_two_province_summary(1, ("annual", "province", 2025)), {}, empty, empty, "en")
+    texts = [s.html() for s in alike.items]
+    assert texts[0].startswith("<strong>A</strong> has the largest network")
+    assert "highest in <strong>B</strong>" in texts[1] and "Compared within the annual provincial plans of 2025" in texts[1]
+    assert not any("cannot tell" in t for t in texts)
+    for summary in (_two_province_summary(2, ("annual", "province", 2025)),  # a pool of two against one plan
+                    _two_province_summary(1, ("annual", "province", 2024)),  # another year
+                    _two_province_summary(1, ("annual", "department", 2025)),  # another level
+                    _two_province_summary(1, None),  # a pool of different kinds
+                    _two_province_summary(1, ("annual", "province", 2025)).drop(columns=["peer"])):  # unknown
+        texts = [s.html() for s in brief.network_reading(summary, {}, empty, empty, "en").items]
+        assert not any("largest" in t or "highest" in t for t in texts), texts
+        assert any("The data cannot tell" in t for t in texts)

@@ -184,3 +184,59 @@ def test_pooled_plans_warning_text_comes_from_the_catalogue_and_can_be_shown_as_
         warnings.simplefilter("error")  # warn=False: no Python warning; the notebook shows describe_pooling
         s = coverage_stats({"tasks": tasks, "task_themes": tt}, themes=["border"], n_boot=100, warn=False)
     assert s.attrs["pooled"] == {("X", 2024): "department + province"}
+
+
+# --------------------------------------------------------------------------- the notebooks as shipped (make notebooks)
+
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def _outputs(name: str) -> tuple[str, list[dict]]:
+    """The text of a stored notebook's outputs (charts' plotly.js left out) and its stream outputs."""
+    import json
+    nb = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
+    texts, streams = [], []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                streams.append(out)
+            data = out.get("data", {})
+            text = data.get("text/html") or data.get("text/plain") or out.get("text") or ""
+            texts.append("".join(text) if isinstance(text, list) else text)
+    return "\n".join(texts), streams
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")))
+def test_no_notebook_prints_a_python_warning(name):
+    text, streams = _outputs(name)
+    assert not [s for s in streams if s.get("name") == "stderr"], name
+    assert "Warning" not in text and "/tmp/" not in text and "Traceback" not in text
+
+
+def test_notebook_01_shows_the_problems_in_vietnamese(tmp_path, monkeypatch):
+    """Problem messages, kinds and severities from the catalogue: none of the loader's English reaches the page."""
+    import html
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path))
+    text, _ = _outputs("01_corpus_overview.ipynb")
+    probs = load_corpus(PLANS).problems
+    assert len(probs) >= 5
+    for kind, msg in zip(probs["kind"].astype(str), probs["message"].astype(str)):
+        assert html.escape(msg, quote=False) not in text and html.escape(msg) not in text, msg
+        vi = localize(kind, msg, "vi")
+        assert html.escape(vi, quote=False) in text or html.escape(vi) in text, vi
+        assert kinds()[kind].vi in html.unescape(text)  # the kind's meaning, not its identifier
+    shown = html.unescape(text.split("<table", 2)[-1])  # the problem tables (not the plans' own titles)
+    assert "cảnh báo" in shown and ">warning<" not in text
+
+
+def test_notebook_03_shows_pooling_as_a_vietnamese_notice():
+    text, _ = _outputs("03_theme_coverage.ipynb")
+    assert "Đắk Lắk 2024 gộp 2 kế hoạch khác loại" in text
+    source = (NOTEBOOKS / "03_theme_coverage.ipynb").read_text(encoding="utf-8")
+    assert source.count("warn=False") >= 3 and "describe_pooling" in source
+
+
+def test_notebook_04_lists_the_caveats_before_the_figures():
+    text, _ = _outputs("04_leadership_brief.ipynb")
+    head = text.split("Trong các kế hoạch", 1)[0]  # everything before the first comparison
+    assert "Lưu ý về số liệu" in head and "¹ Đắk Lắk 2024" in head and "² Đắk Lắk 2025" in head

@@ -401,11 +401,12 @@ def test_brief_rankings_break_ties_by_name():
 
 def test_network_reading_from_the_numbers():
     summ = pd.DataFrame({"province": ["B", "A", "C"], "nodes": [4, 4, 2], "edges": [3, 3, 1],
-                         "density": [0.5, 0.5, 1.0]})
+                         "density": [0.5, 0.5, 1.0], "plans": 1, "peer": [("annual", "province", 2025)] * 3})
     cent = {"A": pd.DataFrame({"agency": ["Sở Kế hoạch và Đầu tư"]}), "B": pd.DataFrame({"agency": []})}
     cmp = pd.DataFrame({"label_a": ["A", "A", "B"], "label_b": ["B", "C", "C"], "shared_nodes": [3, 1, 1],
                         "node_jaccard": [0.6, 0.2, 0.2]})
-    said = [s.html() for s in brief.network_reading(summ, cent, cmp, pd.DataFrame({"x": [1, 2]}), "vi").items]
+    absent = pd.DataFrame({"central_in": ["A", "B"], "absent_from": ["C", "C"]})
+    said = [s.html() for s in brief.network_reading(summ, cent, cmp, absent, "vi").items]
     assert said[0].startswith("<strong>A</strong> có mạng phối hợp lớn nhất")  # tie with B: by name
     assert "nhỏ nhất là <strong>C</strong>" in said[0]
     assert "cao nhất ở <strong>C</strong> (1,00) và thấp nhất ở <strong>B</strong> (0,50)" in said[1]

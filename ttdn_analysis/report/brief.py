@@ -28,8 +28,9 @@ from ttdn_analysis.registry.lineage import name_on
 from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, task_kinds_of
 
 __all__ = ["Sentence", "Sentences", "SUCCESSOR_DATE", "with_successor", "successor_notes", "province_networks",
-           "network_summary", "network_reading", "BriefFacts", "brief_facts", "brief_sentences", "plan_changes",
-           "theme_changes", "change_sentences", "headline", "plan_caveats", "caveat_rules", "caveat_note"]
+           "network_groups", "network_summary", "plan_networks", "network_reading", "BriefFacts", "brief_facts",
+           "brief_sentences", "plan_changes", "theme_changes", "change_sentences", "headline", "plan_caveats",
+           "caveat_rules", "caveat_note"]
 
 #: The date at which "the agency that carries this work now" is read from the lineage crosswalk.
 SUCCESSOR_DATE = "2026-01-01"
@@ -166,36 +167,126 @@ def province_networks(corpus: Corpus) -> tuple[dict[str, nx.Graph], dict[str, nx
     return co, ls
 
 
-def network_summary(graphs: Mapping[str, nx.Graph]) -> pd.DataFrame:
+def network_groups(corpus: Corpus) -> pd.DataFrame:
+    """What each province's network pools: its plans, and the one kind, level and year they share, if any.
+
+    Two provinces' networks are compared only when both pool the same number of plans of one kind, level and year
+    (``peer`` equal and not None, ``plans`` equal); a province that pools plans of different kinds, levels or
+    years (``peer`` None) is compared with none.
+
+    Parameters
+    ----------
+    corpus : Corpus
+
+    Returns
+    -------
+    DataFrame
+        province, plans (count), peer ((kind, level, year) or None), composition (tuple of (kind, level, year,
+        count) per kind of plan it pools), sorted by province.
+
+    Examples
+    --------
+    >>> from ttdn_analysis import load_corpus
+    >>> network_groups(load_corpus([], cache=False)).columns.tolist()
+    ['province', 'plans', 'peer', 'composition']
+    """
+    rows = []
+    plans = corpus.plans
+    for prov in sorted(plans["province"].dropna().astype(str).unique()):
+        own = plans[plans["province"].astype(str) == prov]
+        keys = [_peer_key(k, lv, y) for k, lv, y in zip(own.get("kind", [None] * len(own)), own["level"],
+                                                          own["year"])]
+        counted: dict[tuple[str, str, int] | None, int] = {}
+        for k in keys:
+            counted[k] = counted.get(k, 0) + 1
+        comp = tuple(sorted(((k[0], k[1], k[2], n) if k else ("", "", 0, n) for k, n in counted.items())))
+        peer = keys[0] if len(set(keys)) == 1 else None
+        rows.append({"province": prov, "plans": len(own), "peer": peer, "composition": comp})
+    return pd.DataFrame(rows, columns=["province", "plans", "peer", "composition"])
+
+
+def network_summary(graphs: Mapping[str, nx.Graph], corpus: Corpus | None = None) -> pd.DataFrame:
     """One row of :func:`~ttdn_analysis.analysis.networks.graph_summary` figures per province.
 
     Parameters
     ----------
     graphs : mapping
         province -> graph.
+    corpus : Corpus, optional
+        The corpus the graphs were built from: adds what each network pools (:func:`network_groups`: plans,
+        peer, composition), which :func:`network_reading` needs to compare provinces at all.
 
     Returns
     -------
     DataFrame
         province, nodes, edges, total_weight, density, components, largest_component_share, communities,
-        modularity.
+        modularity (and plans, peer, composition with ``corpus``).
 
     Examples
     --------
     >>> network_summary({"X": nx.Graph([("A", "B")])})[["province", "nodes", "edges", "density"]].values.tolist()
     [['X', 2, 1, 1.0]]
     """
-    return pd.DataFrame([{"province": p, **graph_summary(g)} for p, g in graphs.items()], columns=_SUMMARY_COLUMNS)
+    out = pd.DataFrame([{"province": p, **graph_summary(g)} for p, g in graphs.items()], columns=_SUMMARY_COLUMNS)
+    if corpus is not None:
+        out = out.merge(network_groups(corpus), on="province", how="left")
+    return out
+
+
+def plan_networks(corpus: Corpus) -> pd.DataFrame:
+    """Each plan's own co-assignment network (the plan's task list, never a pool of plans), for comparisons.
+
+    Parameters
+    ----------
+    corpus : Corpus
+
+    Returns
+    -------
+    DataFrame
+        One row per plan: plan_id, plan (readable name with its caveat mark), province, year, kind, level, peer
+        ((kind, level, year) or None), nodes, edges, density; sorted by name.
+
+    Examples
+    --------
+    >>> from ttdn_analysis import load_corpus
+    >>> plan_networks(load_corpus([], cache=False)).columns.tolist()[:4]
+    ['plan_id', 'plan', 'province', 'year']
+    """
+    unit = COMPARABLE_TASK_KINDS
+    a = corpus.assignments
+    a = a[task_kinds_of(a).isin(unit).to_numpy()] if len(a) else a
+    caveats = plan_caveats(corpus)
+    mark = dict(zip(caveats["plan_id"], caveats["mark"]))
+    names = plan_labels(corpus.plans)
+    plans = corpus.plans
+    summary = pd.DataFrame({
+        "plan_id": plans["plan_id"], "plan": [names[p] + (f" {mark[p]}" if p in mark else "")
+                                               for p in plans["plan_id"]],
+        "province": plans["province"], "year": plans["year"], "kind": plans.get("kind"), "level": plans["level"],
+        "peer": [_peer_key(k, lv, y) for k, lv, y in zip(plans.get("kind", [None] * len(plans)), plans["level"],
+                                                          plans["year"])],
+        "mark": [mark.get(p, "") for p in plans["plan_id"]]})
+    out = _plan_density(corpus, a, summary)
+    return out.drop(columns="mark").sort_values("plan", kind="stable").reset_index(drop=True)
+
+
+def _composition(comp: Iterable[tuple[str, str, int, int]], T: Mapping[str, str], L: Mapping[str, str]) -> str:
+    """ "3 kế hoạch (kế hoạch hằng năm cấp sở 2024; …)" from :func:`network_groups`' composition."""
+    comp = list(comp)
+    kinds = "; ".join((f"{n} × " if n > 1 else "") + (f"{L.get(f'kind_{k}', k)} {L.get(f'level_{lv}', lv)} {y}"
+                                                      if k else "?") for k, lv, y, n in comp)
+    return T["pooled"].format(n=sum(n for *_, n in comp), kinds=kinds)
 
 
 def network_reading(summary: pd.DataFrame, centrality: Mapping[str, pd.DataFrame], comparison: pd.DataFrame,
-                    absent: pd.DataFrame, lang: str = "vi") -> Sentences:
-    """What differs between the provinces' networks, one sentence per fact (report 02).
+                    absent: pd.DataFrame, lang: str = "vi", plans: pd.DataFrame | None = None) -> Sentences:
+    """What differs between the networks, one sentence per fact, like compared with like (report 02).
 
     Parameters
     ----------
     summary : DataFrame
-        :func:`network_summary`.
+        :func:`network_summary` (with its ``corpus``: provinces are compared only when their networks pool the same
+        number of plans of one kind, level and year; without the ``peer`` column, none are).
     centrality : mapping
         province -> :func:`~ttdn_analysis.analysis.networks.centrality_table` (most central first).
     comparison : DataFrame
@@ -203,44 +294,92 @@ def network_reading(summary: pd.DataFrame, centrality: Mapping[str, pd.DataFrame
     absent : DataFrame
         :func:`~ttdn_analysis.analysis.networks.central_absent`.
     lang : {"vi", "en"}, default "vi"
+    plans : DataFrame, optional
+        :func:`plan_networks`: the plans of one kind, level and year are set side by side, one network per plan.
 
     Returns
     -------
     Sentences
-        Largest and smallest network, densest and sparsest (with two provinces or more), the most central agency
-        of each province (with its 2026 successor), the most and least similar pair and the number of central
-        agencies absent elsewhere. Ties are broken by name, so the text is the same on every run.
+        Within each group of comparable provinces: largest and smallest network, densest and sparsest, the most
+        and least similar pair, the central agencies absent elsewhere. Provinces outside such a group: one sentence
+        naming what each network pools and that the data cannot tell which is larger or denser. The most central
+        agency of each province (with its 2026 successor). With ``plans``: the plans of each group of one kind,
+        level and year, side by side. Each comparison names what it rests on and the function that computes it.
+        Ties are broken by name, so the text is the same on every run.
 
     Examples
     --------
-    >>> s = pd.DataFrame({"province": ["A", "B"], "nodes": [5, 3], "edges": [4, 2], "density": [0.4, 0.67]})
+    >>> s = pd.DataFrame({"province": ["A", "B"], "nodes": [5, 3], "edges": [4, 2], "density": [0.4, 0.67],
+    ...                   "plans": [1, 1], "peer": [("annual", "province", 2025)] * 2,
+    ...                   "composition": [(("annual", "province", 2025, 1),)] * 2})
     >>> network_reading(s, {}, pd.DataFrame(), pd.DataFrame(), "en").items[0].html()[:70]
     '<strong>A</strong> has the largest network: 5 agencies, 4 links; the s'
-
+    >>> s["peer"] = [("annual", "province", 2025), ("annual", "province", 2024)]
+    >>> network_reading(s, {}, pd.DataFrame(), pd.DataFrame(), "en").items[0].html()[:60]
+    'The provinces’ networks below are not compared with one anot'
     """
     T = labels(check_lang(lang), "reading")
+    B, L = labels(lang, "brief"), labels(lang, "caveats")
     out: list[Sentence] = []
-    if len(summary) > 1:
-        by_size = summary.sort_values(["nodes", "edges", "province"], ascending=[False, False, True], kind="stable")
+    has_peer = "peer" in summary.columns and "plans" in summary.columns
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    for r in summary.itertuples(index=False):
+        if has_peer and r.peer is not None:
+            groups.setdefault((r.peer, int(r.plans)), []).append(str(r.province))
+    groups = {k: v for k, v in sorted(groups.items(), key=lambda kv: str(kv[0])) if len(v) > 1}
+    alike = {p for v in groups.values() for p in v}
+    similar: list[Sentence] = []
+    for (peer, n_plans), provs in groups.items():
+        g = summary[summary["province"].astype(str).isin(provs)]
+        basis = B["basis"].format(n=n_plans * len(provs), years=peer[2], func="report.brief.network_summary")
+        by_size = g.sort_values(["nodes", "edges", "province"], ascending=[False, False, True], kind="stable")
         big, small = by_size.iloc[0], by_size.iloc[-1]
-        by_density = summary.sort_values(["density", "province"], ascending=[False, True], kind="stable")
+        by_density = g.sort_values(["density", "province"], ascending=[False, True], kind="stable")
         dense, sparse = by_density.iloc[0], by_density.iloc[-1]
         out.append(Sentence(T["size"], {"big": big.province, "big_n": big.nodes, "big_m": big.edges,
                                         "small": small.province, "small_n": small.nodes, "small_m": small.edges}))
-        out.append(Sentence(T["density"], {"dense": dense.province, "dense_d": number(dense.density, lang),
-                                           "sparse": sparse.province, "sparse_d": number(sparse.density, lang)}))
+        out.append(Sentence(T["density"] + " " + T["group_basis"], {
+            "dense": dense.province, "dense_d": number(dense.density, lang), "sparse": sparse.province,
+            "sparse_d": number(sparse.density, lang), "group": _peer_name(peer, L), "basis": basis}))
+        pairs = comparison[comparison["label_a"].astype(str).isin(provs)
+                           & comparison["label_b"].astype(str).isin(provs)] if len(comparison) else comparison
+        if len(pairs):
+            by_jac = pairs.sort_values(["node_jaccard", "label_a", "label_b"], ascending=[False, True, True],
+                                       kind="stable")
+            best, worst = by_jac.iloc[0], by_jac.iloc[-1]
+            similar.append(Sentence(T["pair"], {"pa": best.label_a, "pb": best.label_b, "shared": best.shared_nodes,
+                                                "jac": number(best.node_jaccard, lang), "qa": worst.label_a,
+                                                "qb": worst.label_b, "jac2": number(worst.node_jaccard, lang)}))
+            own = absent.iloc[:0]
+            if len(absent) and {"central_in", "absent_from"} <= set(absent.columns):
+                own = absent[absent["central_in"].astype(str).isin(provs)
+                             & absent["absent_from"].astype(str).isin(provs)]
+            similar.append(Sentence(T["absent"], {"n_absent": len(own)}))
+    rest = summary[~summary["province"].astype(str).isin(alike)]
+    if len(summary) > 1 and len(rest):
+        what = "; ".join(
+            f"{r.province}: " + (_composition(r.composition, T, L) if has_peer else "?")
+            for r in rest.sort_values("province", kind="stable").itertuples(index=False))
+        out.append(Sentence(T["not_comparable"], {"groups": what}))
     tops = {p: str(t["agency"].iloc[0]) for p, t in centrality.items() if len(t)}
     if tops:
         shown = {p: with_successor([a], lang, p)[a] for p, a in tops.items()}
         out.append(Sentence(T["central"], {"central": "; ".join(f"{p}: {a}" for p, a in shown.items())}))
-    if len(comparison):
-        by_jac = comparison.sort_values(["node_jaccard", "label_a", "label_b"], ascending=[False, True, True],
-                                        kind="stable")
-        best, worst = by_jac.iloc[0], by_jac.iloc[-1]
-        out.append(Sentence(T["pair"], {"pa": best.label_a, "pb": best.label_b, "shared": best.shared_nodes,
-                                        "jac": number(best.node_jaccard, lang), "qa": worst.label_a,
-                                        "qb": worst.label_b, "jac2": number(worst.node_jaccard, lang)}))
-        out.append(Sentence(T["absent"], {"n_absent": len(absent)}))
+    out += similar
+    if plans is not None and len(plans):
+        by_peer: dict[tuple[str, str, int], list[Any]] = {}
+        for r in plans.itertuples(index=False):
+            if r.peer is not None:
+                by_peer.setdefault(r.peer, []).append(r)
+        for peer, rows in sorted(by_peer.items()):
+            if len(rows) < 2:
+                continue
+            rows = sorted(rows, key=lambda r: (-r.density, str(r.plan)))
+            values = "; ".join(f"{r.plan}: {r.nodes} {B['nodes']}, {r.edges} {T['links']}, "
+                               f"{T['density_word']} {number(r.density, lang)}" for r in rows)
+            out.append(Sentence(T["plan_group"], {
+                "group": _peer_name(peer, L), "values": values,
+                "basis": B["basis"].format(n=len(rows), years=peer[2], func="report.brief.plan_networks")}))
     return Sentences(out)
 
 
@@ -364,8 +503,11 @@ class BriefFacts:
     comparisons: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
     #: the task kinds counted
     unit: tuple[str, ...] = COMPARABLE_TASK_KINDS
-    #: the core theme and plan whose share is most surely high (highest lower bound of its exact interval):
-    #: plan_id, theme, with, n, share, ci_low, ci_high
+    #: peer -> the core theme and plan of that group whose share is most surely high (highest lower bound of its
+    #: exact interval): plan_id, theme, with, n, share, ci_low, ci_high; only groups of :attr:`peers` (a plan is
+    #: never ranked against plans of another kind, level or year)
+    top_themes: dict[tuple[str, str, int], dict[str, Any]] = field(default_factory=dict)
+    #: the first of :attr:`top_themes` (empty without a group of two plans or more)
     top_theme: dict[str, Any] = field(default_factory=dict)
     n_tasks: int = 0
     n_agencies: int = 0
@@ -447,22 +589,28 @@ def brief_facts(corpus: Corpus, lang: str = "vi", n_boot: int = 2000) -> BriefFa
                 for pb in ids[i + 1:]:
                     comparisons[(pa, pb)] = compare_coverage(corpus, {"plan_id": pa}, {"plan_id": pb}, themes=core,
                                                              n_boot=n_boot, warn=False, task_kinds=unit)
-    top_theme: dict[str, Any] = {}
-    if len(corpus.task_themes) and len(tasks):
+    top_themes: dict[tuple[str, str, int], dict[str, Any]] = {}
+    if len(corpus.task_themes) and len(tasks) and peers:
         st = coverage_stats(corpus, by="plan_id", themes=core, warn=False, task_kinds=unit)
         st = st[st["tasks"] > 0]
-        if len(st):
+        for peer, ids in peers.items():
+            own = st[st["plan_id"].isin(ids)]
+            if not len(own):
+                continue
             # the share most surely high: the highest lower bound of the interval, not the highest share (a plan
             # of two tasks with one mention has 50%, and an interval from 1% to 99%)
-            best = st.sort_values(["ci_low", "share", "plan_id", "theme"], ascending=[False, False, True, True],
-                                  kind="stable").iloc[0]
-            top_theme = {"plan_id": best["plan_id"], "theme": best["theme"], "with": int(best["tasks_with_theme"]),
-                         "n": int(best["tasks"]), "share": float(best["share"]), "ci_low": float(best["ci_low"]),
-                         "ci_high": float(best["ci_high"])}
+            best = own.sort_values(["ci_low", "share", "plan_id", "theme"], ascending=[False, False, True, True],
+                                   kind="stable").iloc[0]
+            top_themes[peer] = {"plan_id": best["plan_id"], "theme": best["theme"],
+                                "with": int(best["tasks_with_theme"]), "n": int(best["tasks"]),
+                                "share": float(best["share"]), "ci_low": float(best["ci_low"]),
+                                "ci_high": float(best["ci_high"])}
+    top_theme = next(iter(top_themes.values()), {})
     shown_caveats = caveats.assign(plan=caveats["plan_id"].map(plan_labels(corpus.plans)))
     return BriefFacts(summary=summary, by_tasks=by_tasks, by_agencies=by_agencies.reset_index(drop=True),
                       top_leads=top, coverage=cov, density=density, caveats=shown_caveats, peers=peers,
-                      comparisons=comparisons, unit=unit, top_theme=top_theme, n_tasks=len(tasks),
+                      comparisons=comparisons, unit=unit, top_themes=top_themes, top_theme=top_theme,
+                      n_tasks=len(tasks),
                       n_agencies=int(a.loc[~collective, "agency"].nunique()) if len(a) else 0,
                       n_collectives=int(a.loc[collective, "agency"].nunique()) if len(a) else 0)
 
@@ -579,14 +727,16 @@ def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence |
         first = facts.top_leads.iloc[0]
         out["lead"] = Sentence(T["lead"], {"agency": first["name"], "n": first.tasks, "k": first.plans,
                                            "basis": _basis(T, s, "report.brief.brief_facts")})
-    if facts.top_theme:
-        tt = facts.top_theme
+    top_items = []
+    for peer, tt in facts.top_themes.items():
         row = s[s["plan_id"] == tt["plan_id"]]
-        out["themes_top"] = Sentence(T["themes_top"], {
-            "theme": theme_labels(lang).get(tt["theme"], tt["theme"]), "plan": row.iloc[0].plan,
-            "with": tt["with"], "n": tt["n"], "share": percent(tt["share"], lang),
+        top_items.append(Sentence(T["in_group"] + " " + T["themes_top"], {
+            "group": _peer_name(peer, L), "theme": theme_labels(lang).get(tt["theme"], tt["theme"]),
+            "plan": row.iloc[0].plan, "with": tt["with"], "n": tt["n"], "share": percent(tt["share"], lang),
             "low": percent(tt["ci_low"], lang), "high": percent(tt["ci_high"], lang),
-            "basis": _basis(T, row, "analysis.coverage_stats.coverage_stats")})
+            "basis": _basis(T, s[s["plan_id"].isin(facts.peers[peer])], "analysis.coverage_stats.coverage_stats")}))
+    if top_items:
+        out["themes_top"] = top_items[0] if len(top_items) == 1 else Sentences(top_items)
     if facts.comparisons:
         items = []
         for (pa, pb), table in facts.comparisons.items():
@@ -817,4 +967,6 @@ def headline(corpus: Corpus, lang: str = "vi", facts: BriefFacts | None = None
     if not len(p):
         return rows, []
     sentences = brief_sentences(facts or brief_facts(corpus, lang), lang)
-    return rows, [x for k in ("lead", "themes_top") if isinstance(x := sentences.get(k), Sentence)]
+    said = [sentences.get(k) for k in ("lead", "themes_top")]
+    return rows, [x.items[0] if isinstance(x, Sentences) else x for x in said
+                  if isinstance(x, Sentence) or (isinstance(x, Sentences) and len(x))]
