@@ -283,8 +283,8 @@ def export_html(nb: Any, header: str = "", title: str = "", lang: str = "vi") ->
         A valid HTML5 page from the project's own lean template (:func:`page_html`): the outputs of the cells in
         order, in ``<main>``; cells tagged ``report-hide``, the injected parameters, code and warnings (stderr)
         left out. Each heading is kept with the block after it in print; a hyphen-joined token of the text (a
-        document number such as "36-NQ/TW", a file name) never breaks across lines; a chart without a title of its own is
-        named by the heading above it; control characters inside scripts (plotly.js has U+0001 and U+001A) are
+        document number such as "36-NQ/TW", a file name) never breaks across lines; a chart without a title of its
+        own is named by the heading above it; control characters inside scripts (plotly.js has U+0001 and U+001A) are
         written as JavaScript escapes, which HTML allows. Nothing is loaded from the network: plotly.js is
         embedded by the notebooks' renderer.
 
