@@ -139,6 +139,10 @@ def test_report_from_the_task_text():
            "báo cáo năm chậm nhất vào ngày 20/11")
     p = parse_timeframe("trước ngày 15/6", 2024, ctx)
     assert (p["time_kind"], p["time_start"], p["time_end"], p["per_year"]) == ("report", None, "2024-06-15", 2.0)
+    ctx = "báo cáo kết quả về Sở Văn hóa, Thể thao và Du lịch trước ngày 15/11 hằng năm để tổng hợp."
+    assert parse_timeframe("trước ngày 15/11", 2026, ctx)["per_year"] == 1.0  # "hằng năm" after the date
+    ctx = "báo cáo kết quả trước ngày 15/11; tổ chức hội nghị hằng năm"  # another clause: not the report's
+    assert parse_timeframe("trước ngày 15/11", 2026, ctx)["per_year"] is None
     # the same date as the task's own deadline: no report word in its clause
     ctx = "Tổ chức hội nghị báo cáo viên; hoàn thành trước ngày 15/6"
     assert parse_timeframe("trước ngày 15/6", 2024, ctx)["time_kind"] == "deadline"

@@ -415,8 +415,9 @@ def _report_per_year(t: _Text, s: str) -> float | None:
     return per / n if n > 0 and per <= 12 else None
 
 
-def _report_clause(raw_key: str, context: str | None, p: _Patterns) -> str | None:
-    """The words of the task's text just before the timeframe, in its clause (None when it is not found there)."""
+def _report_clause(raw_key: str, context: str | None, p: _Patterns) -> tuple[str, str] | None:
+    """The words of the task's text just before and just after the timeframe, in its clause (None when the
+    timeframe is not found there)."""
     if not context:
         return None
     ctx = p.key(str(context).replace("*", " "))
@@ -424,17 +425,23 @@ def _report_clause(raw_key: str, context: str | None, p: _Patterns) -> str | Non
     if at < 0:
         return None
     rules = timeframe_rules()["report"]
-    before = ctx[:at]
+    window = int(rules["window_words"])
+    before, after = ctx[:at], ctx[at + len(raw_key):]
     cut = max(before.rfind(c) for c in rules["clause_ends"])
-    words = before[cut + 1:].split()
-    return " ".join(words[-int(rules["window_words"]):])
+    ends = [i for i in (after.find(c) for c in rules["clause_ends"]) if i >= 0]
+    tail = after[:min(ends)] if ends else after
+    return " ".join(before[cut + 1:].split()[-window:]), " ".join(tail.split()[:window])
 
 
-def _as_report(t: _Text, reading: Reading, clause: str | None) -> Reading:
-    """A deadline or frequency whose clause asks for a report is the report's: kind ``report``, no start."""
-    if reading["time_kind"] not in ("deadline", "frequency") or not clause or not t.p.report_cue.search(clause):
+def _as_report(t: _Text, reading: Reading, clause: tuple[str, str] | None) -> Reading:
+    """A deadline or frequency whose clause asks for a report is the report's: kind ``report``, no start; how
+    often it is due from the timeframe, else the words around it ("báo cáo định kỳ 6 tháng (trước ngày 15/6)",
+    "trước ngày 15/11 hằng năm")."""
+    if reading["time_kind"] not in ("deadline", "frequency") or not clause or not t.p.report_cue.search(clause[0]):
         return reading
-    per_year = reading["per_year"] or _report_per_year(t, clause + " " + t.s) or _per_year(t, clause)
+    before, after = clause
+    per_year = (reading["per_year"] or _report_per_year(t, before + " " + t.s) or _per_year(t, before)
+                or _per_year(t, after))
     return _reading("report", None, reading["time_end"] if reading["time_kind"] == "deadline" else None, per_year)
 
 
