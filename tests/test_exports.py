@@ -407,6 +407,14 @@ def test_parquet_types_a_column_the_same_way_in_every_table(corpus, tmp_path):
         assert types[name] - {"null"} == {"int64"}, name  # integers, not double
     for name in ("province", "level", "theme", "kind", "role", "severity"):
         assert types[name] - {"null"} == {"dictionary<string>"}, name  # categoricals in every table
+    duckdb = pytest.importorskip("duckdb", reason="duckdb is in the test extra")
+    seen: dict[str, set[str]] = {}  # and as DuckDB reads them
+    for path in sorted(tmp_path.glob("*.parquet")):
+        for name, kind in duckdb.sql(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{path}')"
+                                     ).fetchall():
+            seen.setdefault(name, set()).add(kind)
+    assert {n: k for n, k in seen.items() if len(k) > 1} == {}
+    assert all(seen[name] == {"BIGINT"} for name in ("year", "line", "line_start", "tasks", "degree")), seen
 
 
 # --------------------------------------------------------------------------- CSV: a carriage return cannot split a row

@@ -257,3 +257,17 @@ def test_npm_folder_is_ignored_by_git():
         pytest.skip("not a git checkout")
     assert ignored.returncode == 0
     assert os.path.relpath(NPM_DIR, ROOT) == os.path.join(".cache", "npm")
+
+
+def test_readme_shows_a_printed_page():
+    """README's Reports section shows page 1 of a printed brief (docs/make_printed_page.py): a PNG of an A4 page,
+    small enough to sit in the repository."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    reports = readme[readme.index("\n## Reports\n"):]
+    reports = reports[:reports.index("\n## ", 1)]
+    image = ROOT / "docs" / "printed-brief-page1.png"
+    assert "](docs/printed-brief-page1.png)" in reports and "docs/make_printed_page.py" in reports
+    data = image.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) < 300_000
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert abs(height / width - 297 / 210) < 0.01 and width >= 500, (width, height)
