@@ -282,3 +282,30 @@ def test_gantt_escapes_titles():
     fig = gantt_figure(t, "p")
     hover = fig.data[0].hovertext[0]
     assert "<script>" not in hover and "&lt;script&gt;" in hover and "&amp; co" in hover
+
+
+def test_the_rules_file_ships_and_keys_the_parse_cache():
+    """The rules are package data (the wheel holds them) in a data folder the parse cache key hashes."""
+    import tomllib
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    setup = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert "ttdn_analysis.parse.data" in setup["packages"]
+    assert "*.toml" in setup["package-data"]["ttdn_analysis.parse.data"]
+    assert (root / "ttdn_analysis" / "parse" / "data" / "timeframes.toml").is_file()
+
+
+
+def test_editing_the_rules_file_changes_the_parse_cache_key(monkeypatch):
+    from pathlib import Path
+
+    from ttdn_analysis import cache
+    before = cache._fingerprint.__wrapped__()
+    real = Path.read_bytes
+
+    def edited(self):
+        data = real(self)
+        return data + b"\n# edited" if self.name == "timeframes.toml" else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert cache._fingerprint.__wrapped__() != before
