@@ -31,6 +31,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "data" / "plans"
 WORK = ROOT / "bench" / "corpus"
 TINY = 200
+#: The package every phase imports: a snapshot of the committed package (``git archive HEAD``), so that edits made
+#: in the checkout while the benchmark runs (the cache keys hash the parser's code) do not turn hits into misses.
+SNAPSHOT: Path | None = None
+
+
+def snapshot(rev: str) -> Path:
+    """The package as committed at *rev*, in WORK/snapshot (its own folder on the path of each phase)."""
+    out = WORK / "snapshot"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev, "ttdn_analysis"], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
+    return out
 
 
 def make_corpus(n: int) -> Path:
@@ -78,7 +91,8 @@ def edited_package() -> Path:
     """A copy of the package whose themes.toml has one more term and a new version: the parse is unchanged."""
     out = WORK / "edited"
     shutil.rmtree(out, ignore_errors=True)
-    shutil.copytree(ROOT / "ttdn_analysis", out / "ttdn_analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    source = (SNAPSHOT or ROOT) / "ttdn_analysis"
+    shutil.copytree(source, out / "ttdn_analysis", ignore=shutil.ignore_patterns("__pycache__"))
     toml = out / "ttdn_analysis" / "registry" / "data" / "themes.toml"
     text = toml.read_text(encoding="utf-8")
     text = re.sub(r'^version = "(\d{4})\.(\d{2})\.(\d+)"',
@@ -127,6 +141,7 @@ def _phase(name: str, folder: str, cache_dir: str, limit: int = 0) -> dict:
 
 def run_phase(name: str, folder: Path, cache_dir: Path, package: Path | None = None, limit: int = 0) -> dict:
     env = dict(os.environ)
+    package = package or SNAPSHOT
     if package is not None:  # the edited copy of the package comes first on the path
         env["PYTHONPATH"] = os.pathsep.join([str(package), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     out = subprocess.run([sys.executable, __file__, "--phase", name, str(folder), str(cache_dir), str(limit)],
@@ -230,11 +245,17 @@ def main() -> None:
     ap.add_argument("--floor-max", type=int, default=1000)
     ap.add_argument("--report-at", type=int, nargs="*", default=[])
     ap.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    ap.add_argument("--work", default=str(WORK), help="folder of the corpora, caches and package copies (one per "
+                    "benchmark running at the same time)")
+    ap.add_argument("--rev", default="HEAD", help="the committed package to measure ('' : the checkout as it is)")
     ap.add_argument("--phase", nargs=4)
     a = ap.parse_args()
     if a.phase:
         print(json.dumps(_phase(a.phase[0], a.phase[1], a.phase[2], int(a.phase[3]))))
         return
+    global WORK, SNAPSHOT
+    WORK = Path(a.work).resolve()
+    SNAPSHOT = snapshot(a.rev) if a.rev else None
     results = [bench_size(n, a.floor_max, n in a.report_at) for n in a.sizes]
     tiny = bench_tiny()
     (WORK / "last.json").write_text(json.dumps({"results": results, "tiny": tiny}, indent=1), encoding="utf-8")
@@ -243,7 +264,8 @@ def main() -> None:
         "",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
         f"run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Command: `python bench/bench_load.py --sizes "
-        f"{' '.join(map(str, a.sizes))}`. The load column is the 1-minute load average after each phase (other "
+        f"{' '.join(map(str, a.sizes))}`, package as committed at {a.rev or 'the checkout'}. "
+        "The load column is the 1-minute load average after each phase (other "
         "work on the machine slows every phase; 2 means both cores busy).",
         "",
         *table(results, tiny),

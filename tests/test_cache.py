@@ -219,7 +219,7 @@ def test_the_checks_across_plans_are_kept_until_the_plans_change(tmp_path, monke
                                    encoding="utf-8")
     first = load_corpus(plans)
     assert "near_duplicate" in set(first.problems.kind)
-    assert len(_entries(tmp_path / "cache", "checks")) == 3 + 1  # each plan's own checks, and the comparison
+    assert len(_entries(tmp_path / "cache", "checks")) == 3 + 2  # each plan's own checks, the comparison, its state
     real, calls = assembly_mod.near_duplicates, []
 
     def counted(plans, sets, first_line):
@@ -425,3 +425,64 @@ def test_a_transient_failure_is_never_kept_as_a_verdict(tmp_path, monkeypatch):
     assert "parse_failed" in set(failed.problems.kind) and len(failed.plans) == 1
     monkeypatch.setattr(worker_mod, "read_plan", real)
     _same(load_corpus(plans), fresh)
+
+
+# --- Streaming assembly and incremental checks (issue 27) ---------------------------------------------------------
+
+def test_the_corpus_assembled_from_stored_plans_has_the_tables_of_an_in_memory_assembly(tmp_path, monkeypatch):
+    """Each plan's tables go to the store as parsed and the corpus is put together from the stored files (Arrow
+    tables, one conversion per table): the same rows, in the same order and with the same types, as assembling the
+    plans' DataFrames in memory."""
+    import ttdn_analysis.corpus as corpus_mod
+    from ttdn_analysis.loading.assembly import assemble, typed
+    from ttdn_analysis.loading.worker import plan_or_message
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    plans = _folder(tmp_path, sorted(p.name for p in PLANS.iterdir() if p.suffix in (".txt", ".md")))
+    streamed = load_corpus(plans)  # parsed, stored, read back from the store
+    for p in _entries(tmp_path / "cache", "corpus"):
+        p.unlink()
+    again = load_corpus(plans)  # every plan read from the store
+    found, problems, _ = corpus_mod._discover(plans, False)
+    ids = corpus_mod.plan_ids(f.display for f in found.files)
+    from ttdn_analysis.loading.keys import Job
+    jobs = [Job(f.display, ids[f.display], (), None) for f in found.files]
+    frames = [plan_or_message(j) for j in jobs]  # DataFrames in memory, nothing stored
+    assert all(isinstance(f, dict) and isinstance(f["tasks"], pd.DataFrame) for f in frames)
+    memory = assemble(found.files, frames, problems, None)
+    typed(memory)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(getattr(streamed, t), memory[t], obj=t)
+        pd.testing.assert_frame_equal(getattr(again, t), memory[t], obj=t)
+    assert streamed.tasks["plan_id"].drop_duplicates().tolist() == [ids[f.display] for f in found.files]
+
+
+def test_a_new_plan_is_compared_only_with_the_corpus_and_its_copy_is_found(tmp_path, monkeypatch):
+    """A plan added to a folder loaded before is compared with each plan (not the whole corpus with itself): a new
+    plan identical in its tasks to an old one is reported, and so is the old one, as a full comparison reports
+    them; the other plans' findings stay."""
+    import ttdn_analysis.loading.assembly as assembly_mod
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    names = sorted(p.name for p in PLANS.iterdir() if p.suffix in (".txt", ".md"))
+    plans = _folder(tmp_path, names)
+    before = load_corpus(plans)
+    assert "near_duplicate" not in set(before.problems.kind.astype(str))
+    real, calls = assembly_mod.near_duplicates, []
+
+    def counted(plans, sets, first_line):
+        calls.append(len(plans))
+        return real(plans, sets, first_line)
+
+    monkeypatch.setattr(assembly_mod, "near_duplicates", counted)
+    (plans / "zz-copy.txt").write_text((plans / names[0]).read_text(encoding="utf-8") + "\n(bản sao)\n",
+                                       encoding="utf-8")
+    after = load_corpus(plans)
+    assert len(calls) == 2 and set(calls) == {2}  # two pairs worded (the copy and its original), no full run
+    rows = after.problems[after.problems.kind == "near_duplicate"]
+    assert sorted(Path(f).name for f in rows.source_file) == sorted([names[0], "zz-copy.txt"])
+    assert rows.message.str.contains(Path(names[0]).stem).any()
+    for p in _entries(tmp_path / "cache", "corpus") + _entries(tmp_path / "cache", "checks"):
+        p.unlink()
+    calls.clear()
+    full = load_corpus(plans)  # the whole comparison, from nothing kept
+    assert calls == [len(names) + 1]
+    _same(after, full)

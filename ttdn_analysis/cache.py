@@ -47,7 +47,7 @@ from ttdn_analysis.schema import COLUMNS
 
 __all__ = ["AREAS", "DEFAULT_MAX_MB", "MARKER", "CacheInfo", "CacheError", "CacheWarning", "cache_dir",
            "cache_limit", "cache_problem", "is_cache", "open_cache", "entry_path", "read_arrow", "read_entry",
-           "to_frame", "write_entry", "cache_info", "clear_cache", "prune_cache", "OcrCache"]
+           "to_frame", "extension_dtypes", "write_entry", "cache_info", "clear_cache", "prune_cache", "OcrCache"]
 
 #: What the cache holds: a plan's parse, a plan's theme tags, a corpus's tables, the findings of the checks across
 #: a corpus's plans, the pages of a scan as OCR read them (keyed by the file's bytes, the OCR settings and engine).
@@ -66,7 +66,13 @@ _MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 _OWNER = "ttdn_analysis"
 #: The member of every entry that says the cache wrote it (with the layout), checked on reading.
 _SIGNATURE = "ttdn_entry.json"
-_SIGNED = {"writer": _OWNER, "layout": _LAYOUT}
+_SIGNED = {"writer": _OWNER, "layout": _LAYOUT, "format": "arrow-stream-zstd"}
+#: Each table of an entry: an Arrow IPC stream (its schema once, no footer, no pandas metadata: only the columns
+#: pandas types that Arrow loses, under :data:`_DTYPES`), compressed as a whole with zstd, after 8 bytes (little
+#: endian) of its uncompressed size. Compressing the whole stream rather than each column's buffers, and leaving
+#: out the pandas metadata, makes a plan's entries less than half as large (issue 27).
+_CODEC = ("zstd", 1)
+_DTYPES = b"ttdn_dtypes"
 # Names of the cache's own files inside v2/<area>/<xx>/: "<hex key>.zip" and "<hex key>.zip.<random>.tmp".
 _OWN_SHARD = re.compile(r"[0-9a-f]{2}")
 _OWN_ENTRY = re.compile(r"[0-9a-f]{2,64}\.zip")
@@ -317,7 +323,51 @@ def to_frame(table) -> pd.DataFrame:
     for f in table.schema:
         if pa.types.is_list(f.type) or pa.types.is_large_list(f.type):
             df[f.name] = pd.Series(table.column(f.name).to_pylist(), index=df.index, dtype=object)
+    for col, dtype in extension_dtypes(table).items():  # e.g. nullable Int64, which plain Arrow types lose
+        if col in df.columns:
+            df[col] = df[col].astype(dtype)
     return df
+
+
+def extension_dtypes(table) -> dict[str, str]:
+    """The pandas dtypes of an Arrow table's columns that Arrow's own types lose (``Int64``, ``boolean``…), as
+    :func:`write_entry` notes them in the table's metadata.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> extension_dtypes(pa.table({"x": [1]}).replace_schema_metadata({b"ttdn_dtypes": b'{"x": "Int64"}'}))
+    {'x': 'Int64'}
+    """
+    raw = (table.schema.metadata or {}).get(_DTYPES)
+    return dict(json.loads(raw)) if raw else {}
+
+
+def _encode(df: pd.DataFrame) -> bytes:
+    """One table of an entry: its Arrow IPC stream, zstd-compressed, after its size (see :data:`_CODEC`)."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
+    lost = {str(c): str(df[c].dtype) for c in df.columns
+            if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype)
+            and not isinstance(df[c].dtype, pd.CategoricalDtype)}  # a categorical is an Arrow dictionary
+    table = table.replace_schema_metadata({_DTYPES: json.dumps(lost).encode()} if lost else None)
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, table.schema, options=ipc.IpcWriteOptions(use_threads=False)) as w:
+        w.write_table(table)
+    raw = sink.getvalue()
+    return raw.size.to_bytes(8, "little") + pa.Codec(*_CODEC).compress(raw, asbytes=True)
+
+
+def _decode(data: bytes, options):
+    """The Arrow table of one member written by :func:`_encode`."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    size = int.from_bytes(data[:8], "little")
+    raw = pa.Codec(_CODEC[0]).decompress(memoryview(data)[8:], decompressed_size=size)
+    return ipc.open_stream(pa.BufferReader(raw), options=options).read_all()
 
 
 def _ipc_options():
@@ -346,8 +396,6 @@ def read_arrow(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
     >>> read_arrow(p, ["problems"])["problems"].num_rows
     1
     """
-    import pyarrow as pa
-    import pyarrow.ipc as ipc
 
     options = _ipc_options()
     try:
@@ -361,7 +409,7 @@ def read_arrow(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
                 return None
             tables = {}
             for n in names:
-                table = ipc.open_file(pa.BufferReader(zf.read(f"{n}.arrow")), options=options).read_all()
+                table = _decode(zf.read(f"{n}.arrow"), options)
                 if table.column_names != list(columns[n]):
                     return None
                 tables[n] = table
@@ -409,9 +457,6 @@ def write_entry(path: Path, tables: Mapping[str, pd.DataFrame]) -> bool:
     >>> write_entry(entry_path("plans", "ab12", d), {}), (d / "v2").exists()
     (False, False)
     """
-    import pyarrow as pa
-    import pyarrow.ipc as ipc
-
     root = _layout_root(path)
     if root is not None and not _claim(root):
         return False
@@ -422,12 +467,7 @@ def write_entry(path: Path, tables: Mapping[str, pd.DataFrame]) -> bool:
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
             zf.writestr(_SIGNATURE, json.dumps(_SIGNED))
             for name, df in tables.items():
-                table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
-                sink = pa.BufferOutputStream()
-                options = ipc.IpcWriteOptions(compression="lz4", use_threads=False)  # see _ipc_options
-                with ipc.new_file(sink, table.schema, options=options) as w:
-                    w.write_table(table)
-                zf.writestr(f"{name}.arrow", sink.getvalue().to_pybytes())
+                zf.writestr(f"{name}.arrow", _encode(df))
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(buf.getvalue())

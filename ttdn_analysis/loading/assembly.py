@@ -8,7 +8,6 @@ concatenation of the plans' tables of that name, converted to pandas once. Colum
 from __future__ import annotations
 
 import hashlib
-import json
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,9 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ttdn_analysis.cache import _fingerprint, entry_path, read_entry, to_frame, write_entry
+from ttdn_analysis.cache import _fingerprint, entry_path, extension_dtypes, read_entry, to_frame, write_entry
 from ttdn_analysis.checks import near_duplicates, ordered
 from ttdn_analysis.ingest.discover import PlanFile
+from ttdn_analysis.loading.copies import NEAREST, incremental, scope_key, state_of
 from ttdn_analysis.loading.keys import code_hash
 from ttdn_analysis.loading.worker import Failed
 from ttdn_analysis.schema import COLUMNS, TABLES, empty_table
@@ -37,16 +37,11 @@ DATES = {"plans": ("date",), "citations": ("date",), "tasks": ("time_start", "ti
 
 
 def _extension_dtypes(tables: list) -> dict[str, str]:
-    """Columns that pandas wrote with an extension dtype (``Int64``…), from the tables' pandas metadata."""
+    """Columns that pandas wrote with an extension dtype (``Int64``…), as the entries note them."""
     out: dict[str, str] = {}
     for t in tables:
-        meta = (t.schema.metadata or {}).get(b"pandas")
-        if not meta:
-            continue
-        for c in json.loads(meta).get("columns", ()):
-            dtype = c.get("numpy_type")
-            if isinstance(dtype, str) and dtype[:1].isupper():  # numpy's names are lower case; Int64, Float64…
-                out.setdefault(c.get("name"), dtype)
+        for col, dtype in extension_dtypes(t).items():
+            out.setdefault(col, dtype)
     return out
 
 
@@ -67,7 +62,8 @@ def _arrow_frame(tables: list, name: str) -> pd.DataFrame:
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # types that do not unify: one conversion per plan
         return _concat([to_frame(t) for t in tables], name)
     for col, dtype in _extension_dtypes(tables).items():  # e.g. nullable Int64, which plain Arrow types lose
-        df[col] = df[col].astype(dtype)
+        if col in df.columns:
+            df[col] = df[col].astype(dtype)
     return df
 
 
@@ -110,9 +106,9 @@ def first(df: Any, col: str) -> Any:
 def _shingles_of(part: dict[str, Any]) -> np.ndarray:
     x = part.pop("shingles", None)
     if x is None:
-        return np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.uint32)
     col = x["h"].to_numpy() if isinstance(x, pd.DataFrame) else x.column("h").to_numpy()
-    return np.asarray(col, dtype=np.uint64)
+    return np.asarray(col, dtype=np.uint32)
 
 
 def _copies_key(plans: pd.DataFrame) -> str:
@@ -128,7 +124,8 @@ def _copies_key(plans: pd.DataFrame) -> str:
 def _copies(plans: pd.DataFrame, tasks: pd.DataFrame, sets: dict[str, np.ndarray], root: Path | None
             ) -> pd.DataFrame:
     """The near-duplicate findings, compared over the plans' stored shingles; from the cache when the plans are the
-    same (after a codebook edit)."""
+    same (after a codebook edit); comparing only the new plans when the others were compared before
+    (:mod:`ttdn_analysis.loading.copies`)."""
     path = entry_path("checks", _copies_key(plans), root) if root is not None else None
     cached = read_entry(path, ["problems"]) if path is not None else None
     if cached is not None:
@@ -137,10 +134,18 @@ def _copies(plans: pd.DataFrame, tasks: pd.DataFrame, sets: dict[str, np.ndarray
         return found
     first_line = tasks.groupby("plan_id", sort=False, observed=True)["line_start"].min().to_dict() if len(tasks) \
         else {}
-    found = pd.DataFrame(near_duplicates(plans, sets, first_line), columns=COLUMNS["problems"])
+    scope = entry_path("checks", scope_key(plans), root) if root is not None else None
+    state = read_entry(scope, list(NEAREST), NEAREST) if scope is not None else None
+    rows = incremental(plans, sets, first_line, state["nearest"], near_duplicates) if state is not None else None
+    if rows is None:  # no state of these folders, or it does not apply: the whole comparison
+        rows = near_duplicates(plans, sets, first_line)
+    found = pd.DataFrame(rows, columns=COLUMNS["problems"])
     found["line"] = found["line"].astype("Int64")
-    if path is not None:
+    if path is not None and scope is not None:
         write_entry(path, {"problems": found})
+        after = state_of(plans, sets, rows)
+        if after is not None:
+            write_entry(scope, {"nearest": after})
     return found
 
 

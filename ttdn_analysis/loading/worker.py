@@ -27,7 +27,7 @@ from ttdn_analysis.parse.plan import parse_plan
 from ttdn_analysis.schema import COLUMNS, PARSE_TABLES, empty_table
 
 __all__ = ["Failed", "CHECK_TABLES", "SPILL_TABLES", "DIED", "plan_tables", "plan_or_message", "run_stored",
-           "own_checks", "spill_path"]
+           "own_checks", "short_shingles", "spill_path"]
 
 #: The tables of a plan's checks entry: the findings of the checks of one plan, and the plan's shingles.
 CHECK_TABLES: dict[str, list[str]] = {"findings": COLUMNS["problems"], "shingles": ["h"]}
@@ -64,7 +64,20 @@ def own_checks(tables: dict[str, Any]) -> dict[str, pd.DataFrame]:
         findings["source_file"] = ""
     tasks = tables["tasks"]
     h = shingles(plan_text(tasks)) if len(tasks) else np.zeros(0, dtype=np.uint64)
-    return {"findings": findings, "shingles": pd.DataFrame({"h": h})}
+    return {"findings": findings, "shingles": pd.DataFrame({"h": short_shingles(h)})}
+
+
+def short_shingles(h: np.ndarray) -> np.ndarray:
+    """A plan's shingle hashes kept in 32 bits (their low half), distinct and sorted: half the cache and memory of
+    the 64-bit hashes, and the near-duplicate shares unchanged in practice (two plans of 5,000 shingles share a
+    32-bit value by chance about 0.006 times, against the 80 % of shingles a finding needs).
+
+    Examples
+    --------
+    >>> short_shingles(np.array([2 ** 32 + 5, 5, 7], dtype=np.uint64))
+    array([5, 7], dtype=uint32)
+    """
+    return np.unique(np.asarray(h, dtype=np.uint64).astype(np.uint32))
 
 
 def spill_path(job: Job) -> Path | None:
