@@ -240,6 +240,7 @@ def table(results: list[dict], tiny: dict) -> list[str]:
 
 
 def main() -> None:
+    global WORK, SNAPSHOT
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000])
     ap.add_argument("--floor-max", type=int, default=1000)
@@ -253,7 +254,6 @@ def main() -> None:
     if a.phase:
         print(json.dumps(_phase(a.phase[0], a.phase[1], a.phase[2], int(a.phase[3]))))
         return
-    global WORK, SNAPSHOT
     WORK = Path(a.work).resolve()
     SNAPSHOT = snapshot(a.rev) if a.rev else None
     results = [bench_size(n, a.floor_max, n in a.report_at) for n in a.sizes]
