@@ -152,25 +152,29 @@ def printed(reports, chromium, tmp_path_factory):
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         pytest.skip("pdftotext not installed (CI: apt-get install -y poppler-utils)")
-    out = {}
     folder = tmp_path_factory.mktemp("pdf")
-    for page in reports[1]:
-        tools = test_browser.DevTools(chromium, tmp_path_factory.mktemp("print-profile"))
-        try:
-            tools.open(page.as_uri())
-            pdf = tools.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
-            tools.call("Emulation.setEmulatedMedia", {"media": "print"})
-            facts = tools.evaluate(_PRINT_FACTS)
-        finally:
-            tools.close()
-        path = folder / f"{page.stem}.pdf"
-        path.write_bytes(base64.b64decode(pdf["data"]))
-        layout = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True,
-                                timeout=120, check=True).stdout
-        flow = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, timeout=120,
-                              check=True).stdout
-        out[page.name] = {"facts": facts, "pages": layout.split("\f"), "flow": flow, "pdf": path}
-    return out
+    return {page.name: _print(page, chromium, pdftotext, tmp_path_factory.mktemp("print-profile"), folder)
+            for page in reports[1]}
+
+
+def _print(page: Path, chromium: str, pdftotext: str, profile: Path, folder: Path) -> dict:
+    """*page* printed by Chromium into *folder*: the print facts of the page, the PDF's text page by page (layout)
+    and in reading order (flow), the PDF's path."""
+    tools = test_browser.DevTools(chromium, profile)
+    try:
+        tools.open(page.as_uri())
+        pdf = tools.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+        tools.call("Emulation.setEmulatedMedia", {"media": "print"})
+        facts = tools.evaluate(_PRINT_FACTS)
+    finally:
+        tools.close()
+    path = folder / f"{page.stem}.pdf"
+    path.write_bytes(base64.b64decode(pdf["data"]))
+    layout = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True,
+                            timeout=120, check=True).stdout
+    flow = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, timeout=120,
+                          check=True).stdout
+    return {"facts": facts, "pages": layout.split("\f"), "flow": flow, "pdf": path}
 
 
 #: Lines at the end of a page (and at the start of the next) a heading wrapped over may take.
@@ -220,13 +224,73 @@ def test_printed_pages_end_with_no_heading(printed, name):
 def test_printed_text_keeps_every_word_and_number_whole(printed, name):
     """Every word and every number or date of the page's text is in the PDF unbroken (none split across lines,
     none cut off at the page edge)."""
-    p = printed[name]
+    assert _broken_tokens(printed[name]) == ([], [])
+
+
+def _broken_tokens(p: dict) -> tuple[list[str], list[str]]:
+    """The words of a printed page's text missing from its PDF, and its numbers and dates not there whole (at
+    most 20 of each)."""
     flow = _norm(p["flow"])
     words_pdf = set(re.findall(r"\w+", flow))
     text = _norm(" ".join(p["facts"]["texts"]))
     missing_words = sorted(set(re.findall(r"\w+", text)) - words_pdf)
     split_numbers = sorted({n for n in _NUMBER.findall(text) if n not in flow})
-    assert (missing_words[:20], split_numbers[:20]) == ([], [])
+    return missing_words[:20], split_numbers[:20]
+
+
+#: The print rules the test below takes out of the page, to show that its page needs them.
+_KEEP_RULES = ("h1, h2, h3, h4, summary { break-after: avoid; page-break-after: avoid; }", ".ttdn-keep, ")
+_NOBR_RULE = ".ttdn-nobr { white-space: nowrap; }"
+
+
+def _crowded_page() -> str:
+    """A report page that crowds print: 24 headings, each over a table of 1-11 rows whose nine columns squeeze
+    file names, document numbers, dates and long phrases (export_html of a notebook, as the reports are made)."""
+    import nbformat
+    import pandas as pd
+
+    from ttdn_analysis.report.build import export_html
+
+    cells = []
+    for i in range(24):
+        rows = (i * 5) % 11 + 1
+        table = pd.DataFrame({
+            "Tệp": [f"gia-lai-2025-ubnd-{i}-kh-ttdn.txt"] * rows, "Mục": [f"II.{i}"] * rows,
+            "Dòng": range(100, 100 + rows),
+            "Trước": ["quốc lần thứ XIII của Đảng và 5 năm thực hiện Nghị quyết số"] * rows,
+            "Từ khóa": ["36-NQ/TW, 45-CT/TU"] * rows,
+            "Ghi chú": ["Nghị quyết về chiến lược phát triển bền vững kinh tế biển Việt Nam đến năm 2030"] * rows,
+            "Cơ quan": ["Sở Văn hóa, Thể thao và Du lịch phối hợp với Ban Tuyên giáo và Dân vận Tỉnh ủy"] * rows,
+            "Sau": ["ngày 22/10/2018 của Ban Chấp hành Trung ương Đảng (khóa XII)"] * rows})
+        cells += [nbformat.v4.new_markdown_cell(f"## Mục {i + 1}: các cơ quan chủ trì và phối hợp của tỉnh"),
+                  nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output(
+                      "display_data", {"text/html": table.to_html(index=False, classes="ttdn-table")})])]
+    return export_html(nbformat.v4.new_notebook(cells=cells), title="T")
+
+
+def test_print_rules_hold_on_a_crowded_page_and_are_what_holds_it(chromium, tmp_path):
+    """On a page made to put headings at page feet and codes in narrow columns, printing strands no heading and
+    breaks no token; without the keep rules headings are stranded, without the no-break rule a token breaks."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext not installed (CI: apt-get install -y poppler-utils)")
+    page = _crowded_page()
+    without_keep = page
+    for rule in _KEEP_RULES:
+        assert rule in without_keep
+        without_keep = without_keep.replace(rule, "")
+    assert _NOBR_RULE in page
+    results = {}
+    for name, html_ in (("ours", page), ("without-keep", without_keep),
+                        ("without-nobr", page.replace(_NOBR_RULE, ""))):
+        path = tmp_path / f"{name}.html"
+        path.write_text(html_, encoding="utf-8")
+        p = _print(path, chromium, pdftotext, tmp_path / f"profile-{name}", tmp_path)
+        results[name] = (_stranded_headings(p["pages"], {_norm(h) for h in p["facts"]["headings"]}),
+                         _broken_tokens(p))
+    assert results["ours"] == ([], ([], []))
+    assert results["without-keep"][0] != []
+    assert results["without-nobr"][1] != ([], [])
 
 
 @pytest.mark.parametrize("name", PAGES[:-1])
