@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,12 @@ def test_summary(env):
     # every heading and coded value in the reader's language
     assert "Tỷ lệ nhiệm vụ có chủ trì" in run.stdout and "sở, ngành" in run.stdout and "cảnh báo" in run.stdout
     assert not any(w in run.stdout for w in ("lead_share", "problems_by_kind", " department ", " warning "))
+    # problem kinds are English identifiers: the Vietnamese output names them by their catalogue codes
+    from ttdn_analysis.messages import kinds
+    assert not [k for k in kinds() if re.search(rf"\b{k}\b", run.stdout)]
+    assert re.search(r"P0\d\d ×\d", run.stdout)
+    english = ttdn(env, "--lang", "en", "summary", "--data", str(PLANS))
+    assert "Problems by kind" in english.stdout and re.search(r"\bno_\w+ \d", english.stdout)
 
 
 def test_check_a_good_plan(env):

@@ -26,6 +26,7 @@ import pandas as pd
 from ttdn_analysis.corpus import Corpus, load_corpus
 from ttdn_analysis.io.safety import terminal_text
 from ttdn_analysis.labels import LANGUAGES, labels
+from ttdn_analysis.messages import kinds as catalogue_kinds
 from ttdn_analysis.messages import localize_problems
 
 __all__ = ["main", "build_parser", "CliError"]
@@ -183,6 +184,8 @@ def _summary(args: argparse.Namespace, lang: str) -> int:
     else:
         levels = {"province": L["province_level"], "department": L["department_level"]}
         summary = summary.assign(level=summary["level"].astype(object).map(lambda v: levels.get(v, v)))
+        if lang != "en":  # the kinds are English identifiers: the Vietnamese table names them by their codes
+            summary = summary.assign(problems_by_kind=summary["problems_by_kind"].map(_kinds_as_codes))
         _print_table(summary, {"plan_id": L["plan"], "province": L["province"], "year": L["year"],
                                "level": L["level"], "tasks": L["tasks"], "assignments": L["assignments"],
                                "agencies": L["agencies"], "lead_share": L["lead_share"], "problems": L["problems"],
@@ -194,9 +197,30 @@ def _summary(args: argparse.Namespace, lang: str) -> int:
         shown = shown.reset_index(drop=True).assign(
             source_file=shown["source_file"].map(lambda s: Path(str(s)).name).to_numpy(),
             severity=shown["severity"].astype(object).map(lambda v: L.get(f"severity_{v}", v)).to_numpy())
-        _print_table(shown, {"source_file": L["file"], "line": L["line"], "severity": L["severity"],
-                             "kind": L["kind"], "message": L["message"], "page": L["page"], "code": L["code"]})
+        columns = {"source_file": L["file"], "line": L["line"], "severity": L["severity"], "kind": L["kind"],
+                   "message": L["message"], "page": L["page"], "code": L["code"]}
+        if lang != "en":  # the code stands for the kind; its Vietnamese meaning is the message
+            del columns["kind"]
+        _print_table(shown[[c for c in columns if c in shown.columns]], columns)
     return _errors_found(corpus, lang)
+
+
+def _kinds_as_codes(by_kind: str) -> str:
+    """``"no_date 1, numbering_gap 6"`` as ``"P022 ×1, P018 ×6"``: the catalogue's codes, in either language.
+
+    Examples
+    --------
+    >>> _kinds_as_codes("no_date 1, numbering_gap 6")
+    'P018 ×6, P022 ×1'
+    >>> _kinds_as_codes("")
+    ''
+    """
+    known = catalogue_kinds()
+    parts = []
+    for piece in filter(None, (p.strip() for p in str(by_kind).split(","))):
+        kind, _, n = piece.rpartition(" ")
+        parts.append(f"{known[kind].code if kind in known else kind} ×{n}")
+    return ", ".join(sorted(parts))
 
 
 def _progress(total: int, desc: str) -> tuple[Callable[[str], None], Callable[[], None]]:
