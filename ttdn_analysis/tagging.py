@@ -149,8 +149,13 @@ class _Doc:
 
     def __init__(self, text: str, keyed: tuple[str, Sequence[int], str, str] | None = None) -> None:
         disp, idx, kept, key = keyed if keyed is not None else _keyed(text)
-        for s, e in name_spans(kept):  # an agency's name is no theme mention ("UBND huyện Trường Sa")
-            key = key[:s] + " " * (e - s) + key[e:]
+        spans = name_spans(kept)  # an agency's name is no theme mention ("UBND huyện Trường Sa")
+        if spans:  # blanked in one pass (a copy of the key per name was quadratic on a long line)
+            parts, last = [], 0
+            for s, e in spans:
+                parts += [key[last:s], " " * (e - s)]
+                last = e
+            key = "".join(parts) + key[last:]
         self.disp, self.idx, self.kept, self.key = disp, idx, kept, key
         self.sentences = _sentences(kept, key)
         self.words = frozenset(_WORD_RE.findall(key))

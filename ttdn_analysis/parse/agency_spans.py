@@ -10,6 +10,8 @@ confidence. The names themselves — canonical agencies, aliases, head nouns, st
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -31,7 +33,7 @@ from ttdn_analysis.text import line_key, nfc
 __all__ = ["AgencyHit", "ScanResult", "CONFIDENCE", "repair_slips", "agency_at", "name_spans", "scan", "scan_list",
            "resolve"]
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgencyHit:
     """One agency found in a piece of text: the raw span (original spelling) and what it resolves to."""
 
@@ -66,21 +68,60 @@ def repair_slips(text: str) -> tuple[str, list[int]]:
     >>> t, where[2:5], where[len(t)]
     ('Sở Tư pháp, Ủy ban Mặt trận Tổ quốc Việt Nam  tỉnh', [2, 2, 3], 49)
     """
+    repaired = _repaired(text)
+    return repaired if repaired is not None else (text, list(range(len(text) + 1)))
+
+
+def _repaired(text: str) -> tuple[str, list[int]] | None:
+    """:func:`repair_slips`, or None when there is nothing to repair (no offsets built)."""
+    spots = [(m.start(), m.group(0)) for m in _slip_candidates().finditer(text)]
+    n = len(text)
     out: list[str] = []
     where: list[int] = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        if i and ch.isupper() and text[i - 1].islower() and text[i - 1].isalpha():
-            out.append(" ")  # "SởTư": two words glued by the scan
-            where.append(i)
+    last = 0
+    for i, ch in spots:  # the few places a slip may be (found by one pattern), each checked as before
+        glue = ch.isupper() and i > 0 and text[i - 1].islower() and text[i - 1].isalpha()
         dot = ch == "." and 0 < i < n - 1 and text[i - 1].islower() and text[i + 1].isupper()
-        colon = ch == ":" and i > 0 and text[i - 1].isalpha() and _COLON_SLOT.match(text, i) is not None
-        if dot or colon:
-            ch = " "  # "Việt.Nam", "Việt Nam: tỉnh"
-        out.append(ch)
-        where.append(i)
-    where.append(n)
+        colon = ch == ":" and i > 0 and text[i - 1].isalpha()
+        if not (glue or dot or colon):
+            continue
+        out.append(text[last:i])
+        where.extend(range(last, i))
+        if glue:
+            out.append(" " + ch)  # "SởTư": two words glued by the scan
+            where += [i, i]
+        else:
+            out.append(" ")  # "Việt.Nam", "Việt Nam: tỉnh"
+            where.append(i)
+        last = i + 1
+    if not out:
+        return None
+    out.append(text[last:])
+    where.extend(range(last, n + 1))
     return "".join(out), where
+
+
+def _char_class(test: Callable[[str], bool]) -> str:
+    """A regex character class of every code point of the basic plane for which *test* holds (as ranges), and
+    every code point beyond it (a superset: the caller checks each candidate)."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x10000):
+        if test(chr(cp)):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                         for a, b in ranges) + f"{chr(0x10000)}-{chr(sys.maxunicode)}]"
+
+
+@lru_cache(maxsize=1)
+def _slip_candidates() -> re.Pattern[str]:
+    """Where :func:`repair_slips` may repair: a capital after a lowercase letter, a dot between a lowercase
+    letter and a capital, a colon before "tỉnh" / "thành phố" (a character-by-character loop over every text the
+    scanner reads cost a third of the parse of a long line)."""
+    upper, lower = _char_class(str.isupper), _char_class(str.islower)
+    return re.compile(rf"(?<={lower}){upper}|(?<={lower})\.(?={upper})|:(?={_COLON_SLOT.pattern[1:]})")
 
 
 _PREFIX = re.compile(r"(?:\s|[,;.:]|(?:mời|đề nghị|giao|và|với|cùng|gồm|là)(?![^\W_])"
@@ -105,11 +146,21 @@ class _Relative:
         return self.m.group(*names)
 
 
-def _match_at(pattern: str, s: str, pos: int) -> _Relative | None:
+def _match_at(pattern: str | re.Pattern[str], s: str, pos: int) -> _Relative | None:
     """``re.match(pattern, s[pos:])`` without copying the rest of *s* (a copy per agency made a long list
     quadratic); the offsets are from *pos*, as in the copy."""
-    m = re.compile(pattern).match(s, pos)  # re keeps the compiled patterns
+    m = (pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)).match(s, pos)
     return _Relative(m, pos) if m else None
+
+
+# the patterns read after a name, compiled once (a look-up in re's cache per agency cost a tenth of a long line)
+_PAREN_AT = re.compile(r"\s*\([^()]*\)")
+_DASH_ROLE_AT = re.compile(r"\s*-\s*(?!\s*(?:[,;]|$))[^,;]*?(?=\s*(?:[,;]|\svà\s|$))")
+_NAME_GAP_AT = re.compile(r"[ \t]+|\s*-\s*")
+_LIST_SEP_AT = re.compile(r"\s*,\s*|\s+và\s+")
+_CAPITAL_NEXT_AT = re.compile(r"[ \t]+(?=[^\W\d_])")
+_INNER_GAP_AT = re.compile(r"\s*[-–&]\s*|[ \t]+")
+_BLANKS_AT = re.compile(r"[ \t]+")
 
 
 _SPACES_AT = re.compile(r"\s*")
@@ -118,11 +169,11 @@ _SPACES_AT = re.compile(r"\s*")
 def _skip_paren_and_role(text: str, key: str, pos: int) -> int:
     """After an agency: skip '(…)' notes and a second role after a dash ('Công an tỉnh- Cơ quan Thường trực …')."""
     while True:
-        m = _match_at(r"\s*\([^()]*\)", key, pos)
+        m = _match_at(_PAREN_AT, key, pos)
         if m and not _ROLE_MARKER.match(m.group(0).strip()):
             pos += m.end()
             continue
-        m = _match_at(r"\s*-\s*(?!\s*(?:[,;]|$))[^,;]*?(?=\s*(?:[,;]|\svà\s|$))", key, pos)
+        m = _match_at(_DASH_ROLE_AT, key, pos)
         if m and not match_at(key, pos + len(m.group(0)) - len(m.group(0).lstrip(" -")), None):
             pos += m.end()
             continue
@@ -222,7 +273,7 @@ def _proper_name(text: str, pos: int) -> int:
         if not m or not (m.group(0)[0].isupper() or m.group(0).isdigit()):
             return end
         end = m.end()
-        gap = _match_at(r"[ \t]+|\s*-\s*", text, end)
+        gap = _match_at(_NAME_GAP_AT, text, end)
         if not gap:
             return end
         i = end + gap.end()
@@ -255,7 +306,7 @@ def _named_list(text: str, key: str, pos: int, context: str) -> tuple[Agency, in
         if e == i:
             break
         end, names = e, names + 1
-        sep = _match_at(r"\s*,\s*|\s+và\s+", text, end)
+        sep = _match_at(_LIST_SEP_AT, text, end)
         if not sep or not _proper_name(text, end + sep.end()) > end + sep.end():
             break
         i = end + sep.end()
@@ -273,7 +324,7 @@ def _named_list(text: str, key: str, pos: int, context: str) -> tuple[Agency, in
 
 def _continues(text: str, end: int) -> bool:
     """True when a capitalised name goes on right after *end* ('Ban Quản lý Khu kinh tế' + ' Vân Phong')."""
-    m = _match_at(r"[ \t]+(?=[^\W\d_])", text, end)
+    m = _match_at(_CAPITAL_NEXT_AT, text, end)
     if not m:
         return False
     w = _WORD.match(text, end + m.end())
@@ -300,10 +351,10 @@ def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
     i = last = end
     n = len(text)
     while i < n and words < 14:
-        gap = _match_at(r"\s*[-–&]\s*|[ \t]+", text, i)
+        gap = _match_at(_INNER_GAP_AT, text, i)
         j = i + (gap.end() if gap else 0)
         if gap is None and i != h.end():
-            sep = _match_at(r"\s*,\s*|\s+và\s+", text, i)
+            sep = _match_at(_LIST_SEP_AT, text, i)
             if not sep:
                 break
             nxt = i + sep.end()
@@ -382,7 +433,7 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
         return found
     end = _unknown_at(text, key, pos, mode)
     if end is None and found:  # a registry name that a place name continues: "Công an thành phố Lào Cai"
-        gap = re.match(r"[ \t]+", text[found[1]:])
+        gap = _match_at(_BLANKS_AT, text, found[1])  # at the name's end, without copying the rest
         end = _proper_name(text, found[1] + gap.end()) if gap else None
         if not end or end == found[1] + gap.end():  # type: ignore[union-attr]
             return found
@@ -458,9 +509,9 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
     """
     text = nfc(text)
     printed, where = text, None
-    fixed, spots = repair_slips(text)
-    if fixed != text:  # read the repaired text; spans and raws stay those of the text as printed
-        text, where = fixed, spots
+    repaired = _repaired(text)
+    if repaired is not None:  # read the repaired text; spans and raws stay those of the text as printed
+        text, where = repaired
     key = line_key(text)
     hits: list[AgencyHit] = []
     unparsed: list[tuple[str, int, int]] = []

@@ -156,18 +156,24 @@ def inline_fields(text: str, in_value: bool = False) -> tuple[str, list[tuple[st
     ('Sở Ngoại vụ', [('lead', 'Sở Ngoại vụ', 21), ('support', 'Công an tỉnh', 43)])
     """
     key = line_key(text)
-    found = list(cues().inline_re.finditer(key))
+    # (start, end, label) of each label: plain tuples, not the match objects, which the garbage collector would
+    # walk again and again on a line of a million characters
+    found = [(m.start(), m.end(), m.group("label")) for m in cues().inline_re.finditer(key)]
     if in_value:
-        taken = {m.end() for m in found}  # the same label found both ways ends at the same place
-        found += [m for m in _label_after_space().finditer(key) if m.end() not in taken]
-        found.sort(key=lambda m: m.start())
+        taken = {e for _, e, _ in found}  # the same label found both ways ends at the same place
+        found += [(m.start(), m.end(), m.group("label")) for m in _label_after_space().finditer(key)
+                  if m.end() not in taken]
+        found.sort(key=lambda f: f[0])
     if not found:
         return text, []
     out = []
-    for i, m in enumerate(found):
-        end = found[i + 1].start() if i + 1 < len(found) else len(text)
-        out.append((_role_of(m.group("label")), text[m.end():end].strip(" ;,.)"), m.end()))
-    return text[:found[0].start()].strip(), [(r, v, o) for r, v, o in out if v]
+    roles = cues().roles
+    for i, (_, label_end, label) in enumerate(found):
+        end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        value = text[label_end:end].strip(" ;,.)")
+        if value:
+            out.append((roles[" ".join(label.split())], value, label_end))
+    return text[:found[0][0]].strip(), out
 
 
 @dataclass
@@ -244,7 +250,7 @@ def read_list(text: str, role: str, ctx: RoleContext, context: str = "field", ta
     lead_marked = False
     last_end = 0
     for h in result.hits:
-        hit = replace(h, start=h.start + offset, end=h.end + offset)
+        hit = replace(h, start=h.start + offset, end=h.end + offset) if offset else h
         if ";" in key[last_end:h.start]:  # a marker covers only the ';'-group it closes
             unmarked += pending
             pending = []
@@ -331,26 +337,27 @@ def line_roles(text: str, ctx: RoleContext, task_text: str = "") -> LineRoles:
     stops = [m.start() for m in re.finditer(r";|\. ", key)]
     directives = [(m.start(), m.end()) for m in cues().directive_re.finditer(key)]
     for c_start, c_end in clauses:
-        verbs = list(_VERB.finditer(key, c_start, c_end))
-        partners = list(_PARTNER.finditer(key, c_start, c_end))
-        cues_at = sorted([(m.start(), m.end()) for m in verbs + partners])
+        # cues as (start, end[, verb]) tuples: a clause may hold thousands of them (see inline_fields)
+        verbs = [(m.start(), m.end(), m.group("verb")) for m in _VERB.finditer(key, c_start, c_end)]
+        partners = [(m.start(), m.end()) for m in _PARTNER.finditer(key, c_start, c_end)]
+        cues_at = sorted([(a, b) for a, b, _ in verbs] + partners)
         cue_starts = [a for a, _ in cues_at]
-        for m in verbs:
-            k = bisect_left(cue_starts, m.start())  # the cue before this one ends where its agents may start
+        for v_start, _, verb in verbs:
+            k = bisect_left(cue_starts, v_start)  # the cue before this one ends where its agents may start
             since = max(c_start, cues_at[k - 1][1]) if k else c_start
-            agents = _agents_before(text, key, since, m.start(), ctx, task_text)
-            if agents and not (m.group("verb") == "thực hiện" and partners and partners[0].end() <= m.start()):
+            agents = _agents_before(text, key, since, v_start, ctx, task_text)
+            if agents and not (verb == "thực hiện" and partners and partners[0][1] <= v_start):
                 out.lead.extend(agents)
-        for m in partners:
-            k = bisect_left(stops, m.start())
+        for p_start, p_end in partners:
+            k = bisect_left(stops, p_start)
             scope = max(stops[k - 1] + 1 if k else 0, 0)
             d = bisect_left(directives, (scope, -1))
-            if d < len(directives) and directives[d][1] <= m.start():
+            if d < len(directives) and directives[d][1] <= p_start:
                 continue  # "chỉ đạo các cơ quan (…) phối hợp với …": a duty of someone else
-            k = bisect_right(cue_starts, m.start())
+            k = bisect_right(cue_starts, p_start)
             end = min(cue_starts[k], c_end) if k < len(cue_starts) else c_end  # the list ends at the next cue
             before = len(out.lead)
-            read_list(text[m.end():end], "support", ctx, "text", task_text, out, m.end())
+            read_list(text[p_end:end], "support", ctx, "text", task_text, out, p_end)
             out.lead_among_partners |= len(out.lead) > before
     # a parenthesis "(X thực hiện; thời gian: T)": its time field is an inline field of the bracket
     for m in re.finditer(r"\(([^()]*)\)", text):

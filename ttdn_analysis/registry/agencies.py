@@ -150,11 +150,49 @@ def _matchers() -> tuple[re.Pattern[str], list[str], re.Pattern[str]]:
         pairs.setdefault(line_key(nfc(r["alias"])), r["canonical"])
     keys = sorted(pairs, key=lambda k: (-len(k), k))
     targets = [pairs[k] for k in keys]
-    pattern = "|".join(f"(?P<g{i}>{_alias_regex(_masked(k), reg.get(pairs[k], Agency('')).is_collective)})"
-                       for i, k in enumerate(keys))
+    pattern = "|".join(p for _, p in _branches())
     vague = sorted({line_key(nfc(r["phrase"])) for r in read_rows("agency_vague.csv")}, key=len, reverse=True)
     vague_re = re.compile("(?:" + "|".join(_flex(v) + _QUALIFIER for v in vague) + ")" + _END)
     return re.compile(pattern), targets, vague_re
+
+
+_LEAD_WORD = re.compile(r"[^\W_]*")
+
+
+@lru_cache(maxsize=1)
+def _branches() -> tuple[tuple[str, str], ...]:
+    """The alternatives of the registry's matcher in their order (longest name first), each with the word its
+    masked name opens with ('' when it opens with a province or a sign)."""
+    reg = _registry_rows()
+    pairs: dict[str, str] = {}
+    for canon in reg:
+        pairs.setdefault(line_key(canon), canon)
+    for name in ("agency_aliases.csv", "agency_self.csv"):
+        for r in read_rows(name):
+            pairs.setdefault(line_key(nfc(r["alias"])), r["canonical"])
+    keys = sorted(pairs, key=lambda k: (-len(k), k))
+    out = []
+    for i, k in enumerate(keys):
+        masked = _masked(k)
+        lead = _LEAD_WORD.match(masked)
+        out.append((lead.group(0) if lead else "",
+                    f"(?P<g{i}>{_alias_regex(masked, reg.get(pairs[k], Agency('')).is_collective)})"))
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _matcher_for(word: str) -> re.Pattern[str] | None:
+    """The registry's matcher cut down to the names that may start with *word* (a whole word of the text: a
+    name's first word is followed by a sign or a space in its pattern, so no other name can match there), in the
+    same order: the same match as the whole matcher, without trying its three hundred alternatives at every
+    position of a long line."""
+    parts = [p for lead, p in _branches() if lead == word or not lead]
+    return re.compile("|".join(parts)) if parts else None
+
+
+@lru_cache(maxsize=1)
+def _lead_words() -> frozenset[str]:
+    return frozenset(lead for lead, _ in _branches())
 
 
 def fold(key: str) -> str:
@@ -227,8 +265,11 @@ def match_at(key: str, pos: int, issuer: str | None = None) -> tuple[Agency, int
     >>> a.canonical, k[:end]
     ('Báo tỉnh', 'báo đồng nai')
     """
-    rx, targets, _ = _matchers()
-    m = rx.match(_masked(key), pos)
+    _, targets, _ = _matchers()
+    masked = _masked(key)
+    word = _LEAD_WORD.match(masked, pos).group(0)  # type: ignore[union-attr]  # always matches (a '*' pattern)
+    rx = _matcher_for(word if word in _lead_words() else "")
+    m = rx.match(masked, pos) if rx is not None else None
     if not m or m.lastgroup is None:
         return None
     idx = int(m.lastgroup[1:])
