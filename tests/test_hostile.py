@@ -3,6 +3,55 @@ problem row — never a crash, never a lost plan, never work that grows faster t
 
 Times and peak memory of the large cases are recorded in bench/RESULTS.md (``bench/bench_hostile.py``), not
 asserted here; these tests check the behaviour (and count work where growth is the defect).
+
+Issue 24, case by case (``h::`` this module, ``cache::`` tests/test_cache.py, ``cli::`` tests/test_cli_contract.py,
+``exports::`` tests/test_exports.py, ``corpus::`` tests/test_corpus.py, ``timer::`` tests/test_pdf_timer.py):
+
+========================================================  ==========================================================
+case                                                      test
+========================================================  ==========================================================
+``<ol type="a" start="2000000000">``, roman past 3999      h::test_list_numbers_past_the_limit_build_no_label_in_a_web_page
+.docx numbering from 2·10⁹, roman past 3999               h::test_list_numbers_past_the_limit_build_no_label_in_a_docx
+every derived string bounded (Word's lvlText)             h::test_a_list_level_template_builds_a_bounded_label
+MemoryError cached as ``unreadable``                      h::test_memory_error_is_never_a_verdict_on_the_file,
+                                                          cache::test_a_transient_failure_is_never_kept_as_a_verdict
+``cache clear`` deletes the user's folders                cache::test_clear_and_trimming_never_touch_a_folder_the_cache_did_not_create,
+                                                          cache::test_clear_removes_only_entries_of_its_own_naming,
+                                                          cli::test_cache_commands_never_clear_a_folder_that_is_not_the_cache
+a folder that is not a cache is refused                   cache::test_a_folder_of_files_as_cache_is_refused_and_the_load_goes_on_without_it,
+                                                          cache::test_a_new_or_empty_folder_becomes_the_cache_with_its_marker
+PDF time limit inside a page (/Contents bomb)             h::test_pdf_time_limit_holds_inside_a_page,
+                                                          timer::test_a_swallowed_alarm_fires_again
+per-file time and memory budget (too_slow / too_large)    corpus::test_a_worker_past_its_budget_is_stopped_and_the_file_gets_too_slow_or_too_large,
+                                                          corpus::test_a_slow_file_read_in_this_process_is_too_slow_never_cached
+quadratic grammar, a test per cue construction            h::test_the_assignment_grammar_is_linear_in_the_line (5 constructions)
+three "Chủ trì: Sở Ngoại vụ" run together                 h::test_field_lines_run_together_are_linear_and_keep_their_names,
+                                                          h::test_repeated_lead_lines_in_a_plan_give_the_agency_itself
+a plan edited while a load runs                           cache::test_a_plan_edited_during_the_load_is_not_stored_under_its_old_hash
+zero-width characters, soft hyphen, form feed, "Ⅱ.",      h::test_invisible_characters_and_separators_leave_names_whole_and_line_numbers_alone
+full-width digits
+a lone CR in a manifest value / a file name (CSV)         h::test_an_nfd_file_name_matches_its_nfc_manifest_row,
+                                                          exports::test_csv_quotes_a_lone_carriage_return
+a foreign or corrupt cache entry                          cache::test_foreign_and_damaged_entries_are_misses_never_a_crash,
+                                                          cache::test_entries_of_a_wrong_schema_are_misses_and_are_rewritten
+ESC sequences in file names on the terminal               cli::test_nothing_from_the_data_is_obeyed_by_the_terminal,
+                                                          cli::test_terminal_text_shows_every_control_and_bidi_character
+U+202E in the reports without isolation                   h::test_bidirectional_text_from_the_plans_is_isolated_in_the_reports
+two report builds into one folder                         cli::test_two_builds_write_one_page_at_once_without_colliding
+``report --out`` inside the plans folder                  cli::test_out_inside_the_data_folder_is_refused
+NFD file name and its NFC manifest row                    h::test_an_nfd_file_name_matches_its_nfc_manifest_row
+AES-encrypted PDF without a password                      h::test_an_encrypted_pdf_is_called_encrypted_never_a_scan
+over 1,048,576 rows to xlsx                               exports::test_xlsx_table_longer_than_a_sheet_is_split_and_listed
+10 MB single-line .html                                   h::test_a_ten_megabyte_one_line_web_page_is_refused_before_it_is_parsed,
+                                                          h::test_a_long_text_node_is_normalised_in_one_pass
+86 MB styles.xml in a .docx                               h::test_a_huge_styles_part_of_a_docx_is_refused_before_the_archive_is_opened
+TTDN_CACHE_DIR pointing at a file                         cache::test_a_file_as_cache_folder_is_a_clear_warning
+exit codes of every command, ``check`` never "reads"      cli::test_exit_0_when_every_plan_can_be_used, cli::test_exit_1_when_a_plan_cannot_be_used,
+an unusable file                                          cli::test_check_never_says_an_unusable_file_reads
+bad ``--out``: a message, no traceback                    cli::test_a_bad_out_folder_is_a_message_not_a_traceback
+BrokenPipe quiet                                          cli::test_a_closed_pipe_is_quiet
+each case ≤ 5 s and ≤ 500 MB                              bench/bench_hostile.py (bench/RESULTS.md)
+========================================================  ==========================================================
 """
 from __future__ import annotations
 
@@ -661,3 +710,50 @@ def test_an_nfd_file_name_matches_its_nfc_manifest_row(tmp_path):
     assert list(c.plans.year) == [2031]
     assert "manifest" not in set(c.problems.kind), c.problems.to_string()
     assert "\r" not in c.plans.title.iloc[0]  # a lone CR in a value becomes a space (never a CSV row break)
+
+
+def test_bidirectional_text_from_the_plans_is_isolated_in_the_reports(tmp_path):
+    """Issue 24: a file name holding U+202E (right-to-left override) reached the report pages without isolation
+    and reversed the text after it; a name with right-to-left letters is isolated too (``<bdi>``)."""
+    import re
+
+    from ttdn_analysis.report.build import header_html, index_html
+    names = ["ke-hoach-\u202edm.md", "ke-hoach-\u05e2\u05d1\u05e8\u05d9\u05ea.md"]
+    for i, name in enumerate(names):  # two plans, not one and its copy
+        (tmp_path / name).write_text(SEED.read_text(encoding="utf-8") + f"\n(bản {i})\n", encoding="utf-8")
+    c = load_corpus(tmp_path, cache=False)
+    assert sorted(Path(s).name for s in c.plans.source_file) == sorted(names)
+    for page in (header_html(c, "T", generated="2026-01-01", version="1"),
+                 index_html(c, [Path("01_corpus_overview.html")], "en", generated="2026-01-01", version="1")):
+        outside = re.sub(r"<bdi>.*?</bdi>", "", page, flags=re.S)
+        assert "\u202e" in page and "\u05e2" in page  # the names are shown as they are …
+        assert "\u202e" not in outside and "\u05e2" not in outside  # … each inside its own isolate
+        assert page.count("<bdi>") >= len(names)
+
+
+def test_a_list_level_template_builds_a_bounded_label():
+    """Issue 24 ("every derived string bounded"): Word's number template (lvlText) repeats the level's number as
+    often as it likes; a template of 10,000 references to a large number built one huge label per item."""
+    import docx
+
+    from ttdn_analysis.ingest.docx import docx_lines
+    from ttdn_analysis.ingest.limits import MAX_LIST_NUMBER, MAX_LIST_TEXT
+    d = docx.Document()
+    for t in ("Mục đích", "Yêu cầu"):
+        d.add_paragraph(t, style="List Number")
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for lvl in d.part.numbering_part.element.iter(w + "lvl"):
+        for el in lvl.iter(w + "start"):
+            el.set(w + "val", str(MAX_LIST_NUMBER - 1))
+        for el in lvl.iter(w + "numFmt"):
+            el.set(w + "val", "upperRoman")
+        for el in lvl.iter(w + "lvlText"):
+            el.set(w + "val", "%1" * 10_000)
+    buf = io.BytesIO()
+    d.save(buf)
+    (lines, problems), peak = _peak_of(lambda: docx_lines(buf.getvalue()))
+    assert [ln.endswith(t) for ln, t in zip(lines, ("Mục đích", "Yêu cầu"))] == [True, True], lines
+    assert lines[0].startswith("CMXCIX") and problems == []  # the label is built, from the template's start
+    longest_numeral = max(len(r) for r in ("CMXCIX", "M"))
+    assert max(map(len, lines)) <= (MAX_LIST_TEXT // 2) * longest_numeral + len(" Yêu cầu") + 2
+    assert peak < 20 * MiB
