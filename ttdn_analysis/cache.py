@@ -1,10 +1,11 @@
 """The loader's cache: tables per plan, per plan's themes and per corpus, keyed by content and by the code and data
 that made them.
 
-One entry is one file (a ZIP of Arrow IPC tables, no pickle): written to a temporary name and renamed into place,
-so a crash or a full disk never leaves a half-written entry; checked on read (the tables and columns of the
-current schema), so a stale or foreign entry is a miss and is rewritten; pruned least-recently-used once the cache
-is above its size cap. Paths are never stored as the caller wrote them (see :mod:`ttdn_analysis.corpus`).
+One entry is one file (a ZIP of Arrow IPC streams, each compressed with zstd; no pickle): written to a temporary
+name and renamed into place, so a crash or a full disk never leaves a half-written entry; checked on read (the
+tables and columns of the current schema), so a stale or foreign entry is a miss and is rewritten; pruned
+least-recently-used once the cache is above its size cap. Paths are never stored as the caller wrote them (see
+:mod:`ttdn_analysis.corpus`).
 
 The cache owns only what it wrote. Its folder carries a marker, ``CACHEDIR.TAG`` (the Cache Directory Tagging
 Specification [1]_, so backup tools skip it too), written when the cache creates the folder; a folder that holds
@@ -383,7 +384,7 @@ def read_arrow(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
     """The tables *names* of the entry at *path* as Arrow tables, or None when it is absent, unreadable or not of
     this schema (see :func:`read_entry`). A hit marks the entry as recently used.
 
-    An entry must carry the signature :func:`write_entry` adds and hold its tables uncompressed in the ZIP (as
+    An entry must carry the signature :func:`write_entry` adds and hold its tables stored, not deflated, in the ZIP (as
     written): another program's ZIP, an entry of another layout, a truncated or damaged file (the ZIP's checksums)
     are misses.
 
