@@ -18,10 +18,13 @@ form                   applied     what it does
 ``md_autolinks``       always      ``<http://…>`` → ``http://…``
 ``md_footnotes``       markdown    ``[^1]`` → ``¹``; a definition ``[^1]: …`` → ``¹ …`` (read as a footnote line)
 ``grid_rules``         markdown    a grid table's ``+----+----+`` border → ``|----|----|``
-``ocr_specks``         OCR         tokens with no letter or digit (and lone letters before a label) at the edges
+``ocr_specks``         OCR         tokens with no letter or digit (and lone letters before a label) at the edges;
+                                  a bullet glued to a speck (".-") kept
 ``ocr_glued_marks``    OCR         ``-e)``, ``'a)`` → ``e)``, ``a)``; ``§`` and like symbols inside words removed
 ``ocr_stray_period``   OCR         a period at a line's end before a line that goes on in lower case
 ``ocr_cue_words``      OCR         a cue word glued or missing a diacritic ("KẾHOẠCH", "chủ tri") → the cue word
+``ocr_inner_specks``   OCR         a scan symbol alone between two words ("Đồng ! Nai") removed
+``ocr_field_lines``    OCR         a role field's lost bullet or colon given back ("Đơn vị chủ trì Sở A")
 ``party_numbering``    Party       ``I-``, ``1-``, ``a-`` → ``I.``, ``1.``, ``a)``
 ``label_sequence``     always      an outline label read as the sequence goes on (:func:`read_label_sequence`)
 =====================  ==========  ==============================================================================
@@ -49,7 +52,8 @@ from ttdn_analysis.text import nfc, roman_value, to_roman
 
 __all__ = ["Repair", "Normalised", "FORMS", "detect_styles", "normalise_lines", "read_label_sequence",
            "html_comments", "md_escapes", "md_emphasis", "md_headings", "md_autolinks", "md_markup", "md_footnotes",
-           "grid_rules", "ocr_specks", "ocr_glued_marks", "ocr_cue_words", "ocr_stray_periods", "party_numbering"]
+           "grid_rules", "ocr_specks", "ocr_glued_marks", "ocr_cue_words", "ocr_inner_specks", "ocr_field_lines",
+           "ocr_stray_periods", "party_numbering"]
 
 
 @dataclass(frozen=True)
@@ -226,7 +230,8 @@ _BULLETS = {"-", "+", "•", "*", "–"}
 
 
 def _is_speck(token: str) -> bool:
-    return not _ALNUM.search(token)
+    """A token with no letter or digit; a modifier letter ("ˆ", "ˉ") is a scan's mark, no letter of a word."""
+    return not any(_ALNUM.match(c) and unicodedata.category(c) != "Lm" for c in token)
 
 
 def _table_row(line: str) -> bool:
@@ -252,6 +257,8 @@ def ocr_specks(line: str) -> str:
     ('Ủy ban nhân dân tỉnh ban hành', '- Cơ quan chủ trì: Sở Ngoại vụ')
     >>> ocr_specks("sở, ngành; thời gian: quý I/2026. l"), ocr_specks(". - dựng đường biên giới")
     ('sở, ngành; thời gian: quý I/2026.', 'dựng đường biên giới')
+    >>> ocr_specks(".- Công an tỉnh: chủ động phát hiện"), ocr_specks("¬- Đơn vị chủ trì: Báo tỉnh ˆ")
+    ('- Công an tỉnh: chủ động phát hiện', '- Đơn vị chủ trì: Báo tỉnh')
     """
     if _table_row(line):
         return line  # a table row keeps its cells, empty ones included
@@ -268,6 +275,10 @@ def ocr_specks(line: str) -> str:
         if i < len(tokens) and run[-1] in _BULLETS and tokens[i][:1].isupper():
             run = run[:-1]  # a bullet before a capital opens an item
             i -= 1
+        elif i < len(tokens) and tokens[i][:1].isupper() and _is_speck(run[-1]) and len(run[-1]) > 1 \
+                and run[-1][-1] in _BULLETS and run[-1][-1] != "*":
+            # a bullet with a speck glued before it (".-", "¬-") before a capital: the bullet stays
+            return run[-1][-1] + " " + ocr_specks(line[spans[i][0]:])
         if not (run and (any(_is_speck(t) for t in run) or _LABEL_AHEAD.match(rest + " ")
                          or all(t.lower() in _LONE_CONSONANT for t in run))):
             i = 0
@@ -286,7 +297,7 @@ def ocr_specks(line: str) -> str:
     return line[spans[i][0]:spans[j - 1][1]]
 
 
-_GLUED_MARK = re.compile(r"^[\"'`‘’“”.,:;\-–—_~]+(?=(?:[a-zđ]\)|\d{1,2}[.,]|[IVXLHl]{1,5}\.)\s)")
+_GLUED_MARK = re.compile(r"^[\"'`‘’“”.,:;\-–—_~=]+(?=(?:[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.,]|[IVXLHl]{1,5}\.)\s)")
 
 
 def ocr_glued_marks(line: str) -> str:
@@ -356,6 +367,140 @@ def ocr_cue_words(line: str) -> str:
             return phrase[0].upper() + phrase[1:] if printed[:1].isupper() else phrase
         line = rx.sub(fix, line)
     return line
+
+
+#: Scan symbols that stand alone between two words ("Đồng ! Nai", "giáo › Tỉnh"): no word, no punctuation.
+_INNER_SPECK = re.compile(r"(?<=[^\W_]) +[›‹ˆ¨´`^~!¡¿¦|]+ +(?=[^\W_])")
+
+
+#: A lone consonant before a word that starts with it ("thị x xã", "Chương t trình"): the scan read the word's
+#: first stroke twice (a lone consonant is no Vietnamese word).
+_DOUBLED_START = re.compile(r"(?<!\S)([bcdđghklmnpqrstvx]) (?=(?i:\1)[^\W\d_])", re.IGNORECASE)
+#: A period glued to a word inside a sentence that goes on in lower case ("thành. phố", "việc. triển khai"): a
+#: speck read as a period (an abbreviation such as "v.v." has a period before its last letter and stays).
+_GLUED_PERIOD = re.compile(r"(?<=[^\W\d_]{2})\.(?= +[a-zđà-ỹ])")
+
+
+def ocr_inner_specks(line: str) -> str:
+    """Remove what a scan leaves inside a line: a symbol standing alone between two words ("Đồng ! Nai" → "Đồng
+    Nai"), a word's first letter read twice ("x xã"), a period glued before a word in lower case ("thành. phố")
+    or after a comma ("huyện,."); a table row keeps its cells.
+
+    Examples
+    --------
+    >>> ocr_inner_specks("Đài Phát thanh - Truyền hình Đồng ! Nai; Báo Đồng Nai"), ocr_inner_specks("a | b | c")
+    ('Đài Phát thanh - Truyền hình Đồng Nai; Báo Đồng Nai', 'a | b | c')
+    >>> ocr_inner_specks("các huyện,. thị x xã, thành. phố; Chương t trình v.v. và")
+    'các huyện, thị xã, thành phố; Chương trình v.v. và'
+    """
+    if _table_row(line):
+        return line
+    if _INNER_SPECK.search(line):
+        line = _INNER_SPECK.sub(" ", line)
+    if _DOUBLED_START.search(line):
+        line = _DOUBLED_START.sub("", line)
+    if "." in line:
+        line = _GLUED_PERIOD.sub("", line.replace(",.", ",").replace(";.", ";"))
+    return line
+
+
+@lru_cache(maxsize=1)
+def _field_labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two patterns on a line's match key (``line_key``): a field label with its colon at a line's start, and a
+    subject word with a lead or support phrase and no colon before a value ("đơn vị chủ trì Sở …"); from the
+    role cues of ``registry/data/role_cues.csv``."""
+    from ttdn_analysis.registry import read_rows
+    from ttdn_analysis.text import line_key
+
+    def alt(phrases: set[str]) -> str:
+        return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=lambda p: (-len(p), p)))
+
+    rows = read_rows("role_cues.csv")
+    subjects = {line_key(nfc(r["phrase"].strip())) for r in rows if r["form"] == "field_subject"}
+    roles = {line_key(nfc(r["phrase"].strip())): r["role"] for r in rows if r["form"] in ("verb", "field")}
+    agents = {p for p, role in roles.items() if role in ("lead", "support")}
+    with_colon = re.compile(rf"^(?:(?:{alt(subjects)})\s+)?(?:{alt(set(roles))})\s*:")
+    without = re.compile(rf"^(?:{alt(subjects)})\s+(?:{alt(agents)})(?=\s+[^\W\d_])")
+    return with_colon, without
+
+
+@lru_cache(maxsize=1)
+def _loose_labels() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A field label of a subject word and a role phrase as a scan may print it, read on :func:`_bare` text: any
+    tone or other mark changed ("Đớn vị chủ trì"), a period inside ("Đơn. vị"), a mark glued before it
+    ("_Đơn vị"); and the printed phrase of each bare form."""
+    from ttdn_analysis.registry import read_rows
+
+    rows = read_rows("role_cues.csv")
+    phrases = {nfc(r["phrase"].strip().lower()): r["form"] for r in rows if r["form"] in ("verb", "field",
+                                                                                        "field_subject")}
+    spelled = {_bare(p): p for p in sorted(phrases, reverse=True)}
+
+    def alt(forms: set[str]) -> str:
+        return "|".join(re.escape(p).replace(r"\ ", r"[.,]?\s+")
+                        for p in sorted({_bare(f) for f in forms}, key=lambda p: (-len(p), p)))
+
+    subjects = {p for p, form in phrases.items() if form == "field_subject"}
+    roles = {p for p, form in phrases.items() if form != "field_subject"}
+    label = rf"(?P<subj>{alt(subjects)})[.,]?\s+(?P<role>{alt(roles)})\s*(?=:)"
+    return re.compile(rf"^(?P<glued>[_'\"`‘’“”.,~=]*){label}"), spelled
+
+
+def _bare(text: str) -> str:
+    """*text* in lower case without any diacritic, one character for one ("Đớn" → "don").
+
+    Examples
+    --------
+    >>> _bare("Đớn Vị chủ trì")
+    'don vi chu tri'
+    """
+    return "".join("d" if c in "đĐ" else unicodedata.normalize("NFD", c)[0].lower()[:1] for c in text)
+
+
+_BULLET_AHEAD = re.compile(r"^\s*(?:[-–•*+]\s*)+")
+
+
+def ocr_field_lines(line: str) -> str:
+    """A role field line as the scan lost its marks: the bullet back before a field label that opens a line
+    ("Đơn vị chủ trì: Sở A" → "- Đơn vị chủ trì: Sở A", so that it is never read as the end of the paragraph
+    above it), the label's words as the cues spell them when the scan changed a mark, put a period inside or
+    glued a mark before it ("Đớn vị chủ trì:", "'Đơn. vị chủ trì:"), and the colon back after a subject and role
+    phrase before a capital ("- Đơn vị chủ trì Đài …" → "- Đơn vị chủ trì: Đài …"). A verb phrase opening a
+    sentence ("Phối hợp Bộ …") has no subject word and stays.
+
+    Examples
+    --------
+    >>> ocr_field_lines("Đơn vị chủ trì: Sở Thông tin và Truyền thông"), ocr_field_lines("- Đơn vị chủ trì Báo tỉnh")
+    ('- Đơn vị chủ trì: Sở Thông tin và Truyền thông', '- Đơn vị chủ trì: Báo tỉnh')
+    >>> ocr_field_lines("Phối hợp Bộ Ngoại giao tổ chức"), ocr_field_lines("- Đơn vị chủ trì các hoạt động")
+    ('Phối hợp Bộ Ngoại giao tổ chức', '- Đơn vị chủ trì các hoạt động')
+    >>> ocr_field_lines("Đớn vị chủ trì: Sở A"), ocr_field_lines("'Đơn. vị chủ trì: Sở A")
+    ('- Đơn vị chủ trì: Sở A', '- Đơn vị chủ trì: Sở A')
+    >>> ocr_field_lines("_Cơ quan phôi hợp: Sở B")
+    '- Cơ quan phối hợp: Sở B'
+    """
+    from ttdn_analysis.text import line_key
+
+    with_colon, without = _field_labels()
+    bullet = _BULLET_AHEAD.match(line)
+    head = line[:bullet.end()] if bullet else ""
+    rest = line[len(head):]
+    key = line_key(rest)
+    if not with_colon.match(key):
+        loose, spelled = _loose_labels()
+        found = loose.match(_bare(rest))
+        if found:
+            words = [spelled.get(re.sub(r"[.,]?\s+", " ", found.group(g)), found.group(g)) for g in ("subj", "role")]
+            label = " ".join(words)
+            if rest[found.end("glued"):][:1].isupper():
+                label = label[0].upper() + label[1:]
+            rest = label + rest[found.end():]
+        else:
+            m = without.match(key)
+            if not m or not rest[m.end():].lstrip()[:1].isupper():
+                return line
+            rest = rest[:m.end()] + ":" + rest[m.end():]
+    return head + rest if head else "- " + rest
 
 
 def ocr_stray_periods(lines: list[str]) -> list[str]:
@@ -463,6 +608,16 @@ _DIGIT_LOOKS = {"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"}
 #: Letters a scan confuses with each other.
 _LETTER_LOOKS = {"c": "e", "e": "c", "h": "b", "b": "h", "d": "đ", "đ": "d", "l": "i", "i": "l"}
 _LABEL = re.compile(r"^(?P<pad>\s*)(?P<tok>[^\s.,)]{1,6})(?P<mark>[.,)])(?P<space>\s+)(?P<rest>\S.*)$")
+#: A decimal label ("2.1.", and as a scan misreads its last period: "2.2:", "2.2,").
+_DECIMAL = re.compile(r"^(?P<pad>\s*)(?P<tok>\d{1,2}(?:\.\d{1,2})+)(?P<mark>[.:,;]?)(?P<space>\s+)(?P<rest>\S.*)$")
+
+
+def _caps_start(text: str) -> bool:
+    return text[:1].isupper() or (text[:1] in "\"“'" and text[1:2].isupper())
+
+
+#: A roman label whose period the scan lost, before a capital ("II NỘI DUNG THỰC HIỆN").
+_BARE_ROMAN = re.compile(r"^(?P<pad>\s*)(?P<tok>[IVXlH|!1]{1,6})(?P<space>\s+)(?P<rest>[A-ZĐÀ-Ỹ]\S*(?:\s.*)?)$")
 _HEADING_WORDS = re.compile(r"mục|nhiệm|nội dung|tổ chức|kinh phí|giải pháp|trách nhiệm|phân công|kết quả|yêu cầu")
 
 
@@ -503,8 +658,11 @@ def read_label_sequence(lines: list[str]) -> tuple[list[str], list[Repair]]:
     does, is read as the look-alike.
 
     "Il." after "I." is II, "l." where "1." is due is 1, "I." after "IV." (not a heading) is 1., "HI." after "II."
-    is III, "2," is 2., "e)" after "b)" is c). A well-formed label that continues the numbering is never changed, nor
-    one whose look-alikes do not continue it either (a real gap stays a gap, for ``numbering_gap``). An appendix
+    is III, "2," is 2., "e)" after "b)" is c). A roman label without its period ("II NỘI DUNG") is a section
+    heading when it continues the sections (after "I.", never the first) and a heading in capitals follows it;
+    a decimal label whose last period was read as another mark ("2.2:") is read as "2.2." when it continues the
+    items before it. A well-formed label that continues the numbering is never changed, nor one whose look-alikes
+    do not continue it either (a real gap stays a gap, for ``numbering_gap``). An appendix
     ("PHỤ LỤC") starts the numbering again.
 
     Parameters
@@ -526,10 +684,18 @@ def read_label_sequence(lines: list[str]) -> tuple[list[str], list[Repair]]:
      'III. KINH PHÍ', 'IV. TỔ CHỨC', '1. Sở Ngoại vụ', '3. Việc C']
     >>> [(r.line, r.printed, r.read) for r in rep]  # doctest: +NORMALIZE_WHITESPACE
     [(2, 'l.', '1.'), (3, 'Il.', 'II.'), (7, 'e)', 'c)'), (8, '2,', '2.'), (9, 'HI.', 'III.'), (11, 'I.', '1.')]
+    >>> read_label_sequence(["2. Việc B", "2.1. Việc B1", "2.2: Việc B2", "2.3, Việc B3", "2.5: chú thích"])[0]
+    ['2. Việc B', '2.1. Việc B1', '2.2. Việc B2', '2.3. Việc B3', '2.5: chú thích']
+    >>> out, rep = read_label_sequence(["I. MỤC ĐÍCH", "II NỘI DUNG THỰC HIỆN", "1. Việc A", "III Kinh phí",
+    ...                                 "V TRÁCH NHIỆM"])
+    >>> out, [(r.line, r.printed, r.read) for r in rep]
+    (['I. MỤC ĐÍCH', 'II. NỘI DUNG THỰC HIỆN', '1. Việc A', 'III Kinh phí', 'V TRÁCH NHIỆM'], [(2, 'II', 'II.')])
     """
     out = list(lines)
     repairs: list[Repair] = []
     state = {"roman": 0, "num": 0, "letter": 0}
+
+    last_decimal: tuple[int, ...] = ()
 
     def continues(kind: str, value: int) -> bool:
         return value == state[kind] + 1
@@ -545,8 +711,29 @@ def read_label_sequence(lines: list[str]) -> tuple[list[str], list[Repair]]:
         if re.match(r"^\s*phụ\s+lục\b", line, re.IGNORECASE):
             state = {"roman": 0, "num": 0, "letter": 0}
             continue
+        dec = _DECIMAL.match(line)
+        if dec:
+            parts = tuple(int(x) for x in dec.group("tok").split("."))
+            if dec.group("mark") in (".", ""):
+                last_decimal = parts  # a well-formed "2.1." or "2.1": the sequence goes on
+            elif _caps_start(dec.group("rest")) and (
+                    (last_decimal and parts[:-1] == last_decimal[:-1] and parts[-1] == last_decimal[-1] + 1)
+                    or (len(parts) == 2 and parts == (state["num"], 1))):
+                new = dec.group("tok") + "."
+                out[i] = dec.group("pad") + new + dec.group("space") + dec.group("rest")
+                repairs.append(Repair(i + 1, dec.group("tok") + dec.group("mark"), new))
+                last_decimal = parts
+            continue
         m = _LABEL.match(line)
         if not m:
+            bare = _BARE_ROMAN.match(line)
+            if bare and state["roman"] and _caps(bare.group("rest")):
+                value = roman_value("".join(_ROMAN_LOOKS[c] for c in bare.group("tok")))
+                if value and continues("roman", value):
+                    new = _label_text("roman", value)
+                    out[i] = bare.group("pad") + new + bare.group("space") + bare.group("rest")
+                    repairs.append(Repair(i + 1, bare.group("tok"), new))
+                    advance("roman", value)
             continue
         tok, mark, rest = m.group("tok"), m.group("mark"), m.group("rest")
         if re.match(r"\d", rest) and mark in ".,":
@@ -583,6 +770,8 @@ FORMS: list[tuple[str, str, Callable[[str], str]]] = [
     ("ocr_specks", "ocr", ocr_specks),
     ("ocr_glued_marks", "ocr", ocr_glued_marks),
     ("ocr_cue_words", "ocr", ocr_cue_words),
+    ("ocr_inner_specks", "ocr", ocr_inner_specks),
+    ("ocr_field_lines", "ocr", ocr_field_lines),
     ("party_numbering", "party", party_numbering),
 ]
 
