@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import os
 import re
 import shutil
@@ -33,11 +34,12 @@ from typing import Any, Protocol
 
 __all__ = ["INSTALL_OCR", "OCR_VERSION", "OcrSettings", "OcrWord", "OcrLine", "OcrStore", "OcrResult",
            "engine_version", "engine_problem", "ocr_key", "otsu_threshold", "clean_page", "image_page_count",
-           "image_pages", "pdf_page_images", "recognise_pages", "trim_specks", "page_lines", "ocr_pages", "ocr_problem",
-           "image_text", "lines_to_rows", "rows_to_lines"]
+           "image_pages", "pdf_page_images", "recognise_pages", "failure_reason", "trim_specks", "page_lines",
+           "ocr_pages", "ocr_problem", "image_text", "lines_to_rows", "rows_to_lines"]
 
 #: The one command that installs the OCR engine and its Vietnamese model on Debian and Ubuntu.
 INSTALL_OCR = "sudo apt-get install tesseract-ocr tesseract-ocr-vie"
+_log = logging.getLogger(__name__)
 #: Version of this module's reading of Tesseract's output (part of the cache key: a change re-recognises).
 OCR_VERSION = "3"
 
@@ -425,8 +427,25 @@ def _recognise_one(image: Any, page: int, settings: OcrSettings) -> list[OcrLine
         data = pytesseract.image_to_data(image, lang=settings.lang, config=f"--psm {settings.psm}",
                                          output_type=pytesseract.Output.DICT, timeout=settings.timeout)
     except Exception as exc:  # noqa: BLE001 — Tesseract's errors, a time-out, an image it cannot take: a problem row
-        return f"{type(exc).__name__}: {str(exc).strip()[:200]}"
+        return failure_reason(exc, page, settings)
     return page_lines(data, page, settings.low_confidence)
+
+
+def failure_reason(exc: BaseException, page: int, settings: OcrSettings) -> str:
+    """Why a page could not be recognised, in words of the catalogue (no exception text, which goes to the log):
+    "it took longer than 300 s" or "the engine stopped with an error".
+
+    Examples
+    --------
+    >>> failure_reason(RuntimeError("Tesseract process timeout"), 3, OcrSettings())
+    'it took longer than 300 s'
+    >>> failure_reason(ValueError("bad image"), 3, OcrSettings())
+    'the engine stopped with an error'
+    """
+    _log.warning("OCR of page %s failed: %s: %s", page, type(exc).__name__, str(exc).strip()[:300])
+    if isinstance(exc, TimeoutError) or "timeout" in str(exc).lower():
+        return f"it took longer than {settings.timeout:.0f} s"
+    return "the engine stopped with an error"
 
 
 def _progress(total: int, desc: str) -> Any:
@@ -644,9 +663,10 @@ def image_text(data: bytes, store: OcrStore | None = None, settings: OcrSettings
         n = image_page_count(data)
         result = ocr_pages(data, "image", None, settings, store)
     except Exception as exc:  # noqa: BLE001 — an image Pillow cannot open is a problem row, whatever it raised
+        _log.warning("the image cannot be read: %s: %s", type(exc).__name__, exc)
         return [], [{"line": None, "severity": "error", "kind": "unreadable",
-                     "message": f"the image cannot be read ({type(exc).__name__}: {exc}): save it again as .png"}
-                    ], [], {}
+                     "message": "the image cannot be read (a damaged file, or not an image Pillow knows): save it "
+                                "again as .png"}], [], {}
     problems = [{"line": None, "severity": "warning", "kind": "unreadable",
                  "message": f"OCR of page {p} failed ({why}); its text is missing"} for p, why in
                 sorted(result.failed.items())]

@@ -6,7 +6,8 @@ on tasks, assignments and problems, and flags a task as ``ocr_low_confidence`` w
 low confidence: a word of its heading line, a word of a role cue ("chủ trì", "phối hợp" …, the phrases of
 ``registry/data/role_cues.csv``) on its lines, or a word of an agency's printed name on the line the assignment
 was read from. Each flagged task gets one ``ocr_low_confidence`` problem row naming the words, their confidence,
-line and page, in English and Vietnamese.
+line and page (in English, as the loader writes its messages; ``ttdn_analysis.messages.localize`` gives the
+Vietnamese of each part).
 """
 from __future__ import annotations
 
@@ -71,19 +72,17 @@ def _page_of(doc: RawDoc, line: object) -> int | None:
     return None
 
 
-def _said(hits: list[tuple[str, OcrWord, int, int | None]]) -> tuple[str, str]:
-    parts_en, parts_vi = [], []
+def _said(hits: list[tuple[str, OcrWord, int, int | None]]) -> str:
+    """The weak words of a flagged task as the parts of its message (English; the catalogue, entries P032a-P032i
+    of ``ttdn_analysis/messages.toml``, gives the Vietnamese part by part)."""
+    parts = []
     for what, w, line, page in hits[:6]:
-        where_en = f"line {line}" + (f", page {page}" if page else "")
-        where_vi = f"dòng {line}" + (f", trang {page}" if page else "")
-        vi = {"heading": "tiêu đề", "role cue": "từ chỉ vai trò", "agency": "tên cơ quan"}[what]
-        parts_en.append(f"{what} word {w.text!r} ({w.conf:.0f}%, {where_en})")
-        parts_vi.append(f"{vi} {w.text!r} ({w.conf:.0f}%, {where_vi})")
+        where = f"line {line}" + (f", page {page}" if page else "")
+        parts.append(f"{what} word {w.text!r} ({w.conf:.0f}%, {where})")
     more = len(hits) - 6
     if more > 0:
-        parts_en.append(f"{more} more")
-        parts_vi.append(f"thêm {more} từ")
-    return "; ".join(parts_en), "; ".join(parts_vi)
+        parts.append(f"{more} more words")
+    return "; ".join(parts)
 
 
 def review_pages(rows: dict[str, list[dict]], doc: RawDoc, settings: OcrSettings | None = None) -> None:
@@ -112,8 +111,9 @@ def review_pages(rows: dict[str, list[dict]], doc: RawDoc, settings: OcrSettings
     >>> review_pages(rows, doc)
     >>> rows["tasks"][0]["page"], rows["tasks"][0]["ocr_low_confidence"], rows["problems"][0]["kind"]
     (1, True, 'ocr_low_confidence')
-    >>> rows["problems"][0]["message"]  # doctest: +ELLIPSIS
-    "task 1: agency word 'Ngoại' (38%, line 2, page 1); check against the scan / nhiệm vụ 1: tên cơ quan ..."
+    >>> rows["problems"][0]["message"].split("; ")  # doctest: +NORMALIZE_WHITESPACE
+    ['task 1: read from words OCR recognised with low confidence', "agency word 'Ngoại' (38%, line 2, page 1)",
+     'check the task against the scan']
     """
     below = (settings or OcrSettings()).low_confidence
     for t in rows.get("tasks", []):
@@ -162,9 +162,8 @@ def review_pages(rows: dict[str, list[dict]], doc: RawDoc, settings: OcrSettings
                 seen.add((h[2], h[1].text))
                 unique.append(h)
         t["ocr_low_confidence"] = True
-        en, vi = _said(unique)
         path = t.get("path")
         flagged.append({"source_file": src, "line": unique[0][2], "severity": "warning", "kind": "ocr_low_confidence",
-                        "message": f"task {path}: {en}; check against the scan / nhiệm vụ {path}: {vi}; đối chiếu "
-                                   "với bản scan", "page": unique[0][3]})
+                        "message": f"task {path}: read from words OCR recognised with low confidence; "
+                                   f"{_said(unique)}; check the task against the scan", "page": unique[0][3]})
     rows.setdefault("problems", []).extend(flagged)
