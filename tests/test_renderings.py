@@ -112,12 +112,7 @@ def rendered(tmp_path_factory):
 
 #: Renderings that find a defect outside the normalisation stage, reported to its owner; strict: the case fails as
 #: soon as it is read, so that the entry is removed.
-KNOWN: dict[tuple[str, str], str] = {
-    ("d08_thanh_hoa", "html"): "an HTML task table whose rows continue a cell (empty TT cell): the continuation "
-                               "rows are not joined to the row above (tasks 0.77, assignments 0.77)",
-    ("d08_thanh_hoa", "docx"): "the same for a Word table whose rows continue a cell (empty TT cell): tasks 0.77, "
-                               "assignments 0.77",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _cases():

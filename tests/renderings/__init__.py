@@ -184,14 +184,18 @@ _CHROME_TOP = ["<!DOCTYPE html>", "<html lang=\"vi\"><head><meta charset=\"utf-8
 _CHROME_END = ["</div>", "<div class=\"footer\">Bản quyền thuộc Cổng thông tin điện tử</div>", "</body></html>"]
 
 
-def _cells(line: str) -> list[str] | None:
+def _cells(line: str, outer: bool | None = None) -> list[str] | None:
+    """The cells of a table line; *outer*: whether the table draws outer pipes (its first row says), None to decide
+    from this line (in a table without outer pipes, "  | thị xã … |  | BCH … |" opens with an empty TT cell)."""
     if "\t" in line:
         return [c.strip() for c in line.split("\t")]
     if line.count("|") >= 2:
         cells = [c.strip() for c in line.strip().split("|")]
-        if line.strip().startswith("|"):
+        if outer is None:
+            outer = line.strip().startswith("|") and line.strip().endswith("|")
+        if outer and line.strip().startswith("|"):
             cells = cells[1:]
-        if line.strip().endswith("|"):
+        if outer and line.strip().endswith("|"):
             cells = cells[:-1]
         return cells
     return None
@@ -202,8 +206,9 @@ def html_page(lines: list[str], rng: random.Random) -> Rendered:
     out = list(_CHROME_TOP)
     origin: list[int | None] = [None] * len(out)
     in_table = False
+    outer: bool | None = None  # the table's outer pipes, decided by its first row
     for n, line in enumerate(lines, start=1):
-        cells = _cells(line)
+        cells = _cells(line, outer if in_table else None)
         if cells is not None and re.fullmatch(r"[\s|:\-–—=]*", line):
             continue  # a markdown rule row
         if cells is not None:
@@ -211,6 +216,7 @@ def html_page(lines: list[str], rng: random.Random) -> Rendered:
                 out.append("<table border=\"1\">")
                 origin.append(None)
                 in_table = True
+                outer = line.strip().startswith("|") and line.strip().endswith("|")
             out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
             origin.append(n)
             continue
@@ -329,6 +335,7 @@ def write_docx(path, lines: list[str]) -> None:
         numbering.append(abstract)
     numbering.append(parse_xml(f'<w:num xmlns:w="{_W_NS}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
     rows: list[list[str]] = []
+    outer: bool | None = None
 
     def flush() -> None:
         if rows:
@@ -342,9 +349,11 @@ def write_docx(path, lines: list[str]) -> None:
     for text, level in word_numbering(lines):
         if not text.strip():
             continue
-        cells = _cells(text)
+        cells = _cells(text, outer if rows else None)
         if cells is not None:
             if not re.fullmatch(r"[\s|:\-–—=]*", text):
+                if not rows:  # the table's outer pipes, decided by its first row
+                    outer = text.strip().startswith("|") and text.strip().endswith("|")
                 rows.append(cells)
             continue
         flush()

@@ -352,6 +352,7 @@ class _DocxWalker:
         spans (gold/dev README convention 19), so that every row's cells keep their columns."""
         out: list[str] = []
         merged: dict[int, str] = {}  # column -> text of a vertically merged cell that is still open
+        rows: list[tuple[list[str], list[list[str]]]] = []
         for tr in self._children(tbl, _TR):
             row: list[str] = []
             blocks: list[list[str]] = []
@@ -372,8 +373,13 @@ class _DocxWalker:
                 width = max(1, min(_int(span.get(_W + "val") if span is not None else None, 1), 64))
                 row += [text] + [""] * (width - 1)
                 blocks.append(lines)
+            rows.append((row, blocks))
+        # a table of data (some row fills three cells or more) gives every row as a row, so that a row with one
+        # filled cell (a cell continued from the row above, a heading) keeps its column for the table reader
+        data = any(sum(1 for c in row if c) >= 3 for row, _ in rows)
+        for row, blocks in rows:
             filled = [b for b in blocks if b]
-            if len(filled) == 1 and sum(1 for c in row if c) == 1:
+            if not data and len(filled) == 1 and sum(1 for c in row if c) == 1:
                 out.extend(filled[0])  # a layout table (one filled cell): its paragraphs are ordinary lines
             elif len(row) == 2 and any(len(b) > 1 for b in filled):
                 # a two-column layout (the header's "UBND TỈNH … | CỘNG HÒA …" block): paragraph by paragraph, as

@@ -224,13 +224,28 @@ class _HtmlEmitter:
     def _table_steps(self, tbl) -> list[tuple]:
         steps: list[tuple] = []
         rows = [tr for tr in tbl.find_all("tr") if tr.find_parent("table") is tbl]
-        for tr, grid in zip(rows, table_grid(rows)):
+        grids = table_grid(rows)
+        data = _is_data_table(grids)
+        for tr, grid in zip(rows, grids):
             cells = [c for c in tr.find_all(["td", "th"], recursive=False) if _norm(c.get_text(" "))]
-            if len(cells) == 1 and sum(1 for g in grid if g) <= 1:
+            if not data and len(cells) == 1 and sum(1 for g in grid if g) <= 1:
                 steps += [("walk", cells[0]), ("flush",)]  # layout table: one filled cell holds ordinary blocks
             elif any(grid):
                 steps.append(("line", " | ".join(grid)))
         return steps
+
+
+def _is_data_table(grid: list[list[str]]) -> bool:
+    """True for a table of data (a task table): some row fills three cells or more. Its rows are given as rows
+    whatever they hold, so that a row with one filled cell (a cell continued from the row above, a heading over
+    columns) keeps its column for the table reader; in a layout table such a row holds ordinary paragraphs.
+
+    Examples
+    --------
+    >>> _is_data_table([["TT", "Nội dung", "Chủ trì"], ["", "tiếp theo", ""]]), _is_data_table([["Nội dung", ""]])
+    (True, False)
+    """
+    return any(sum(1 for c in row if c) >= 3 for row in grid)
 
 
 def _span(cell, name: str) -> int:

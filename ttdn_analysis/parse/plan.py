@@ -12,19 +12,19 @@ from ttdn_analysis.parse.crossrefs import Reference, resolve_references, split_r
 from ttdn_analysis.parse.document import Document, segment
 from ttdn_analysis.parse.header import PlanMeta, find_date, find_number, read_header
 from ttdn_analysis.parse.kinds import plan_kind
-from ttdn_analysis.parse.lines import Line, prepare_lines
-from ttdn_analysis.parse.normalise import normalise_lines
+from ttdn_analysis.parse.lines import Line, clean_line, prepare_lines
+from ttdn_analysis.parse.normalise import FORMS, Normalised, detect_styles, md_emphasis, normalise_lines
 from ttdn_analysis.parse.ocr_review import review_pages
 from ttdn_analysis.parse.outline import SECTION_KINDS, TASK_SECTIONS, Outline, item_of, parse_outline
 from ttdn_analysis.parse.provenance import line_breaks
 from ttdn_analysis.parse.roles import field_of
-from ttdn_analysis.parse.tables import expand_tables, split_tables, tables_unread
+from ttdn_analysis.parse.tables import PLACEHOLDER, TableRow, expand_tables, split_tables, tables_unread
 from ttdn_analysis.parse.timeframes import parse_timeframe
 from ttdn_analysis.registry.provinces import after_merger
 from ttdn_analysis.schema import TABLES, problem_row, task_kind
 from ttdn_analysis.text import roman_value, to_roman
 
-__all__ = ["parse_plan", "read_structure", "non_task_lines", "section_rows", "PART_KINDS"]
+__all__ = ["parse_plan", "read_structure", "PrintedText", "non_task_lines", "section_rows", "PART_KINDS"]
 
 #: Kinds of a ``sections`` row: the outline's section kinds, and the preamble and closing remarks around them.
 PART_KINDS = ("preamble", *SECTION_KINDS, "closing")
@@ -44,6 +44,12 @@ def read_structure(raw_lines: list[str]) -> tuple[list[Line], Document, Outline]
     >>> doc.kind, [t.path for t in outline.tasks()]
     ('plan', ['I.1'])
     """
+    lines, document, outline, _ = _read_structure(raw_lines)
+    return lines, document, outline
+
+
+def _read_structure(raw_lines: list[str]) -> tuple[list[Line], Document, Outline, Normalised]:
+    """:func:`read_structure`, and the normalised physical lines it read."""
     norm = normalise_lines(raw_lines)  # the genre's surface forms (markdown, OCR, Party numbering), line for line
     text_lines, tables = split_tables(norm.lines)
     lines = expand_tables(prepare_lines(text_lines), tables)
@@ -51,7 +57,101 @@ def read_structure(raw_lines: list[str]) -> tuple[list[Line], Document, Outline]
     outline = parse_outline(document.body, is_agency_heading=lambda t: bool(agency_heading(t)),
                             appendices=document.appendices, repaired=norm.repaired_lines)
     outline.repairs = norm.repairs
-    return lines, document, outline
+    return lines, document, outline, norm
+
+
+#: The forms of the normalisation stage that remove markup or a scanner's marks and change no word or number: the
+#: printed text is the file's with these undone (cue-word repairs, Party numbering and label readings are not).
+_MARKUP_FORMS = frozenset({"nfc", "html_comments", "md_escapes", "md_footnotes", "grid_rules", "md_emphasis",
+                           "md_headings", "md_autolinks", "ocr_glued_marks", "ocr_specks"})
+
+
+def _unmarked(raw: str, styles: frozenset[str]) -> str:
+    """*raw* with the markup forms of its file's styles removed (:data:`_MARKUP_FORMS`).
+
+    Examples
+    --------
+    >>> _unmarked(r"**1\\.** Tập huấn", frozenset({"markdown"})), _unmarked("1- Tập huấn", frozenset({"party"}))
+    ('1. Tập huấn', '1- Tập huấn')
+    """
+    for name, style, form in FORMS:
+        if name in _MARKUP_FORMS and (not style or style in styles):
+            raw = md_emphasis(raw, "markdown" in styles) if name == "md_emphasis" else form(raw)
+    return raw
+
+
+class PrintedText:
+    """The text of logical lines as the file prints it, for the ``text`` column of tasks.
+
+    The grammar reads the normalised lines (:mod:`ttdn_analysis.parse.normalise`: OCR confusions and cue words
+    repaired, Party numbering and outline labels read as the sequence calls for); a researcher reads the plan. The
+    printed text of a logical line is made of the physical lines it spans, as read from the file, with only the
+    markup that holds no word removed (:data:`_MARKUP_FORMS`): Unicode NFC, markdown emphasis, ``#`` heading
+    marks, HTML comments, autolink brackets, table pipes and, in a converter's markdown, the backslash escapes
+    (``1\\.`` is shown "1.") and footnote marks; in an OCR'd scan, the specks standing alone at a line's edges and
+    the marks glued to a label ("-e)" is shown "e)", not the "c)" the sequence reads). Repaired labels ("Il."
+    read as II., "1-" as 1.), repaired cue words and look-alike readings are never shown: the line is shown as
+    printed. Physical lines that the normalisation left empty (a page number or a scanner's speck line inside a
+    task) are left out, as the grammar leaves them out. Invisible characters (zero-width spaces, soft hyphens) were
+    removed when the file was read and stay removed. A task table's row is shown as the grammar reads it,
+    "1. <content>" and one field line per role column ("- Đơn vị chủ trì: …"), with the cells as printed (markup
+    removed); when the printed table cannot be read as the same rows (its header names a column only after a
+    repair), the row is shown as read.
+
+    Examples
+    --------
+    >>> raw = ["I- MỤC ĐÍCH", "1- Nâng cao nhận thức", "II- NHIỆM VỤ", "1- Tập huấn cho cán bộ", "các huyện",
+    ...        "- Cơ quan chủ trì: Sở Ngoại vụ"]
+    >>> lines, _, outline, norm = _read_structure(raw)
+    >>> [ln.text for ln in lines][3:]
+    ['1. Tập huấn cho cán bộ các huyện', '- Cơ quan chủ trì: Sở Ngoại vụ']
+    >>> [ln.text for ln in PrintedText(raw, norm.lines, lines).of(lines)][3:]
+    ['1- Tập huấn cho cán bộ các huyện', '- Cơ quan chủ trì: Sở Ngoại vụ']
+    """
+
+    def __init__(self, raw_lines: list[str], normalised: list[str], lines: list[Line]) -> None:
+        styles = detect_styles(raw_lines)
+        printed = [_unmarked(r, styles) for r in raw_lines]
+        self.raw = printed  # the physical lines, markup removed (one for one with the file's)
+        self.phys = [clean_line(r) for r in printed]
+        self.kept = [bool(clean_line(r)) for r in normalised]
+        self.starts = {ln.start for ln in lines}
+        _, tables = split_tables(printed)
+        self.rows: dict[int, list[Line]] = {}
+        for ln in expand_tables([Line(PLACEHOLDER, t.start, t.end) for t in tables], tables):
+            self.rows.setdefault(ln.start, []).append(ln)
+
+    def _table_line(self, ln: Line) -> Line | None:
+        """The printed counterpart of a table row's item line or field line (same row, same field), else None."""
+        head = ln.text.split(":", 1)[0] if not isinstance(ln, TableRow) else None
+        for cand in self.rows.get(ln.start, []):
+            if isinstance(ln, TableRow) and isinstance(cand, TableRow) and cand.label == ln.label:
+                return cand
+            if head is not None and not isinstance(cand, TableRow) and cand.text.split(":", 1)[0] == head:
+                return cand
+        return None
+
+    def line(self, ln: Line) -> Line:
+        """The printed text of logical line *ln* (a new :class:`Line` with its lines; *ln* unchanged)."""
+        if isinstance(ln, TableRow) or ln.start in self.rows:
+            found = self._table_line(ln)
+            return Line(found.text, ln.start, ln.end, ln.skip) if found is not None else ln
+        text = ""
+        for k in range(ln.start, min(ln.end, len(self.phys)) + 1):
+            piece = self.phys[k - 1]
+            if not piece or not self.kept[k - 1] or (k != ln.start and k in self.starts):
+                continue  # blank, left empty by the normalisation, or a line of its own (a footnote)
+            if not text:
+                text = piece
+            elif re.search(r"\w-$", text[-2:]) and not (piece[:1].isalpha() and piece[:1].islower()):
+                text += piece  # the joiner's rule: no space after a word-final hyphen
+            else:
+                text += " " + piece
+        return Line(text, ln.start, ln.end, ln.skip) if text else ln
+
+    def of(self, lines: list[Line]) -> list[Line]:
+        """:meth:`line` of each of *lines*."""
+        return [self.line(ln) for ln in lines]
 
 
 def non_task_lines(document: Document, outline: Outline) -> list[Line]:
@@ -130,7 +230,8 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
     if not doc.lines:
         return rows
     pid = plan_id or _plan_id(doc.path)
-    lines, document, outline = read_structure(doc.lines)
+    lines, document, outline, norm = _read_structure(doc.lines)
+    as_printed = PrintedText(doc.lines, norm.lines, lines)
     meta = read_header(document, outline.preamble, lines)
     manifest = manifest or {}
     for k in ("province", "issuer", "level", "number", "date", "title"):
@@ -185,12 +286,13 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
             tid = f"{pid}:{path}"
             own = list(rec.lines)
             placed.update(i for ln in own for i in range(ln.start, ln.end + 1))
+            shown = as_printed.of(own)  # the text as printed, not as normalised for the grammar
             rows["tasks"].append({
                 "plan_id": pid, "task_id": tid, "path": path, "title": rec.title,
-                "text": "\n".join(ln.text for ln in own), "line_start": rec.head.start,
+                "text": "\n".join(ln.text for ln in shown), "line_start": rec.head.start,
                 "line_end": max(ln.end for ln in own), "timeframe": rec.timeframe, "section": rec.section,
                 "task_kind": task_kind(rec.section, path),
-                "text_lines": [ln.start for ln in own], "text_breaks": line_breaks(own, doc.lines),
+                "text_lines": [ln.start for ln in own], "text_breaks": line_breaks(shown, as_printed.raw),
                 "numbering_gap": False, "numbering_repaired": block.node.repaired, **carry,
             })
             for role, hits in (("lead", rec.lead), ("support", rec.support)):

@@ -7,8 +7,22 @@ boundaries must survive — before the line joiner sees the text:
 
 * a row whose number cell holds an arabic number (or a letter) is a task row;
 * a row whose number cell holds a roman numeral and whose other cells are empty is a group row (a heading);
-* a row with an empty number cell continues the row above (a multi-line cell): its cells are appended to the
-  row's cells, so "Ban Tuyên giáo Tỉnh ủy;" + "BCH BĐBP tỉnh" is one list.
+* a row with an empty number cell continues the row above (a multi-line cell, or one task written over several
+  table rows): its cells are appended to the row's cells, so "Ban Tuyên giáo Tỉnh ủy;" + "BCH BĐBP tỉnh" is one
+  list, and the task's lines run from the first row to the last. In an agency column a continued cell that opens
+  a name of its own is a new item of the list ("Sở Nội vụ" + "Sở Tư pháp" → "Sở Nội vụ; Sở Tư pháp"), one whose
+  name goes on across the break is joined with a space;
+* a row that repeats the number of the row above together with one of its cells is the same task: a number cell
+  spanning rows (HTML ``rowspan``, Word ``vMerge``) gives its text to every row it spans (the ingest readers lay
+  every row out on the table's grid); the copied cells are not repeated;
+* a row with an empty number cell is not joined when it has a number of its own in its content cell (the next
+  number of the table's count, "3. …"), or when it is a heading over the rows below: it names no agency and no
+  time and its text is a group label ("II. …", "A. …": a group row), capitals, or a capitalised line after a row
+  whose text ends a sentence (a line of the text). Bold alone is not seen: the normalisation stage has removed
+  emphasis before tables are read.
+
+The rule is the same for every rendering: markdown pipes, tab-separated text, and the rows that the HTML and Word
+readers give (``ttdn_analysis.ingest.html`` and ``.docx`` only deliver the cells, on the table's grid).
 
 :func:`split_tables` replaces a task table's lines by a placeholder the line joiner never joins to, and returns
 the rows; :func:`expand_tables` puts the rows back as :class:`TableRow` item lines followed by field lines
@@ -104,6 +118,94 @@ def _is_number(label: str) -> bool:
     return bool(re.fullmatch(r"\d{1,3}(?:\.\d{1,2})*\.?|[a-zđ][.)]?", label))
 
 
+_OWN_NUMBER = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
+_GROUP_LABEL = re.compile(r"^([IVXLC]{1,7}|[A-ZĐ])[.)]\s+(\S.*)$")
+_SENTENCE_END = re.compile(r"[.:!?]\s*$")
+
+
+def _cell(table: Table, cells: list[str], name: str) -> str:
+    i = table.columns.get(name)
+    return cells[i] if i is not None and i < len(cells) else ""
+
+
+def _own_number(cells: list[str], cols: dict[str, int], prev: dict) -> tuple[str, str] | None:
+    """The number a row with an empty number cell prints at the head of its content cell, when it is the number
+    the table's count calls for next ("3. Tổ chức …" after row 2): (label, content without it), else None."""
+    content = cells[cols["content"]] if cols.get("content", len(cells)) < len(cells) else ""
+    m = _OWN_NUMBER.match(content)
+    if not m or not prev.get("label", "").isdigit() or int(m.group(1)) != int(prev["label"]) + 1:
+        return None
+    return m.group(1), m.group(2)
+
+
+def _is_heading_row(table: Table, cells: list[str], prev: dict) -> bool:
+    """True for a row with an empty number cell that heads the rows below instead of continuing the row above: it
+    names no agency and no time, and its text is a heading (a group label "II. …", "A. …"; capitals; or a
+    capitalised line after a row whose text ends a sentence, or after another heading). A row that opens with a
+    decimal or a lower-case label ("2. …", "a) …") continues a cell that enumerates (unless it is the next
+    number, :func:`_own_number`)."""
+    if not _roles_empty(table, cells):
+        return False
+    text = " ".join(c for c in cells if c).strip()
+    if not text:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    caps = (len(letters) >= 3 and len(text.split()) >= 3
+            and sum(c.isupper() for c in letters) / len(letters) > 0.8)  # "NHÓM NHIỆM VỤ …", not "ASEAN, APEC"
+    before = _cell(table, prev["cells"], "content")
+    return bool(_GROUP_LABEL.match(text) or caps
+                or (text[0].isupper() and (prev.get("heading") or _SENTENCE_END.search(before))))
+
+
+def _continues_row(table: Table, label: str, cells: list[str], prev: dict) -> bool:
+    """True when a row belongs to the task of the row above: its number cell is empty (a cell continued over
+    rows), or it repeats the row above's number together with one of its cells (a number cell spanning rows,
+    HTML ``rowspan`` or Word ``vMerge``, gives its text to every row it spans)."""
+    if not label:
+        return True
+    if label.rstrip(".") != prev["label"] or prev.get("heading"):
+        return False
+    num = table.columns.get("num")
+    return any(c and k != num and k < len(prev["cells"]) and c == prev["cells"][k] for k, c in enumerate(cells))
+
+
+#: Table columns that hold agencies: a continued cell that opens a new name is a new item of the list.
+_AGENCY_COLUMNS = ("lead", "support")
+
+
+def _join_agencies(before: str, after: str) -> str:
+    """Join the agencies of a continued cell to the cell above: with a space where the text above ends with a
+    separator or the name goes on ("Ban Tuyên giáo Tỉnh ủy;" + "BCH BĐBP tỉnh", "Sở Văn hóa, Thể thao và" + "Du
+    lịch"), with "; " where the row below opens a name of its own ("Sở Nội vụ" + "Sở Tư pháp": two table rows of
+    one task, two agencies)."""
+    from ttdn_analysis.parse.agency_spans import scan
+    from ttdn_analysis.text import line_key
+
+    if not before or re.search(r"[;,:/+&–-]\s*$|(?<![^\W_])(?:và|hoặc|với)\s*$", before):
+        return f"{before} {after}".strip()
+    spaced = f"{before} {after}"
+    hits = scan(spaced).hits
+    if any(h.start < len(before) < h.end for h in hits):
+        return spaced  # a name read across the break: the cell's text was wrapped
+    opened = scan(after).hits
+    if opened and opened[0].start == 0 and line_key(after)[:1] != "(":
+        return f"{before}; {after}"
+    return spaced
+
+
+def _append_row(table: Table, prev: dict, cells: list[str], line: int) -> None:
+    """Append a continuation row's cells to the row above (cells equal to the row above's, the copies a spanning
+    cell gives, are not repeated); the row's lines run on to *line*."""
+    agency_cols = {table.columns[c] for c in _AGENCY_COLUMNS if c in table.columns}
+    num = table.columns.get("num")
+    for k, c in enumerate(cells):
+        if not c or k == num or k >= len(prev["cells"]) or c == prev["cells"][k]:
+            continue
+        old = prev["cells"][k]
+        prev["cells"][k] = _join_agencies(old, c) if k in agency_cols else f"{old} {c}".strip()
+    prev["end"] = line
+
+
 def split_tables(raw_lines: list[str]) -> tuple[list[str], list[Table]]:
     """Find task tables in raw lines; return the lines with each table replaced by a placeholder, and the tables.
 
@@ -154,17 +256,32 @@ def split_tables(raw_lines: list[str]) -> tuple[list[str], list[Table]]:
             if "num" in cols:
                 label = strip_markup(row[cols["num"]]).strip()
             else:  # no number column: each row that has content is the next numbered row
-                label = str(len(table.rows) + 1) if strip_markup(row[cols["content"]]).strip() else ""
+                label = (str(sum(1 for r in table.rows if not r.get("heading")) + 1)
+                         if strip_markup(row[cols["content"]]).strip() else "")
             rest = [strip_markup(c).strip() for k2, c in enumerate(row) if k2 != cols.get("num", -1)]
-            if not label and table.rows:  # continuation of the row above
-                prev = table.rows[-1]
-                for k2, c in enumerate(row):
-                    c = strip_markup(c).strip()
-                    if c and k2 < len(prev["cells"]):
-                        prev["cells"][k2] = f"{prev['cells'][k2]} {c}".strip()
-                prev["end"] = j + 1
+            cells = [strip_markup(c).strip() for c in row]
+            prev = table.rows[-1] if table.rows else None
+            taken = False  # the row is a heading row of its own
+            if not label and prev is not None:
+                own = _own_number(cells, cols, prev)
+                if own is not None:  # "| 3. Tổ chức … | Sở Ngoại vụ |": the row's number stands in its content
+                    label, cells[cols["content"]] = own
+                elif _is_heading_row(table, cells, prev):  # a heading over the rows below ("| NHÓM … | | |")
+                    group_label = _GROUP_LABEL.match(" ".join(c for c in cells if c))
+                    if group_label:  # "| II. Nhiệm vụ khác | | |": a group row, its numeral in the content cell
+                        cells = [""] * len(cells)
+                        cells[cols["content"]] = group_label.group(2)
+                        table.rows.append({"label": group_label.group(1), "group": True, "cells": cells,
+                                           "start": j + 1, "end": j + 1})
+                    else:
+                        table.rows.append({"label": "", "group": False, "heading": True, "cells": cells,
+                                           "start": j + 1, "end": j + 1})
+                    taken = True
+            if taken:
+                pass
+            elif prev is not None and _continues_row(table, label, cells, prev):
+                _append_row(table, prev, cells, j + 1)
             elif label:
-                cells = [strip_markup(c).strip() for c in row]
                 # no agency and no time: cells without a letter or digit ("-", "—", a stray "|") count as empty
                 empty = not any(_WORDISH.search(cells[cols[c]]) for c in ("lead", "support", "time") if c in cols)
                 number = re.match(r"^([IVXLC]+|[A-ZĐ])[.)]?(?:\s+(.+))?$", label)
@@ -204,6 +321,8 @@ def _number_groups(table: Table) -> None:
     group: dict | None = None
     for k, row in enumerate(rows):
         row.setdefault("printed", row["label"])
+        if row.get("heading"):
+            continue
         label = row["label"]
         if row["group"]:
             group = None
@@ -252,6 +371,9 @@ def expand_tables(lines: list[Line], tables: list[Table]) -> list[Line]:
                 return cells[i].strip() if i is not None and i < len(cells) else ""
 
             content = cell("content")
+            if row.get("heading"):  # a heading row over the rows below: a line of the text, not an item
+                out.append(Line(" ".join(c.strip() for c in cells if c.strip()), row["start"], row["end"]))
+                continue
             out.append(TableRow(f"{row.get('printed', row['label'])}. {content}".strip(), row["start"], row["end"],
                                 label=row["label"], group=row["group"]))
             if row["group"]:
