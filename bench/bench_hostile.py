@@ -146,10 +146,18 @@ def _encrypted_pdf(path: Path) -> None:
 _CHAIN = "Giao Sở Ngoại vụ chủ trì, phối hợp với Sở Nội vụ và Công an tỉnh tổ chức tuyên truyền, "
 
 
-def _chained_plan(path: Path, chars: int) -> None:
-    """The seed plan with one line of *chars* characters chaining "Giao X chủ trì, phối hợp với Y …"."""
+#: The other constructions of the grammar's linearity tests (tests/test_hostile.py), each chained on one line.
+_CHAINS = {"verbs": "Sở Ngoại vụ, Sở Nội vụ thực hiện, phối hợp Công an tỉnh, ",
+           "markers": "- Đơn vị thực hiện: " + "Sở Ngoại vụ (chủ trì), Sở Nội vụ, Công an tỉnh (phối hợp), " * 10,
+           "fields": "Chủ trì: Sở Ngoại vụ "}
+
+
+def _chained_plan(path: Path, chars: int, unit: str = _CHAIN) -> None:
+    """The seed plan with one line of *chars* characters chaining *unit* ("Giao X chủ trì, phối hợp với Y …")."""
     text = SEED.read_text(encoding="utf-8")
-    line = (_CHAIN * (chars // len(_CHAIN) + 1))[:chars]
+    head = unit.split(": ", 1)[0] + ": " if unit.startswith("- ") else ""  # a field line: its label once
+    body = unit[len(head):]
+    line = head + (body * (chars // len(body) + 1))[:chars]
     path.write_text(text.replace("- Đơn vị chủ trì: Sở Ngoại vụ", line + "\n- Đơn vị chủ trì: Sở Ngoại vụ", 1),
                     encoding="utf-8")
 
@@ -189,7 +197,13 @@ CASES: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "chained 'Giao X chủ trì, phối hợp với Y' line of 100 k characters": (
         "chain-100k.md", lambda p: _chained_plan(p, 100_000), "25 k: 4.7 s, 50 k: 22.5 s, 200 k: > 110 s"),
     "chained 'Giao X chủ trì, phối hợp với Y' line of 1 M characters": (
-        "chain-1m.md", lambda p: _chained_plan(p, 1_000_000), ""),
+        "chain-1m.md", lambda p: _chained_plan(p, 1_000_000), "14.4 s (bench of 2026-12-07 morning)"),
+    "chained 'X, Y thực hiện, phối hợp Z' line of 1 M characters": (
+        "chain-verbs-1m.md", lambda p: _chained_plan(p, 1_000_000, _CHAINS["verbs"]), ""),
+    "field value 'X (chủ trì), Y, Z (phối hợp), …' of 1 M characters": (
+        "chain-markers-1m.md", lambda p: _chained_plan(p, 1_000_000, _CHAINS["markers"]), ""),
+    "'Chủ trì: X' fields run together on one line of 1 M characters": (
+        "chain-fields-1m.md", lambda p: _chained_plan(p, 1_000_000, _CHAINS["fields"]), ""),
 }
 
 

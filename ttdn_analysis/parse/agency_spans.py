@@ -161,6 +161,11 @@ _LIST_SEP_AT = re.compile(r"\s*,\s*|\s+và\s+")
 _CAPITAL_NEXT_AT = re.compile(r"[ \t]+(?=[^\W\d_])")
 _INNER_GAP_AT = re.compile(r"\s*[-–&]\s*|[ \t]+")
 _BLANKS_AT = re.compile(r"[ \t]+")
+_SPACES = re.compile(r"\s+")
+_ITEM_AT = re.compile(r"[^,;]+")
+_REST_AT = re.compile(r"[^,;]*")
+_LETTER = re.compile(r"[^\W\d_]")
+_COLON_AT = re.compile(r"\s*:")
 
 
 _SPACES_AT = re.compile(r"\s*")
@@ -250,12 +255,20 @@ def _head_keys() -> tuple[str, ...]:
 def _only_heads(key: str) -> bool:
     """True when *key* is nothing but head nouns ("sở", "văn phòng sở"): no name of a body."""
     rest = key.strip()
+    at = _head_word_at()
     while rest:
-        head = next((h for h in _head_keys() if rest == h or rest.startswith(h + " ")), None)
+        head = at.match(rest)
         if head is None:
             return False
-        rest = rest[len(head):].strip()
+        rest = rest[head.end():].strip()
     return True
+
+
+@lru_cache(maxsize=1)
+def _head_word_at() -> re.Pattern[str]:
+    """A head noun that is the whole text or is followed by a space (longest first; one pattern instead of a loop
+    over the head nouns for every name read)."""
+    return re.compile("(?:" + "|".join(re.escape(h) for h in _head_keys()) + r")(?= |\Z)")
 
 
 @lru_cache(maxsize=1)
@@ -323,13 +336,26 @@ def _named_list(text: str, key: str, pos: int, context: str) -> tuple[Agency, in
 
 
 def _continues(text: str, end: int) -> bool:
-    """True when a capitalised name goes on right after *end* ('Ban Quản lý Khu kinh tế' + ' Vân Phong')."""
+    """True when a capitalised name goes on right after *end* ('Ban Quản lý Khu kinh tế' + ' Vân Phong'); not when
+    a head noun or a field label follows ('Sở Ngoại vụ' + ' Chủ trì: …', fields run together on one line).
+
+    Examples
+    --------
+    >>> t = "Sở Ngoại vụ Chủ trì: Sở Nội vụ; Ban Quản lý Khu kinh tế Vân Phong"
+    >>> _continues(t, len("Sở Ngoại vụ")), _continues(t, t.index(" Vân"))
+    (False, True)
+    """
     m = _match_at(_CAPITAL_NEXT_AT, text, end)
     if not m:
         return False
     w = _WORD.match(text, end + m.end())
-    rest = text[end + m.end():end + m.end() + 400]  # a head noun is short: the rest of a long line is not keyed
-    return bool(w and w.group(0)[0].isupper() and not _heads()[0].match(line_key(rest)))
+    if not (w and w.group(0)[0].isupper()):
+        return False
+    rest = line_key(text[end + m.end():end + m.end() + 400])  # a head noun is short: the rest of a line is not keyed
+    if _heads()[0].match(rest):
+        return False
+    label = _stops().match(rest)  # a role cue with its colon ("Chủ trì:", "Phối hợp:"): the next field's label
+    return not (label and _COLON_AT.match(rest, label.end()))
 
 
 def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
@@ -382,39 +408,6 @@ def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
 
 
 @lru_cache(maxsize=1)
-def _name_prefixes() -> frozenset[str]:
-    """Every word-prefix of the registry's names and aliases (match keys): "ban quản lý khu kinh tế cửa" is one,
-    for "Ban Quản lý Khu kinh tế cửa khẩu tỉnh"."""
-    names = {line_key(nfc(r["alias"])) for name in ("agency_aliases.csv", "agency_self.csv")
-             for r in read_rows(name) if r["alias"].strip()}
-    names |= {line_key(c) for c in _registry_rows()}
-    out: set[str] = set()
-    for n in names:
-        words = n.split()
-        out.update(" ".join(words[:k]) for k in range(2, len(words)))
-    return frozenset(out)
-
-
-def _known_longer(key: str, pos: int, end: int) -> bool:
-    """True when a registry name longer than the match *pos*…*end* goes on with the word that follows it in the
-    text: the text names a more specific body ("Ban Quản lý Khu kinh tế" + " cửa khẩu quốc tế Bờ Y", where the
-    registry knows "Ban Quản lý Khu kinh tế cửa khẩu tỉnh"), so the shorter name must not win.
-
-    Examples
-    --------
-    >>> k = line_key("Ban Quản lý Khu kinh tế cửa khẩu quốc tế Bờ Y")
-    >>> _known_longer(k, 0, len("Ban Quản lý Khu kinh tế"))
-    True
-    >>> _known_longer(k, 0, len("Ban Quản lý Khu kinh tế cửa khẩu"))  # no registry name goes on with "quốc"
-    False
-    """
-    m = re.compile(r"[ \t]+([^\W_]+)").match(key, end)
-    if not m:
-        return False
-    return " ".join(key[pos:end].split() + [m.group(1)]) in _name_prefixes()
-
-
-@lru_cache(maxsize=1)
 def _first_syllables() -> frozenset[str]:
     """The first syllable of every name the scanner can read (registry names and aliases, a department's own units,
     head nouns, "ủy ban nhân dân" / "ubnd"): any other word opens no agency, so the big matchers are not tried."""
@@ -462,12 +455,9 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
         own = _own_name_after(text, found[1], commune)
         if own is not None:  # "Trạm Y tế xã Thiên Cầm" in the plan of xã Thiên Cầm: the commune's station
             return found[0], own
-    longer = found is not None and _known_longer(key, pos, found[1])
-    if found and not _continues(text, found[1]) and not longer:
+    if found and not _continues(text, found[1]):
         return found
     end = _unknown_at(text, key, pos, mode)
-    if longer and found and (end is None or end <= found[1]):
-        return found  # no longer name read after all: the registry's stands
     if end is None and found:  # a registry name that a place name continues: "Công an thành phố Lào Cai"
         gap = _match_at(_BLANKS_AT, text, found[1])  # at the name's end, without copying the rest
         end = _proper_name(text, found[1] + gap.end()) if gap else None
@@ -475,7 +465,7 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
             return found
     if end is None:
         return None
-    raw = re.sub(r"\s+", " ", text[pos:end]).strip(" ,.;")
+    raw = _SPACES.sub(" ", text[pos:end]).strip(" ,.;")
     head = _heads()[0].match(key, pos)
     rest = line_key(raw)[head.end() - pos:] if head else ""
     if _only_heads(rest):
@@ -603,10 +593,10 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
                     continue
             if context == "text":
                 break
-            m2 = re.compile(r"[^,;]+").match(key, pos)
+            m2 = _ITEM_AT.match(key, pos)
             end = m2.end() if m2 else n
             raw = text[pos:end].strip(" .")
-            if raw and re.search(r"[^\W\d_]", raw):
+            if raw and _LETTER.search(raw):
                 unparsed.append((raw, pos, end) if where is None else (printed[where[pos]:where[end]].strip(" ."),
                                                                        where[pos], where[end]))
             pos = end
@@ -616,8 +606,8 @@ def scan(text: str, context: str = "field", issuer: str | None = None, task_text
             continue
         if context == "text" or pos >= n:
             break
-        rest = re.compile(r"[^,;]*").match(key, pos)
-        if rest and re.search(r"[^\W\d_]", rest.group(0)):
+        rest = _REST_AT.match(key, pos)
+        if rest and _LETTER.search(rest.group(0)):
             trailing.append(text[rest.start():rest.end()].strip())
         pos = rest.end() if rest else n
     return ScanResult(hits, unparsed, trailing)

@@ -100,7 +100,7 @@ def column_role(header: str) -> str | None:
 
 
 def _role_of(label: str) -> str:
-    return cues().roles[re.sub(r"\s+", " ", label)]
+    return cues().roles[_SPACES.sub(" ", label)]
 
 
 def strip_marker(text: str) -> tuple[str, str]:
@@ -201,7 +201,7 @@ def _marker_after(key: str, end: int, bare: bool = False) -> tuple[str | None, i
     ending the item ("Sở A chủ trì; Sở B, Sở C phối hợp" in one table cell)."""
     m = _MARKER_AT.match(key, end)  # at *end*, without copying the rest of the text (a long list stays linear)
     if m:
-        role = cues().markers.get(re.sub(r"\s+", " ", m.group(1)))
+        role = cues().markers.get(_SPACES.sub(" ", m.group(1)))
         if role:
             return role, m.end()
     if bare:
@@ -212,6 +212,7 @@ def _marker_after(key: str, end: int, bare: bool = False) -> tuple[str | None, i
 
 
 _MARKER_AT = re.compile(r"\s*(\([^()]{1,40}\))")
+_SPACES = re.compile(r"\s+")
 _BARE_MARKER_AT = re.compile(r"\s+(chủ trì|phối hợp)(?:\s+thực\s+hiện)?\s*(?=[,;.]|$)")
 
 
