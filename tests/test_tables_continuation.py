@@ -278,3 +278,12 @@ def test_task_text_drops_only_markup_of_converter_markdown(tmp_path):
     assert got["II.2"]["text"].startswith("2. Biên soạn Bản tin thông tin")  # the zero-width space was never text
     breaks = got["II.1"]["text_breaks"]
     assert [line for _, line in breaks] == [len(HEADER[:6]) + 4, len(HEADER[:6]) + 5]
+
+
+def test_section_text_shows_party_numbering_as_printed(tmp_path):
+    p = tmp_path / "party.txt"
+    p.write_text("\n".join(HEADER[:6] + ["I- MỤC ĐÍCH, YÊU CẦU", "1- Nâng cao nhận thức.", "II- NHIỆM VỤ",
+                                         "1- Tổ chức tập huấn", "- Cơ quan chủ trì: Sở Ngoại vụ"] + FOOTER) + "\n",
+                 encoding="utf-8")
+    sections = {r["path"]: r for r in _load(p)["sections"]}
+    assert sections["I.1"]["text"] == "1- Nâng cao nhận thức."

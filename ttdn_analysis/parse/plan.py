@@ -175,7 +175,7 @@ def non_task_lines(document: Document, outline: Outline) -> list[Line]:
     return sorted(parts, key=lambda ln: ln.start)
 
 
-def section_rows(outline: Outline, tasked: Collection[int] = ()) -> list[dict]:
+def section_rows(outline: Outline, tasked: Collection[int] = (), printed: PrintedText | None = None) -> list[dict]:
     """The body's text outside tasks, one row per part: the preamble, each outline node not read as a task (the
     purpose section's items, a section's introduction, budget, …) with its own lines, and the closing remarks.
 
@@ -185,6 +185,8 @@ def section_rows(outline: Outline, tasked: Collection[int] = ()) -> list[dict]:
         From :func:`read_structure`.
     tasked : set of int
         ``id()`` of the outline nodes read as tasks (left out).
+    printed : PrintedText, optional
+        The file's text as printed: ``text`` shows it (else the lines as the grammar read them).
 
     Returns
     -------
@@ -204,7 +206,10 @@ def section_rows(outline: Outline, tasked: Collection[int] = ()) -> list[dict]:
     parts += [(n.path, n.section, n.title, n.lines) for sec in outline.sections for n in sec.walk()
               if id(n) not in tasked]
     parts.append(("", "closing", "", outline.closing))
-    return [{"path": path, "kind": kind, "title": title, "text": "\n".join(ln.text for ln in own),
+    def shown(own: list[Line]) -> list[Line]:
+        return printed.of(own) if printed is not None else own
+
+    return [{"path": path, "kind": kind, "title": title, "text": "\n".join(ln.text for ln in shown(own)),
              "line_start": own[0].start, "line_end": max(ln.end for ln in own), "text_lines": [ln.start for ln in own]}
             for path, kind, title, own in parts if own]
 
@@ -309,7 +314,7 @@ def parse_plan(doc: RawDoc, manifest: dict[str, str] | None = None,
     rows["problems"] += [{"source_file": src, **p} for p in _referred(references, rows)]
     for row in rows["tasks"]:
         row.update(parse_timeframe(row["timeframe"], meta.year, row["text"]))
-    rows["sections"] = [{"plan_id": pid, **r, **carry} for r in section_rows(outline, tasked)]
+    rows["sections"] = [{"plan_id": pid, **r, **carry} for r in section_rows(outline, tasked, as_printed)]
     task_of = {i: t["task_id"] for t in rows["tasks"] for i in t["text_lines"]}
     cit = citations_from_lines(pid, [(ln.start, ln.text) for ln in lines if not ln.skip], task_of,
                                own_number=meta.number, own_date=meta.date)
