@@ -408,6 +408,39 @@ def _unknown_at(text: str, key: str, pos: int, mode: str) -> int | None:
 
 
 @lru_cache(maxsize=1)
+def _name_prefixes() -> frozenset[str]:
+    """Every word-prefix of the registry's names and aliases (match keys): "ban quản lý khu kinh tế cửa" is one,
+    for "Ban Quản lý Khu kinh tế cửa khẩu tỉnh"."""
+    names = {line_key(nfc(r["alias"])) for name in ("agency_aliases.csv", "agency_self.csv")
+             for r in read_rows(name) if r["alias"].strip()}
+    names |= {line_key(c) for c in _registry_rows()}
+    out: set[str] = set()
+    for n in names:
+        words = n.split()
+        out.update(" ".join(words[:k]) for k in range(2, len(words)))
+    return frozenset(out)
+
+
+def _known_longer(key: str, pos: int, end: int) -> bool:
+    """True when a registry name longer than the match *pos*…*end* goes on with the word that follows it in the
+    text: the text names a more specific body ("Ban Quản lý Khu kinh tế" + " cửa khẩu quốc tế Bờ Y", where the
+    registry knows "Ban Quản lý Khu kinh tế cửa khẩu tỉnh"), so the shorter name must not win.
+
+    Examples
+    --------
+    >>> k = line_key("Ban Quản lý Khu kinh tế cửa khẩu quốc tế Bờ Y")
+    >>> _known_longer(k, 0, len("Ban Quản lý Khu kinh tế"))
+    True
+    >>> _known_longer(k, 0, len("Ban Quản lý Khu kinh tế cửa khẩu"))  # no registry name goes on with "quốc"
+    False
+    """
+    m = re.compile(r"[ \t]+([^\W_]+)").match(key, end)
+    if not m:
+        return False
+    return " ".join(key[pos:end].split() + [m.group(1)]) in _name_prefixes()
+
+
+@lru_cache(maxsize=1)
 def _first_syllables() -> frozenset[str]:
     """The first syllable of every name the scanner can read (registry names and aliases, a department's own units,
     head nouns, "ủy ban nhân dân" / "ubnd"): any other word opens no agency, so the big matchers are not tried."""
@@ -455,9 +488,12 @@ def agency_at(text: str, key: str, pos: int, issuer: str | None = None, mode: st
         own = _own_name_after(text, found[1], commune)
         if own is not None:  # "Trạm Y tế xã Thiên Cầm" in the plan of xã Thiên Cầm: the commune's station
             return found[0], own
-    if found and not _continues(text, found[1]):
+    longer = found is not None and _known_longer(key, pos, found[1])
+    if found and not _continues(text, found[1]) and not longer:
         return found
     end = _unknown_at(text, key, pos, mode)
+    if longer and found and (end is None or end <= found[1]):
+        return found  # no longer name read after all: the registry's stands
     if end is None and found:  # a registry name that a place name continues: "Công an thành phố Lào Cai"
         gap = _match_at(_BLANKS_AT, text, found[1])  # at the name's end, without copying the rest
         end = _proper_name(text, found[1] + gap.end()) if gap else None
