@@ -320,7 +320,7 @@ def to_frame(table) -> pd.DataFrame:
     """
     import pyarrow as pa
 
-    df = table.to_pandas()
+    df = table.to_pandas(use_threads=False)  # see _ipc_options: no thread pool (a capped worker cannot start one)
     for f in table.schema:
         if pa.types.is_list(f.type) or pa.types.is_large_list(f.type):
             df[f.name] = pd.Series(table.column(f.name).to_pylist(), index=df.index, dtype=object)

@@ -169,8 +169,15 @@ _CAPPED: dict[str, int | None] = {"cap": None, "budget": None}
 def in_worker(memory: int | None = None) -> None:
     """Mark this process as a worker: its memory is capped at the file budget (*memory* bytes above what it holds
     now; default :func:`~ttdn_analysis.loading.budget.memory_budget`) from now on. Run once per worker, before its
-    first plan."""
+    first plan.
+
+    Arrow allocates through the C library's malloc here, like the parser: its default allocator (mimalloc,
+    jemalloc) reserves large ranges of address space at its first allocation, and under the cap a later allocation
+    of pandas or the tagger then fails (a worker that re-tags plans from the cache reads Arrow before it tags)."""
     if _CAPPED["cap"] is None:
+        import pyarrow as pa
+
+        pa.set_memory_pool(pa.system_memory_pool())
         _CAPPED["budget"] = memory if memory is not None else budget.memory_budget()
         _CAPPED["cap"] = budget.cap_memory(_CAPPED["budget"])
 
