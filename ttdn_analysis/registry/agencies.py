@@ -140,6 +140,14 @@ def _alias_regex(key: str, collective: bool) -> str:
 
 @lru_cache(maxsize=1)
 def _matchers() -> tuple[re.Pattern[str], list[str], re.Pattern[str]]:
+    """The registry's whole matcher, its targets and the vague groups' pattern (:func:`match_at` tries the
+    matcher cut down by first word, :func:`_matcher_for`)."""
+    return re.compile("|".join(p for _, p in _branches())), _targets(), _vague_re()
+
+
+@lru_cache(maxsize=1)
+def _targets() -> list[str]:
+    """The canonical name (or template) of each alternative of the matcher, in its order."""
     reg = _registry_rows()
     pairs: dict[str, str] = {}
     for canon in reg:
@@ -149,11 +157,13 @@ def _matchers() -> tuple[re.Pattern[str], list[str], re.Pattern[str]]:
     for r in read_rows("agency_self.csv"):
         pairs.setdefault(line_key(nfc(r["alias"])), r["canonical"])
     keys = sorted(pairs, key=lambda k: (-len(k), k))
-    targets = [pairs[k] for k in keys]
-    pattern = "|".join(p for _, p in _branches())
+    return [pairs[k] for k in keys]
+
+
+@lru_cache(maxsize=1)
+def _vague_re() -> re.Pattern[str]:
     vague = sorted({line_key(nfc(r["phrase"])) for r in read_rows("agency_vague.csv")}, key=len, reverse=True)
-    vague_re = re.compile("(?:" + "|".join(_flex(v) + _QUALIFIER for v in vague) + ")" + _END)
-    return re.compile(pattern), targets, vague_re
+    return re.compile("(?:" + "|".join(_flex(v) + _QUALIFIER for v in vague) + ")" + _END)
 
 
 _LEAD_WORD = re.compile(r"[^\W_]*")
@@ -212,10 +222,11 @@ def _folded_key(key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _folded_matcher() -> re.Pattern[str]:
-    """The registry's names without diacritics (for a name whose diacritics a scan or a keyboard lost)."""
+def _folded_branches() -> tuple[tuple[str, str], ...]:
+    """The alternatives of the registry's names without diacritics, each with the word it opens with (as
+    :func:`_branches`)."""
     reg = _registry_rows()
-    _, targets, _ = _matchers()
+    targets = _targets()
     pairs: dict[str, str] = {}
     for canon in reg:
         pairs.setdefault(line_key(canon), canon)
@@ -223,13 +234,31 @@ def _folded_matcher() -> re.Pattern[str]:
         pairs.setdefault(line_key(nfc(r["alias"])), r["canonical"])
     keys = sorted(pairs, key=lambda k: (-len(k), k))
     index = {t: i for i, t in enumerate(targets)}
-    parts: list[str] = []
+    parts: list[tuple[str, str]] = []
     for k in keys:
         i = index.get(pairs[k])
         if i is not None and "{issuer}" not in pairs[k]:
             body = fold(_alias_regex(_masked(k), reg.get(pairs[k], Agency("")).is_collective))
-            parts.append(f"(?P<g{i}_{len(parts)}>{body})")
-    return re.compile("|".join(parts))
+            lead = _LEAD_WORD.match(fold(_masked(k)))
+            parts.append((lead.group(0) if lead else "", f"(?P<g{i}_{len(parts)}>{body})"))
+    return tuple(parts)
+
+
+def _folded_matcher() -> re.Pattern[str]:
+    """The registry's names without diacritics (for a name whose diacritics a scan or a keyboard lost)."""
+    return re.compile("|".join(p for _, p in _folded_branches()))
+
+
+@lru_cache(maxsize=256)
+def _folded_for(word: str) -> re.Pattern[str] | None:
+    """:func:`_folded_matcher` cut down to the names that may start with *word* (see :func:`_matcher_for`)."""
+    parts = [p for lead, p in _folded_branches() if lead == word or not lead]
+    return re.compile("|".join(parts)) if parts else None
+
+
+@lru_cache(maxsize=1)
+def _folded_leads() -> frozenset[str]:
+    return frozenset(lead for lead, _ in _folded_branches())
 
 
 def match_folded(key: str, pos: int) -> tuple[Agency, int] | None:
@@ -238,10 +267,13 @@ def match_folded(key: str, pos: int) -> tuple[Agency, int] | None:
     >>> a, end = match_folded(line_key("So Tu phap; Cong an tinh"), 0); a.canonical, end
     ('Sở Tư pháp', 10)
     """
-    m = _folded_matcher().match(_folded_key(key), pos)
+    folded = _folded_key(key)
+    word = _LEAD_WORD.match(folded, pos).group(0)  # type: ignore[union-attr]  # always matches (a '*' pattern)
+    rx = _folded_for(word if word in _folded_leads() else "")
+    m = rx.match(folded, pos) if rx is not None else None
     if not m or m.lastgroup is None:
         return None
-    ag = _agency_for(_matchers()[1][int(m.lastgroup[1:].split("_")[0])], None)
+    ag = _agency_for(_targets()[int(m.lastgroup[1:].split("_")[0])], None)
     return (ag, m.end()) if ag else None
 
 
@@ -265,7 +297,7 @@ def match_at(key: str, pos: int, issuer: str | None = None) -> tuple[Agency, int
     >>> a.canonical, k[:end]
     ('Báo tỉnh', 'báo đồng nai')
     """
-    _, targets, _ = _matchers()
+    targets = _targets()
     masked = _masked(key)
     word = _LEAD_WORD.match(masked, pos).group(0)  # type: ignore[union-attr]  # always matches (a '*' pattern)
     rx = _matcher_for(word if word in _lead_words() else "")
@@ -279,7 +311,7 @@ def match_at(key: str, pos: int, issuer: str | None = None) -> tuple[Agency, int
 
 def vague_at(key: str, pos: int) -> int | None:
     """End offset of a vague group ("các cơ quan, đơn vị liên quan") starting at *pos*, else None."""
-    m = _matchers()[2].match(key, pos)
+    m = _vague_re().match(key, pos)
     return m.end() if m else None
 
 
