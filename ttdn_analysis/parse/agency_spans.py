@@ -421,6 +421,9 @@ def _name_prefixes() -> frozenset[str]:
     return frozenset(out)
 
 
+_WORD_AFTER = re.compile(r"[ \t]+([^\W_]+)")
+
+
 def _known_longer(key: str, pos: int, end: int) -> bool:
     """True when a registry name longer than the match *pos*…*end* goes on with the word that follows it in the
     text: the text names a more specific body ("Ban Quản lý Khu kinh tế" + " cửa khẩu quốc tế Bờ Y", where the
@@ -434,7 +437,7 @@ def _known_longer(key: str, pos: int, end: int) -> bool:
     >>> _known_longer(k, 0, len("Ban Quản lý Khu kinh tế cửa khẩu"))  # no registry name goes on with "quốc"
     False
     """
-    m = re.compile(r"[ \t]+([^\W_]+)").match(key, end)
+    m = _WORD_AFTER.match(key, end)
     if not m:
         return False
     return " ".join(key[pos:end].split() + [m.group(1)]) in _name_prefixes()
