@@ -257,6 +257,8 @@ def ocr_specks(line: str) -> str:
     ('Ủy ban nhân dân tỉnh ban hành', '- Cơ quan chủ trì: Sở Ngoại vụ')
     >>> ocr_specks("sở, ngành; thời gian: quý I/2026. l"), ocr_specks(". - dựng đường biên giới")
     ('sở, ngành; thời gian: quý I/2026.', 'dựng đường biên giới')
+    >>> ocr_specks("quý II -"), ocr_specks("KẾ HOẠCH -")
+    ('quý II -', 'KẾ HOẠCH')
     >>> ocr_specks(".- Công an tỉnh: chủ động phát hiện"), ocr_specks("¬- Đơn vị chủ trì: Báo tỉnh ˆ")
     ('- Công an tỉnh: chủ động phát hiện', '- Đơn vị chủ trì: Báo tỉnh')
     """
@@ -282,12 +284,13 @@ def ocr_specks(line: str) -> str:
         if not (run and (any(_is_speck(t) for t in run) or _LABEL_AHEAD.match(rest + " ")
                          or all(t.lower() in _LONE_CONSONANT for t in run))):
             i = 0
-    # trailing: specks, and a lone consonant; a hyphen right after a word is a broken "quý II -" and kept
+    # trailing: specks, and a lone consonant; a hyphen right after a word is a broken "quý II -" and kept (not
+    # after a heading in capitals)
     j = len(tokens)
     while j > i:
         last = tokens[j - 1]
         kept_hyphen = last == "-" and j - 1 > i and tokens[j - 2][-1:].isalnum() and \
-            spans[j - 1][0] - spans[j - 2][1] == 1
+            spans[j - 1][0] - spans[j - 2][1] == 1 and not _caps(line)  # "KẾ HOẠCH -": a heading's speck
         lone = len(last) == 1 and last.lower() in _LONE_CONSONANT and j - 1 > i
         if not ((_is_speck(last) and not kept_hyphen) or lone):
             break
