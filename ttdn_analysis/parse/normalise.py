@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
 
-from ttdn_analysis.text import nfc, roman_value, to_roman
+from ttdn_analysis.text import line_key, nfc, roman_value, to_roman
 
 __all__ = ["Repair", "Normalised", "FORMS", "detect_styles", "normalise_lines", "read_label_sequence",
            "html_comments", "md_escapes", "md_emphasis", "md_headings", "md_autolinks", "md_markup", "md_footnotes",
@@ -413,7 +413,6 @@ def _field_labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
     subject word with a lead or support phrase and no colon before a value ("đơn vị chủ trì Sở …"); from the
     role cues of ``registry/data/role_cues.csv``."""
     from ttdn_analysis.registry import read_rows
-    from ttdn_analysis.text import line_key
 
     def alt(phrases: set[str]) -> str:
         return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=lambda p: (-len(p), p)))
@@ -482,8 +481,6 @@ def ocr_field_lines(line: str) -> str:
     >>> ocr_field_lines("_Cơ quan phôi hợp: Sở B")
     '- Cơ quan phối hợp: Sở B'
     """
-    from ttdn_analysis.text import line_key
-
     with_colon, without = _field_labels()
     bullet = _BULLET_AHEAD.match(line)
     head = line[:bullet.end()] if bullet else ""
