@@ -579,3 +579,25 @@ def test_ttdn_ocr_writes_the_pages_for_correction(tmp_path):
                           "--out", str(tmp_path / "x"), "--lang", "en"], cwd=ROOT, env=env, capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "only a PDF or a page image" in bad.stderr
+    vi = subprocess.run([sys.executable, "-m", "ttdn_analysis", "ocr", str(PLANS / "gia-lai-2025-ubnd-ttdn.txt"),
+                         "--out", str(tmp_path / "x"), "--lang", "vi"], cwd=ROOT, env=env, capture_output=True,
+                        text=True)
+    assert vi.returncode == 2 and "không phải tệp PDF hay ảnh trang scan" in vi.stderr
+    assert not re.search(r"\b(only|read by|is not)\b", vi.stderr), vi.stderr
+
+
+def test_ttdn_ocr_without_the_engine_says_so_in_vietnamese(tmp_path, monkeypatch, capsys):
+    """The CLI's error for a missing engine is the catalogue's Vietnamese template (P010c-e), not English."""
+    from ttdn_analysis import cli
+    from ttdn_analysis.ingest import ocr_export
+    monkeypatch.setattr(ocr_export, "engine_problem", lambda settings=None: (
+        "the OCR engine Tesseract is not installed: run `sudo apt-get install tesseract-ocr tesseract-ocr-vie` "
+        "(or `make setup` as root)"))
+    (tmp_path / "scan.png").write_bytes(_png())
+    monkeypatch.setenv("TTDN_CACHE_DIR", str(tmp_path / "cache"))
+    assert cli.main(["--lang", "vi", "ocr", str(tmp_path / "scan.png"), "--out", str(tmp_path / "x")]) == 2
+    text = capsys.readouterr().err
+    assert "chưa cài công cụ nhận dạng chữ Tesseract" in text and "tesseract-ocr-vie" in text
+    assert "is not installed" not in text
+    assert cli.main(["--lang", "en", "ocr", str(tmp_path / "scan.png"), "--out", str(tmp_path / "x")]) == 2
+    assert "Tesseract is not installed" in capsys.readouterr().err

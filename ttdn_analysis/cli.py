@@ -27,7 +27,7 @@ from ttdn_analysis.corpus import Corpus, load_corpus
 from ttdn_analysis.io.safety import terminal_text
 from ttdn_analysis.labels import LANGUAGES, labels
 from ttdn_analysis.messages import kinds as catalogue_kinds
-from ttdn_analysis.messages import localize_problems
+from ttdn_analysis.messages import localize, localize_problems
 
 __all__ = ["main", "build_parser", "CliError"]
 
@@ -446,7 +446,7 @@ def _cache(args: argparse.Namespace, lang: str) -> int:
 def _ocr(args: argparse.Namespace, lang: str) -> int:
     """The recognised text of a scan, page by page, written for correction (:mod:`ttdn_analysis.ingest.ocr_export`)."""
     from ttdn_analysis.cache import OcrCache, open_cache
-    from ttdn_analysis.ingest.ocr_export import export_ocr
+    from ttdn_analysis.ingest.ocr_export import OcrInputError, export_ocr
 
     T = labels(lang, "cli")
     path = Path(args.file)
@@ -455,8 +455,12 @@ def _ocr(args: argparse.Namespace, lang: str) -> int:
     root = None if getattr(args, "no_cache", False) else open_cache()
     try:
         done = export_ocr(path, args.out, OcrCache(root) if root is not None else None)
-    except ValueError as exc:
-        raise CliError(str(exc)) from exc
+    except OcrInputError as exc:  # in the reader's language, as the catalogue has it
+        if lang == "en":
+            raise CliError(str(exc)) from exc
+        if exc.kind == "not_a_scan":
+            raise CliError(T["ocr_not_a_scan"].format(name=path.name)) from exc
+        raise CliError(localize(exc.kind, str(exc), lang)) from exc
     _say(T["written"].format(n=len(done.files)))
     for f in done.files:
         _say(_v(f))

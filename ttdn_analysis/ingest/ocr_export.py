@@ -15,7 +15,16 @@ from ttdn_analysis.ingest.formats import FORMAT_OF_SUFFIX, describe, sniff
 from ttdn_analysis.ingest.ocr import OcrSettings, OcrStore, engine_problem, image_text
 from ttdn_analysis.ingest.pdf import pdf_text
 
-__all__ = ["OcrExport", "export_ocr"]
+__all__ = ["OcrExport", "OcrInputError", "export_ocr"]
+
+
+class OcrInputError(ValueError):
+    """The file cannot be read by OCR here; *kind* is ``"not_a_scan"`` or a ``problems`` kind of the catalogue
+    (``no_text_layer``), so that the message can be shown in the reader's language."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -34,8 +43,9 @@ def export_ocr(path: str | Path, out: str | Path, store: OcrStore | None = None,
 
     Raises
     ------
-    ValueError
-        *path* is not a PDF or a page image, or the OCR engine is missing (the message names the command).
+    OcrInputError
+        *path* is not a PDF or a page image (kind ``not_a_scan``), or the OCR engine is missing (kind
+        ``no_text_layer``; the message names the command).
 
     Examples
     --------
@@ -52,8 +62,8 @@ def export_ocr(path: str | Path, out: str | Path, store: OcrStore | None = None,
     data = path.read_bytes()
     kind = sniff(data)
     if kind not in ("pdf", "image") or FORMAT_OF_SUFFIX.get(path.suffix.lower()) not in ("pdf", "image"):
-        raise ValueError(f"{path.name} is {describe(kind, data)}: only a PDF or a page image (.png, .jpg, .tif) is "
-                         "read by OCR")
+        raise OcrInputError(f"{path.name} is {describe(kind, data)}: only a PDF or a page image (.png, .jpg, .tif) "
+                            "is read by OCR", "not_a_scan")
     settings = settings or OcrSettings()
     if kind == "pdf":
         t = pdf_text(data, store, settings)
@@ -61,11 +71,11 @@ def export_ocr(path: str | Path, out: str | Path, store: OcrStore | None = None,
     else:
         why = engine_problem(settings)
         if why is not None:
-            raise ValueError(why)
+            raise OcrInputError(f"a page image is read by OCR, which cannot run here: {why}", "no_text_layer")
         lines, problems, pages, read = image_text(data, store, settings)
     missing = [p["message"] for p in problems if p["kind"] == "no_text_layer" and p["severity"] == "error"]
     if missing and not lines:
-        raise ValueError(missing[0])
+        raise OcrInputError(missing[0], "no_text_layer")
     out.mkdir(parents=True, exist_ok=True)
     by_page: dict[int, list[str]] = {}
     for line, page in zip(lines, pages):
