@@ -53,7 +53,7 @@ __all__ = ["AREAS", "DEFAULT_MAX_MB", "MARKER", "CacheInfo", "CacheError", "Cach
 #: What the cache holds: a plan's parse, a plan's theme tags, a corpus's tables, the findings of the checks across
 #: a corpus's plans, the pages of a scan as OCR read them (keyed by the file's bytes, the OCR settings and engine).
 AREAS = ("plans", "themes", "corpus", "checks", "ocr")
-#: Default size cap in MiB (``TTDN_CACHE_MAX_MB`` overrides it); 2,000 plans take about 200 MiB.
+#: Default size cap in MiB (``TTDN_CACHE_MAX_MB`` overrides it); 2,000 plans take about 90 MiB (bench/RESULTS.md).
 DEFAULT_MAX_MB = 1024
 _LAYOUT = "v2"  # the folder of this layout inside the cache folder; older layouts are removed by clear_cache
 _SUFFIX = ".zip"
