@@ -130,6 +130,7 @@ def test_core_themes_on_seed_sentences(sentence, expected):
     "Biểu dương, khen thưởng; ứng phó biến đổi khí hậu; tình hình diễn biến phức tạp.",
     "Tổ chức tham quan Biển Hồ, thành phố Pleiku.",
     "Nguy cơ đảo ngược tình thế, đảo lộn trật tự.",
+    "Cảnh báo thủ đoạn lừa đảo tuyển dụng lao động đi làm việc ở nước ngoài; phòng, chống lừa đảo trực tuyến.",
     "bồi dưỡng kỹ năng biên, phiên dịch dành cho cán bộ, công chức, viên chức tỉnh Đồng Nai (01 lớp).",
     "chế độ cho phóng viên, biên tập viên báo, đài",
     "Xây dựng hình ảnh thông qua hoạt động ngoại giao, đối ngoại quốc phòng, đối ngoại an ninh của tỉnh.",
@@ -494,6 +495,21 @@ def test_focus_heading_line_counts_past_the_title_cut():
             "khu vực biên giới, biển, hải đảo giai đoạn 2021-2030")
     out = tag_tasks(one_task(head + "\nTriển khai các hoạt động tuyên truyền các ngày lễ lớn.", title=head[6:120]))
     assert _focus(out, "sea_islands") == "central"
+
+
+@pytest.mark.parametrize("phrase", ["biển hiệu, biển chỉ dẫn song ngữ", "biển quảng cáo ngoài trời",
+                                    "đảo ngược tình thế"])
+def test_a_title_cut_inside_an_excluded_phrase_gives_no_theme(phrase):
+    """A heading cut at about 120 characters can end in the middle of "biển hiệu" (a signboard): the cut title
+    alone reads "biển", but the text goes on, and the text decides."""
+    head = "c- Sở Văn hóa, Thể thao và Du lịch chủ trì rà soát, chuẩn hóa hệ thống " + phrase + " tại các điểm."
+    cut = head[3:head.index(phrase) + len(phrase.split()[0])]
+    assert cut.endswith(phrase.split()[0])
+    out = tag_tasks(one_task(head + "\nThời gian: quý II/2026.", title=cut))
+    assert "sea_islands" not in set(out["theme"])
+    kept = tag_tasks(one_task("2. Tuyên truyền về chủ quyền biển, đảo\nNội dung.", title="Tuyên truyền về chủ "
+                              "quyền biển"))
+    assert kept.set_index("theme").loc["sea_islands", "in_title"]  # a title hit the text confirms stays
 
 
 def test_focus_passing_phrase_is_never_central():

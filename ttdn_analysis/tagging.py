@@ -208,6 +208,21 @@ def _headings(doc: _Doc, max_words: int) -> list[tuple[int, int]]:
     return out
 
 
+#: Characters a task's label may take before its title in the text ("c- ", "II.2.b) ", "Nhiệm vụ 3: ").
+_LABEL_ROOM = 24
+
+
+def _in_title(theme: Theme, doc: Any, title_doc: Any, hits: list[Any]) -> bool:
+    """True when the task's title names *theme*. A title that is the start of the text (a heading cut at about 120
+    characters) is judged by the text's own hits inside it: the cut may split a phrase whose rest makes the term
+    not count ("… hệ thống biển" + " hiệu": a signboard)."""
+    head = title_doc.key.rstrip(" .…")
+    at = doc.key.find(head, 0, len(head) + _LABEL_ROOM) if head else -1  # after the task's label ("c- ", "2.1.")
+    if at >= 0:
+        return any(at <= h.start < at + len(head) for h in hits)
+    return bool(_theme_hits(theme, title_doc))
+
+
 def _focus(in_heading: bool, sentences: int, share: float, hits: int, density: float, rule: FocusRule) -> str:
     """``central`` or ``mentioned`` by the codebook's :class:`~ttdn_analysis.registry.codebook.FocusRule`."""
     if in_heading:
@@ -513,7 +528,7 @@ def tag_tasks(tasks: pd.DataFrame, codebook: Codebook | str | Path | None = None
         heads = _headings(doc, cb.focus.heading_words)
         for theme in sorted(themes, key=lambda t: t.key):  # rows by task, then theme key
             hits = _theme_hits(theme, doc)
-            in_title = bool(_theme_hits(theme, title_doc))
+            in_title = _in_title(theme, doc, title_doc, hits)
             if not hits and not in_title:
                 continue
             in_heading = in_title or any(s <= h.start < e for h in hits for s, e in heads)
