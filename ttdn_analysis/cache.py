@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -48,11 +49,13 @@ from ttdn_analysis.schema import COLUMNS
 
 __all__ = ["AREAS", "DEFAULT_MAX_MB", "MARKER", "CacheInfo", "CacheError", "CacheWarning", "cache_dir",
            "cache_limit", "cache_problem", "is_cache", "open_cache", "entry_path", "read_arrow", "read_entry",
-           "to_frame", "extension_dtypes", "write_entry", "cache_info", "clear_cache", "prune_cache", "OcrCache"]
+           "to_frame", "as_lists", "extension_dtypes", "write_entry", "cache_info", "clear_cache", "prune_cache",
+           "OcrCache"]
 
-#: What the cache holds: a plan's parse, a plan's theme tags, a corpus's tables, the findings of the checks across
+#: What the cache holds: a plan's parse, a plan's theme tags, a corpus's tables, the ledger a corpus grows from
+#: (:mod:`ttdn_analysis.loading.appending`), the findings of the checks across
 #: a corpus's plans, the pages of a scan as OCR read them (keyed by the file's bytes, the OCR settings and engine).
-AREAS = ("plans", "themes", "corpus", "checks", "ocr")
+AREAS = ("plans", "themes", "corpus", "ledger", "checks", "ocr")
 #: Default size cap in MiB (``TTDN_CACHE_MAX_MB`` overrides it); 2,000 plans take about 90 MiB (bench/RESULTS.md).
 DEFAULT_MAX_MB = 1024
 _LAYOUT = "v2"  # the folder of this layout inside the cache folder; older layouts are removed by clear_cache
@@ -323,11 +326,45 @@ def to_frame(table) -> pd.DataFrame:
     df = table.to_pandas(use_threads=False)  # see _ipc_options: no thread pool (a capped worker cannot start one)
     for f in table.schema:
         if pa.types.is_list(f.type) or pa.types.is_large_list(f.type):
-            df[f.name] = pd.Series(table.column(f.name).to_pylist(), index=df.index, dtype=object)
+            df[f.name] = pd.Series(as_lists(table.column(f.name)), index=df.index, dtype=object)
     for col, dtype in extension_dtypes(table).items():  # e.g. nullable Int64, which plain Arrow types lose
         if col in df.columns:
             df[col] = df[col].astype(dtype)
     return df
+
+
+def as_lists(arr) -> list:
+    """The Python lists of an Arrow list array (nested lists too; None for a null), as ``to_pylist`` gives them but
+    built from the offsets and the flat values: many times faster for the line numbers of a corpus's tasks.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> a = pa.array([[[0, 7], [9, 3]], None, [], [[1, 2]]])
+    >>> as_lists(a) == a.to_pylist(), as_lists(a.slice(1)) == a.slice(1).to_pylist()
+    (True, True)
+    >>> as_lists(pa.chunked_array([[[1, None]], [[2]]]))
+    [[1, None], [2]]
+    """
+    import pyarrow as pa
+
+    if isinstance(arr, pa.ChunkedArray):
+        out: list = []
+        for chunk in arr.chunks:
+            out += as_lists(chunk)
+        return out
+    values = arr.values
+    if pa.types.is_list(values.type) or pa.types.is_large_list(values.type):
+        flat = as_lists(values)
+    elif values.null_count or not (pa.types.is_integer(values.type) or pa.types.is_floating(values.type)):
+        flat = values.to_pylist()
+    else:
+        flat = values.to_numpy(zero_copy_only=False).tolist()
+    offsets = arr.offsets.to_numpy().tolist()
+    if arr.null_count:
+        valid = arr.is_valid().to_pylist()
+        return [flat[a:b] if v else None for a, b, v in zip(offsets[:-1], offsets[1:], valid)]
+    return [flat[a:b] for a, b in itertools.pairwise(offsets)]
 
 
 def extension_dtypes(table) -> dict[str, str]:
@@ -575,7 +612,7 @@ def cache_info(root: Path | None = None) -> CacheInfo:
     >>> import tempfile
     >>> info = cache_info(Path(tempfile.mkdtemp()))
     >>> info.entries, info.total
-    ({'plans': 0, 'themes': 0, 'corpus': 0, 'checks': 0, 'ocr': 0}, 0)
+    ({'plans': 0, 'themes': 0, 'corpus': 0, 'ledger': 0, 'checks': 0, 'ocr': 0}, 0)
     """
     root = root if root is not None else cache_dir()
     entries = dict.fromkeys(AREAS, 0)

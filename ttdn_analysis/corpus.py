@@ -31,11 +31,12 @@ from typing import Any
 
 import pandas as pd
 
-from ttdn_analysis.cache import entry_path, open_cache, prune_cache, read_entry, write_entry
+from ttdn_analysis.cache import open_cache, prune_cache
 from ttdn_analysis.ingest.discover import find_plan_files
 from ttdn_analysis.ingest.hygiene import name_key
 from ttdn_analysis.ingest.manifest import Manifest, read_manifest
 from ttdn_analysis.ingest.read import file_digest
+from ttdn_analysis.loading.appending import grow, ledger_key, point, read_corpus, write_corpus, write_ledger
 from ttdn_analysis.loading.assembly import assemble, first, typed
 from ttdn_analysis.loading.budget import memory_budget, seconds_budget
 from ttdn_analysis.loading.keys import Job, corpus_key, theme_fingerprints
@@ -266,9 +267,10 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
     display.update({os.path.normpath(os.path.abspath(p["source_file"])): p["source_file"] for p in problems})
     digests = [file_digest(j.path) for j in jobs] if root is not None else []
     ckey = corpus_key(found.met, jobs, digests, follow_links, tagging_fingerprint()) if root is not None else ""
-    cpath = entry_path("corpus", ckey, root) if root is not None else None
-    cached = read_entry(cpath, TABLES) if cpath is not None else None
-    if cached is not None:
+    cached = read_corpus(root, ckey) if root is not None else None
+    lkey = ledger_key(found.files, follow_links, tagging_fingerprint()) if root is not None else ""
+    if cached is not None and root is not None:
+        point(root, lkey, ckey)  # the next plan added grows this corpus
         try:
             for df in cached.values():
                 if "source_file" in df.columns and len(df):
@@ -278,9 +280,23 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
             return Corpus(**cached, files=files)
         except Exception:  # noqa: BLE001 — an entry whose values do not fit the tables is a miss, never a crash
             pass
-    results = _load_cached(jobs, digests, workers) if root is not None else _load_spilled(jobs, workers)
-    out = assemble(found.files, results, problems, root)
-    if cpath is not None and _as_keyed(jobs, results, digests):
+    if root is None:
+        out = assemble(found.files, _load_spilled(jobs, workers), problems)
+        typed(out)
+        return Corpus(**out, files=files)
+    fresh = list(problems)  # grow() extends its own copy: a corpus that cannot grow starts again from these
+    grown = grow(root, lkey, found.files, jobs, digests, problems, display,
+                 lambda js, ds: _load_cached(js, ds, workers))
+    if grown is not None:
+        out, results, info = grown
+    else:
+        problems[:] = fresh
+        results = _load_cached(jobs, digests, workers)
+        keep: dict[str, Any] = {}
+        out = assemble(found.files, results, problems, root, keep)
+        info = {"base": None, "chain": 0, "new_ids": set(), "origin": keep["origin"], "sets": keep["sets"],
+                "samples": None, "nearest": keep.get("nearest")}
+    if _as_keyed(jobs, results, digests):
         stored = {}
         for t, df in out.items():
             df = df.copy()
@@ -288,7 +304,10 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
                 names = {s: os.path.normpath(os.path.abspath(s)) for s in df["source_file"].dropna().unique()}
                 df["source_file"] = df["source_file"].astype(object).map(lambda s, m=names: m.get(s, s))
             stored[t] = df
-        if write_entry(cpath, stored):
+        chain = write_corpus(root, ckey, stored, info["base"], info["new_ids"], info["chain"])
+        if chain >= 0:
+            write_ledger(root, lkey, ckey, chain, jobs, digests, out["plans"], info["sets"], info["origin"],
+                         info["samples"], info["nearest"])
             prune_cache(root)
     typed(out)
     return Corpus(**out, files=files)
@@ -300,6 +319,8 @@ def _as_keyed(jobs: list[Job], results: list, digests: list[str | None]) -> bool
     plan failed (a failure may be transient: memory, a killed worker, a time limit; it is never kept as a verdict).
     """
     for r, digest in zip(results, digests):
+        if r is True:  # a plan of the corpus grown from (its digest unchanged)
+            continue
         if isinstance(r, (str, Failed)):
             return False
         h = first(r["plans"], "content_hash")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,8 @@ from ttdn_analysis.loading.keys import code_hash
 from ttdn_analysis.loading.worker import Failed
 from ttdn_analysis.schema import COLUMNS, TABLES, empty_table
 
-__all__ = ["CATEGORICAL", "SHARED", "DATES", "assemble", "typed", "first"]
+__all__ = ["CATEGORICAL", "SHARED", "DATES", "ORIGINS", "assemble", "typed", "first", "plan_parts", "shingle_sets",
+           "plan_tables_of", "merged_problems", "copies_of"]
 
 #: Columns typed as categoricals (a small set of repeated values), wherever a table has them. The columns of one
 #: group share their categories across the tables (so that merges on them keep the type); the others have the
@@ -121,32 +122,48 @@ def _copies_key(plans: pd.DataFrame) -> str:
     return h.hexdigest()[:32]
 
 
-def _copies(plans: pd.DataFrame, tasks: pd.DataFrame, sets: dict[str, np.ndarray], root: Path | None
-            ) -> pd.DataFrame:
+def copies_of(plans: pd.DataFrame, tasks: pd.DataFrame, sets: Mapping[str, np.ndarray], root: Path | None,
+              sizes: Mapping[str, int] | None = None, candidates: Mapping[str, list[str]] | None = None,
+              nearest: pd.DataFrame | None = None, keep: dict[str, Any] | None = None) -> pd.DataFrame:
     """The near-duplicate findings, compared over the plans' stored shingles; from the cache when the plans are the
     same (after a codebook edit); comparing only the new plans when the others were compared before
-    (:mod:`ttdn_analysis.loading.copies`)."""
+    (:mod:`ttdn_analysis.loading.copies`; *sizes* and *candidates* as there). The comparison state is *nearest*
+    when given (a grown corpus's), else the one kept for the plans' folders; *keep* receives the state after."""
+    scope = entry_path("checks", scope_key(plans), root) if root is not None else None
+    state = {"nearest": nearest} if nearest is not None else (
+        read_entry(scope, list(NEAREST), NEAREST) if scope is not None else None)
     path = entry_path("checks", _copies_key(plans), root) if root is not None else None
     cached = read_entry(path, ["problems"]) if path is not None else None
     if cached is not None:
         found = cached["problems"]
         found["line"] = pd.to_numeric(found["line"], errors="coerce").astype("Int64")
+        if keep is not None:  # the state of these very plans (the folders' may be of another set of them)
+            fits = state["nearest"] if state is not None and _state_fits(state["nearest"], plans) else None
+            keep["nearest"] = fits if fits is not None else state_of(
+                plans, sets, found.astype(object).where(found.notna(), None).to_dict("records"))
         return found
     first_line = tasks.groupby("plan_id", sort=False, observed=True)["line_start"].min().to_dict() if len(tasks) \
         else {}
-    scope = entry_path("checks", scope_key(plans), root) if root is not None else None
-    state = read_entry(scope, list(NEAREST), NEAREST) if scope is not None else None
-    rows = incremental(plans, sets, first_line, state["nearest"], near_duplicates) if state is not None else None
+    rows = incremental(plans, sets, first_line, state["nearest"], near_duplicates, sizes, candidates) \
+        if state is not None else None
     if rows is None:  # no state of these folders, or it does not apply: the whole comparison
         rows = near_duplicates(plans, sets, first_line)
     found = pd.DataFrame(rows, columns=COLUMNS["problems"])
     found["line"] = found["line"].astype("Int64")
     if path is not None and scope is not None:
         write_entry(path, {"problems": found})
-        after = state_of(plans, sets, rows)
+        after = state_of(plans, sets, rows, state["nearest"] if state is not None else None)
         if after is not None:
             write_entry(scope, {"nearest": after})
+        if keep is not None:
+            keep["nearest"] = after
     return found
+
+
+def _state_fits(state: pd.DataFrame, plans: pd.DataFrame) -> bool:
+    """Whether a comparison state is of exactly these plans, unchanged."""
+    return dict(zip(state["plan_id"].astype(str), state["content_hash"].astype(str))) == dict(
+        zip(plans["plan_id"].astype(str), plans["content_hash"].astype(str)))
 
 
 def _failure_row(f: PlanFile, result: str | Failed) -> dict[str, Any]:
@@ -154,16 +171,13 @@ def _failure_row(f: PlanFile, result: str | Failed) -> dict[str, Any]:
     return {"source_file": f.display, "line": None, "severity": "error", "kind": kind, "message": message}
 
 
-def assemble(files: Sequence[PlanFile], results: Sequence[Any], problems: list[dict],
-             root: Path | None = None) -> dict[str, pd.DataFrame]:
-    """The corpus tables from each plan's tables (a dict of Arrow tables or DataFrames, or why it failed).
-
-    Duplicates are dropped with a ``duplicate`` row, a failed plan is one row of its kind, the findings of each
-    plan's own checks are added, the plans are compared for near duplicates, and problems are sorted by file and
-    line. *problems* (rows of files that gave no plan) is extended in place.
-    """
+def plan_parts(files: Sequence[PlanFile], results: Sequence[Any], problems: list[dict],
+               first_of: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The tables of the plans that load, in file order: a failed plan becomes one row of its kind and a plan with
+    the content of an earlier one (by *first_of*, content hash to file, extended in place) a ``duplicate`` row,
+    both appended to *problems*."""
     parts: list[dict[str, Any]] = []
-    first_of: dict[str, str] = {}
+    first_of = {} if first_of is None else first_of
     for f, tables in zip(files, results):
         if isinstance(tables, (str, Failed)):
             problems.append(_failure_row(f, tables))
@@ -176,31 +190,92 @@ def assemble(files: Sequence[PlanFile], results: Sequence[Any], problems: list[d
                 continue
             first_of[h] = f.display
         parts.append(dict(tables))
+    return parts
+
+
+def shingle_sets(parts: list[dict[str, Any]]) -> dict[str, np.ndarray]:
+    """Each plan's shingles (taken out of its tables), by plan id."""
     sets = {}
     for p in parts:
         pid = first(p["plans"], "plan_id")
         s = _shingles_of(p)
         if pid is not None:
             sets[pid] = s
+    return sets
+
+
+def plan_tables_of(parts: list[dict[str, Any]], problems: list[dict] | None = None
+                   ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The tables of *parts* (each converted once), with *problems* after the plans' own problem rows; and the
+    findings of the plans' own checks."""
     findings = _table_of(parts, "findings", COLUMNS["problems"])
     out = {}
     for t in TABLES:
         df = _table_of(parts, t, COLUMNS[t]) if t != "problems" else _concat(
-            [_table_of(parts, t, COLUMNS[t]), pd.DataFrame(problems, columns=COLUMNS["problems"])], t)
+            [_table_of(parts, t, COLUMNS[t]), pd.DataFrame(problems or [], columns=COLUMNS["problems"])], t)
         out[t] = df[COLUMNS[t]].copy() if list(df.columns) != list(COLUMNS[t]) else df
         if "year" in out[t].columns:  # the checks compare years; dates stay ISO text until typed()
             out[t]["year"] = pd.to_numeric(out[t]["year"], errors="coerce").astype("Int64")
     findings["line"] = pd.to_numeric(findings["line"], errors="coerce").astype("Int64")
-    copies = _copies(out["plans"], out["tasks"], sets, root)
-    found = [f for f in (findings, copies) if len(f)]
-    if found:
-        checked = ordered(pd.concat(found, ignore_index=True) if len(found) > 1 else found[0])
-        frames = [f for f in (out["problems"], checked) if len(f)]
-        out["problems"] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    out["problems"]["line"] = pd.to_numeric(out["problems"]["line"], errors="coerce").astype("Int64")
-    out["problems"] = out["problems"].sort_values(["source_file", "line"], na_position="first", kind="stable"
-                                                  ).reset_index(drop=True)
+    return out, findings
+
+
+#: Where each row of a corpus's problems comes from: a plan's parse, a plan's own checks, or the corpus (files
+#: that gave no plan, failures, duplicates, manifests, near duplicates). A grown corpus keeps the first two.
+ORIGINS = ("parse", "finding", "corpus")
+
+
+def merged_problems(parsed: pd.DataFrame, other: pd.DataFrame, findings: pd.DataFrame, copies: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The problems of a corpus and each row's origin (:data:`ORIGINS`): the plans' parse rows, then the rows of
+    the corpus, then the checks' findings in their kind order, sorted by file and line (stable)."""
+    checked = [f for f in (findings, copies) if len(f)]
+    tagged = [parsed.assign(_origin="parse"), other.assign(_origin="corpus")]
+    if checked:
+        both = ordered(pd.concat([findings.assign(_origin="finding"), copies.assign(_origin="corpus")],
+                                 ignore_index=True))
+        tagged.append(both)
+    frames = [f for f in tagged if len(f)]
+    if not frames:
+        return empty_table("problems"), np.zeros(0, dtype=object)
+    if len(frames) > 1:
+        with warnings.catch_warnings():  # all-NA columns (e.g. no page) are expected
+            warnings.simplefilter("ignore", FutureWarning)
+            df = pd.concat(frames, ignore_index=True)
+    else:
+        df = frames[0].reset_index(drop=True)
+    df["line"] = pd.to_numeric(df["line"], errors="coerce").astype("Int64")
+    df = df.sort_values(["source_file", "line"], na_position="first", kind="stable").reset_index(drop=True)
+    origin = df.pop("_origin").to_numpy(dtype=object)
+    return df[list(COLUMNS["problems"])], origin
+
+
+def assemble(files: Sequence[PlanFile], results: Sequence[Any], problems: list[dict],
+             root: Path | None = None, keep: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+    """The corpus tables from each plan's tables (a dict of Arrow tables or DataFrames, or why it failed).
+
+    Duplicates are dropped with a ``duplicate`` row, a failed plan is one row of its kind, the findings of each
+    plan's own checks are added, the plans are compared for near duplicates, and problems are sorted by file and
+    line. *problems* (rows of files that gave no plan) is extended in place. *keep*, when given, receives what a
+    later load needs to grow this corpus (:mod:`ttdn_analysis.loading.appending`): ``sets`` (each plan's shingles)
+    and ``origin`` (of each problem row).
+    """
+    parts = plan_parts(files, results, problems)
+    sets = shingle_sets(parts)
+    n_parsed = sum(_rows(p.get("problems")) for p in parts)
+    out, findings = plan_tables_of(parts, problems)
+    copies = copies_of(out["plans"], out["tasks"], sets, root, keep=keep)
+    parsed, other = out["problems"].iloc[:n_parsed], out["problems"].iloc[n_parsed:]
+    out["problems"], origin = merged_problems(parsed, other, findings, copies)
+    if keep is not None:
+        keep.update(sets=sets, origin=origin)
     return out
+
+
+def _rows(x: Any) -> int:
+    if x is None:
+        return 0
+    return len(x) if isinstance(x, pd.DataFrame) else int(x.num_rows)
 
 
 def typed(out: dict[str, pd.DataFrame]) -> None:

@@ -62,23 +62,34 @@ def share(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.isin(a, b, assume_unique=True).mean()) if len(a) else 0.0
 
 
-def _eligible(plans: pd.DataFrame, sets: Mapping[str, np.ndarray]) -> list[str]:
+def _eligible(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], sizes: Mapping[str, int] | None = None
+              ) -> list[str]:
+    if sizes is not None:
+        return sorted(p for p in set(plans["plan_id"]) if sizes.get(p, 0) >= _checks._MIN_SHINGLES)
     return sorted(p for p in set(plans["plan_id"]) if p in sets and len(sets[p]) >= _checks._MIN_SHINGLES)
 
 
-def state_of(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], rows: list[dict[str, Any]]
-             ) -> pd.DataFrame | None:
+def state_of(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], rows: list[dict[str, Any]],
+             known: pd.DataFrame | None = None) -> pd.DataFrame | None:
     """The comparison state after *rows* (the ``near_duplicate`` findings of *plans*), or None when a finding's
-    partner cannot be told (the state is then not kept, and the next load compares the whole corpus)."""
+    partner cannot be told (the state is then not kept, and the next load compares the whole corpus). The share of
+    a finding whose plan and partner are as in the state *known* (unchanged plans) is taken from it."""
     of_file = dict(zip(plans["source_file"], plans["plan_id"]))
     ids = set(plans["plan_id"])
+    now = dict(zip(plans["plan_id"].astype(str), plans["content_hash"].astype(str)))
+    hashes = {} if known is None else dict(zip(known["plan_id"].astype(str), known["content_hash"].astype(str)))
+    before = {} if known is None else {
+        r.plan_id: (r.partner, float(r.share)) for r in known.itertuples(index=False)
+        if r.partner and now.get(r.plan_id) == hashes.get(r.plan_id) and now.get(r.partner) == hashes.get(r.partner)}
     found: dict[str, tuple[str, float, str, str]] = {}
     for r in rows:
         a = of_file.get(r["source_file"])
         m = _PARTNER.search(str(r["message"]))
         if a is None or m is None or m[1] not in ids or a not in sets or m[1] not in sets:
             return None
-        found[a] = (m[1], share(sets[a], sets[m[1]]), str(r["severity"]), str(r["message"]))
+        was = before.get(a)
+        value = was[1] if was is not None and was[0] == m[1] else share(sets[a], sets[m[1]])
+        found[a] = (m[1], value, str(r["severity"]), str(r["message"]))
     out = pd.DataFrame({"plan_id": plans["plan_id"].astype(str), "content_hash": plans["content_hash"].astype(str)})
     out["partner"] = [found[p][0] if p in found else "" for p in out["plan_id"]]
     out["share"] = [found[p][1] if p in found else np.nan for p in out["plan_id"]]
@@ -88,11 +99,16 @@ def state_of(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], rows: list[dic
 
 
 def incremental(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_line: Mapping[str, Any],
-                state: pd.DataFrame, compare=None) -> list[dict[str, Any]] | None:
+                state: pd.DataFrame, compare=None, sizes: Mapping[str, int] | None = None,
+                candidates: Mapping[str, list[str]] | None = None) -> list[dict[str, Any]] | None:
     """The ``near_duplicate`` findings of *plans*, from the *state* of an earlier comparison of some of them and a
     comparison of only the plans not in it; None when the state does not apply (a plan of the state is gone or
     changed, or too many are new). *compare* is the whole comparison, used on two plans at a time to word a new
     finding (default :func:`ttdn_analysis.checks.near_duplicates`).
+
+    *sets* may load shingles on demand: with *sizes* (each plan's number of shingles) a plan's shingles are read
+    only when it is compared, and with *candidates* a new plan is compared only with the plans listed for it (those
+    that can share enough with it, see :mod:`ttdn_analysis.loading.appending`) instead of every plan.
 
     Examples
     --------
@@ -109,7 +125,7 @@ def incremental(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_line:
     old = dict(zip(state["plan_id"].astype(str), state["content_hash"].astype(str)))
     if any(now.get(p) != h for p, h in old.items()):
         return None
-    elig = _eligible(plans, sets)
+    elig = _eligible(plans, sets, sizes)
     new = [p for p in elig if p not in old]
     if len(new) > max(10, int(NEW_SHARE * len(elig))):
         return None
@@ -127,7 +143,7 @@ def incremental(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_line:
 
     for n in new:
         sn = sets[n]
-        for b in elig:
+        for b in (elig if candidates is None or n not in candidates else candidates[n]):
             if b == n:
                 continue
             sb = sets[b]
