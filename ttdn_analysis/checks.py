@@ -219,6 +219,30 @@ def _pair_counts(owner: np.ndarray, start: np.ndarray, size: np.ndarray, n: int)
     return pairs, counts
 
 
+def _by_shingle(sets: Mapping[str, np.ndarray], ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Every (shingle, plan) entry of the plans *ids*, sorted by shingle and then plan (index in *ids*): the
+    shingles and the plans. 32-bit shingles are sorted as one 64-bit key (shingle, plan), in about half the memory
+    of a stable argsort (a corpus of 10,000 plans holds some 50 million entries).
+
+    Examples
+    --------
+    >>> h, o = _by_shingle({"a": np.array([5, 9], np.uint32), "b": np.array([5, 7], np.uint32)}, ["a", "b"])
+    >>> h.tolist(), o.tolist()
+    ([5, 5, 7, 9], [0, 1, 1, 0])
+    """
+    lengths = [len(sets[p]) for p in ids]
+    allh = np.concatenate([sets[p] for p in ids])
+    if allh.dtype != np.uint32 or len(ids) >= 2 ** 31:
+        owner = np.repeat(np.arange(len(ids), dtype=np.int64), lengths)
+        order = np.argsort(allh, kind="stable")
+        return allh[order], owner[order]
+    key = allh.astype(np.uint64) << np.uint64(32)
+    del allh
+    key |= np.repeat(np.arange(len(ids), dtype=np.uint64), lengths)
+    key.sort()
+    return (key >> np.uint64(32)).astype(np.uint32), (key & np.uint64(0xFFFFFFFF)).astype(np.int32)
+
+
 def near_duplicates(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_line: Mapping[str, Any]
                     ) -> list[dict[str, Any]]:
     """The ``near_duplicate`` findings of a corpus from each plan's shingles (:func:`shingles`).
@@ -241,11 +265,10 @@ def near_duplicates(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_l
     ids = sorted(pid for pid in set(plans["plan_id"]) if pid in sets and len(sets[pid]) >= _MIN_SHINGLES)
     if len(ids) < 2:
         return []
-    allh = np.concatenate([sets[p] for p in ids])
-    owner = np.concatenate([np.full(len(sets[p]), i, dtype=np.int64) for i, p in enumerate(ids)])
-    order = np.argsort(allh, kind="stable")
-    allh, owner = allh[order], owner[order]
-    _, start, df = np.unique(allh, return_index=True, return_counts=True)
+    allh, owner = _by_shingle(sets, ids)
+    start = np.flatnonzero(np.concatenate([[True], allh[1:] != allh[:-1]])) if len(allh) else np.zeros(0, int)
+    df = np.diff(np.append(start, len(allh))).astype(np.int32)  # each shingle's number of plans
+    del allh
     cap = max(5, len(ids) // 20)
     rare_groups = (df > 1) & (df <= cap)
     pairs, shared = _pair_counts(owner, start[rare_groups], df[rare_groups], len(ids))
