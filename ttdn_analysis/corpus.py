@@ -36,7 +36,7 @@ from ttdn_analysis.ingest.discover import find_plan_files
 from ttdn_analysis.ingest.hygiene import name_key
 from ttdn_analysis.ingest.manifest import Manifest, read_manifest
 from ttdn_analysis.ingest.read import file_digest
-from ttdn_analysis.loading.appending import grow, ledger_key, point, read_corpus, write_corpus, write_ledger
+from ttdn_analysis.loading.appending import grow, ledger_key, point, read_corpus, with_paths, write_corpus, write_ledger
 from ttdn_analysis.loading.assembly import assemble, first, typed
 from ttdn_analysis.loading.budget import memory_budget, seconds_budget
 from ttdn_analysis.loading.keys import Job, corpus_key, theme_fingerprints
@@ -272,10 +272,8 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
     if cached is not None and root is not None:
         point(root, lkey, ckey)  # the next plan added grows this corpus
         try:
-            for df in cached.values():
-                if "source_file" in df.columns and len(df):
-                    df["source_file"] = df["source_file"].astype(object).map(lambda s: display.get(s, s))
-                    # the same paths as this call names them
+            cached = {t: with_paths(df, lambda s: display.get(s, s)) for t, df in cached.items()}
+            # the same paths as this call names them
             typed(cached)
             return Corpus(**cached, files=files)
         except Exception:  # noqa: BLE001 — an entry whose values do not fit the tables is a miss, never a crash
@@ -297,14 +295,7 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
         info = {"base": None, "chain": 0, "new_ids": set(), "origin": keep["origin"], "sets": keep["sets"],
                 "samples": None, "nearest": keep.get("nearest")}
     if _as_keyed(jobs, results, digests):
-        stored = {}
-        for t, df in out.items():
-            df = df.copy()
-            if "source_file" in df.columns and len(df):
-                names = {s: os.path.normpath(os.path.abspath(s)) for s in df["source_file"].dropna().unique()}
-                df["source_file"] = df["source_file"].astype(object).map(lambda s, m=names: m.get(s, s))
-            stored[t] = df
-        chain = write_corpus(root, ckey, stored, info["base"], info["new_ids"], info["chain"])
+        chain = write_corpus(root, ckey, out, info["base"], info["new_ids"], info["chain"])
         if chain >= 0:
             write_ledger(root, lkey, ckey, chain, jobs, digests, out["plans"], info["sets"], info["origin"],
                          info["samples"], info["nearest"])

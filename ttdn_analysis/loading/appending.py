@@ -46,7 +46,8 @@ from ttdn_analysis.loading.worker import CHECK_TABLES, Failed
 from ttdn_analysis.schema import COLUMNS, TABLES
 
 __all__ = ["SAMPLE", "MAX_CHAIN", "NEW_SHARE", "ROW_TABLES", "ledger_key", "sample_of", "candidates", "read_corpus",
-           "write_corpus", "write_ledger", "point", "grow", "MissingShingles"]
+           "write_corpus", "write_ledger", "point", "grow", "MissingShingles", "renamed", "with_paths",
+           "absolute"]
 
 #: A plan's sample: its shingles whose (32-bit) hash is 0 modulo SAMPLE (the same rule for every plan, so that two
 #: plans' samples share about 1/SAMPLE of what the plans share).
@@ -178,6 +179,32 @@ def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
         return pd.concat(frames, ignore_index=True)
 
 
+def renamed(values: pd.Series, name: Callable[[Any], Any]) -> pd.Series:
+    """*values* with each distinct value replaced by ``name(value)`` (computed once per distinct value).
+
+    Examples
+    --------
+    >>> renamed(pd.Series(["a", "b", "a", None]), str.upper).tolist()
+    ['A', 'B', 'A', None]
+    """
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    names = np.array([name(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(names[codes], index=values.index, name=values.name, dtype=object)
+
+
+def with_paths(df: pd.DataFrame, name: Callable[[Any], Any]) -> pd.DataFrame:
+    """*df* with its ``source_file`` values renamed by *name* (the other columns shared, not copied)."""
+    if "source_file" not in df.columns or not len(df):
+        return df
+    cols = {c: (renamed(df[c], name) if c == "source_file" else df[c]) for c in df.columns}
+    return pd.DataFrame(cols, index=df.index, copy=False)
+
+
+def absolute(df: pd.DataFrame) -> pd.DataFrame:
+    """*df* with absolute, normalised paths in ``source_file`` (as a corpus entry stores them)."""
+    return with_paths(df, lambda s: os.path.normpath(os.path.abspath(s)) if isinstance(s, str) else s)
+
+
 def in_plan_order(df: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
     """*df*'s rows ordered as its plans are in *plans* (stable: each plan's rows keep their order).
 
@@ -195,18 +222,19 @@ def in_plan_order(df: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
     return df.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
 
 
-def write_corpus(root: Path, key: str, stored: Mapping[str, pd.DataFrame], base: str | None, new_ids: set[str],
+def write_corpus(root: Path, key: str, tables: Mapping[str, pd.DataFrame], base: str | None, new_ids: set[str],
                  chain: int) -> int:
-    """Store a corpus under *key* (paths absolute): as a segment extending *base* when it is given, the chain is
-    short enough and the new plans' rows are a small part, else whole. Returns the chain length stored (0: whole;
-    -1: not stored)."""
+    """Store a corpus under *key*, its paths made absolute: as a segment extending *base* when it is given, the
+    chain is short enough and the new plans' rows are a small part, else whole. Returns the chain length stored
+    (0: whole; -1: not stored)."""
     if base is not None and chain < MAX_CHAIN:
-        rows = {t: stored[t][stored[t]["plan_id"].astype(object).isin(new_ids)] for t in ROW_TABLES}
-        if sum(len(r) for r in rows.values()) <= 0.25 * sum(len(stored[t]) for t in ROW_TABLES):
-            seg = {"plans": stored["plans"], "problems": stored["problems"], **rows,
-                   "base": pd.DataFrame({"key": [base]})}
+        rows = {t: tables[t][tables[t]["plan_id"].astype(object).isin(new_ids)] for t in ROW_TABLES}
+        if sum(len(r) for r in rows.values()) <= 0.25 * sum(len(tables[t]) for t in ROW_TABLES):
+            seg = {"plans": absolute(tables["plans"]), "problems": absolute(tables["problems"]),
+                   **{t: absolute(r) for t, r in rows.items()}, "base": pd.DataFrame({"key": [base]})}
             return chain + 1 if write_entry(entry_path("corpus", key, root), seg) else -1
-    return 0 if write_entry(entry_path("corpus", key, root), dict(stored)) else -1
+    whole = {t: absolute(df) for t, df in tables.items()}
+    return 0 if write_entry(entry_path("corpus", key, root), whole) else -1
 
 
 def write_ledger(root: Path, lkey: str, ckey: str, chain: int, jobs: Sequence[Job], digests: Sequence[str | None],
@@ -319,9 +347,7 @@ def grow(root: Path, lkey: str, files: Sequence[PlanFile], jobs: Sequence[Job], 
     n_parsed = sum(len(p["problems"]) if isinstance(p["problems"], pd.DataFrame) else p["problems"].num_rows
                    for p in parts if p.get("problems") is not None)
     new, new_findings = plan_tables_of(parts, problems)
-    for df in stored.values():
-        if "source_file" in df.columns and len(df):
-            df["source_file"] = df["source_file"].astype(object).map(lambda s: display.get(s, s))
+    stored = {t: with_paths(df, lambda s: display.get(s, s)) for t, df in stored.items()}
     out: dict[str, pd.DataFrame] = {}
     plans = _concat(stored["plans"], new["plans"])
     order = {j.plan_id: i for i, j in enumerate(jobs)}
