@@ -294,13 +294,13 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
         out = assemble(found.files, results, problems, root, keep)
         info = {"base": None, "chain": 0, "new_ids": set(), "origin": keep["origin"], "sets": keep["sets"],
                 "samples": None, "nearest": keep.get("nearest")}
+    typed(out)  # stored typed: a later load reads the types back (Arrow keeps categories, dates, Int64)
     if _as_keyed(jobs, results, digests):
         chain = write_corpus(root, ckey, out, info["base"], info["new_ids"], info["chain"])
         if chain >= 0:
             write_ledger(root, lkey, ckey, chain, jobs, digests, out["plans"], info["sets"], info["origin"],
                          info["samples"], info["nearest"])
             prune_cache(root)
-    typed(out)
     return Corpus(**out, files=files)
 
 

@@ -288,23 +288,43 @@ def typed(out: dict[str, pd.DataFrame]) -> None:
     >>> str(t["plans"]["date"].dtype), str(t["problems"]["kind"].dtype)
     ('datetime64[ns]', 'category')
     """
+    def integers(df: pd.DataFrame, col: str) -> None:
+        if str(df[col].dtype) != "Int64":
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+
     for t in TABLES:
         df = out[t]
         if "year" in df.columns:
-            df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+            integers(df, "year")
         for col in DATES.get(t, ()):
-            df[col] = pd.to_datetime(df[col], errors="coerce", format="%Y-%m-%d")
+            if str(df[col].dtype) != "datetime64[ns]":
+                df[col] = pd.to_datetime(df[col], errors="coerce", format="%Y-%m-%d")
     out["tasks"]["per_year"] = out["tasks"]["per_year"].astype("float64")
-    out["problems"]["line"] = pd.to_numeric(out["problems"]["line"], errors="coerce").astype("Int64")
+    integers(out["problems"], "line")
     for t in ("tasks", "assignments", "problems"):  # the page of a PDF or scan (None for other files)
-        out[t]["page"] = pd.to_numeric(out[t]["page"], errors="coerce").astype("Int64")
-    out["tasks"]["ocr_low_confidence"] = out["tasks"]["ocr_low_confidence"].fillna(False).astype(bool)
-    out["tasks"]["numbering_repaired"] = out["tasks"]["numbering_repaired"].fillna(False).astype(bool)
+        integers(out[t], "page")
+    for col in ("ocr_low_confidence", "numbering_repaired"):
+        if out["tasks"][col].dtype != bool:
+            out["tasks"][col] = out["tasks"][col].fillna(False).astype(bool)
     for group in CATEGORICAL:
         scopes = [list(TABLES)] if group in SHARED else [[t] for t in TABLES]
         for tables in scopes:
             cols = [(t, c) for t in tables for c in group if c in out[t].columns]
-            values = sorted({v for t, c in cols for v in pd.unique(out[t][c].dropna().astype(str))})
+            values = sorted({v for t, c in cols for v in _values(out[t][c])})
             for t, c in cols:
-                out[t][c] = pd.Categorical(out[t][c].astype(object).where(out[t][c].notna(), None),
-                                           categories=values)
+                col = out[t][c]
+                if isinstance(col.dtype, pd.CategoricalDtype):  # e.g. a corpus read back typed from the cache
+                    if list(col.cat.categories) != values:
+                        out[t][c] = col.cat.set_categories(values)
+                    continue
+                out[t][c] = pd.Categorical(col.astype(object).where(col.notna(), None), categories=values)
+
+
+def _values(col: pd.Series) -> list[str]:
+    """The distinct values (as text) a column holds."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        used = col.cat.remove_unused_categories().cat.categories
+        if all(isinstance(v, str) for v in used):
+            return list(used)
+        return [str(v) for v in used]
+    return list(pd.unique(col.dropna().astype(str)))
