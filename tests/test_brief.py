@@ -167,6 +167,26 @@ def test_a_difference_is_said_only_when_the_test_holds():
     assert "the data cannot tell which plan mentions more often: Land border" in text and "beyond noise" not in text
 
 
+def test_a_large_peer_group_is_not_compared_pair_by_pair_and_its_lists_are_cut():
+    """Issue 27: at scale a group of one kind, level and year holds many plans; the brief says so in one sentence
+    instead of comparing every pair (n² comparisons, each a bootstrap), and a list in a sentence stops at
+    MAX_LISTED plans with how many more."""
+    n = max(brief.MAX_PAIRWISE, brief.MAX_LISTED) + 3
+    names = [f"P{i:02d}" for i in range(n)]
+    plans = [_plan(p.lower(), p, 2025) for p in names]
+    tasks = [t for p in names for t in _tasks(p.lower(), 10, p, 2025)]
+    themes = [t for i, p in enumerate(names) for t in _border(p.lower(), range(1, 2 + i % 5))]
+    assigns = [_assign(p.lower(), 1, ag, "lead" if ag == "A" else "support", p) for p in names for ag in ("A", "B")]
+    facts = brief.brief_facts(_corpus(plans, tasks, assigns, themes), "en", n_boot=100)
+    assert facts.comparisons == {}
+    said = brief.brief_sentences(facts, "en")
+    assert f"holds {n} plans, too many to compare pair by pair" in said["themes"].html()
+    density = said["density"].html()
+    assert f"and {n - brief.MAX_LISTED} more plans" in density and density.count("(2 agencies)") == brief.MAX_LISTED
+    small = brief.brief_facts(_corpus(plans[:3], tasks[:30], assigns[:6], themes[:6]), "en", n_boot=100)
+    assert len(small.comparisons) == 3  # a small group: every pair, as before
+
+
 def test_no_peers_no_comparison():
     plans = [_plan("a", "X", 2025), _plan("b", "X", 2024, kind="implementation")]
     c = _corpus(plans, _tasks("a", 3, "X", 2025) + _tasks("b", 5, "X", 2024), [],

@@ -479,6 +479,7 @@ def compare_coverage(
     codebook: Codebook | str | Path | None = None,
     warn: bool = True,
     task_kinds: Sequence[str] | None = COMPARABLE_TASK_KINDS,
+    units: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compare theme shares between two groups of plans, with an interval for the difference and a test.
 
@@ -502,6 +503,9 @@ def compare_coverage(
     codebook : Codebook, path or None
     warn : bool, default True
         Raise :class:`PooledPlansWarning` when a group pools plans of different kinds or levels.
+    units : DataFrame, optional
+        :func:`coverage_units` of the corpus made with the same *unit*, *themes*, *focus*, *codebook* and
+        *task_kinds*, when many pairs are compared (each comparison then selects from it instead of building it).
     task_kinds : sequence of str or None, default :data:`~ttdn_analysis.schema.COMPARABLE_TASK_KINDS`
         Which tasks are counted (see :func:`coverage_units`).
 
@@ -542,7 +546,8 @@ def compare_coverage(
         raise ValueError(f"level must be between 0 and 1, got {level}")
     cb = _as_codebook(codebook)
     keys = list(themes) if themes is not None else cb.keys
-    units = coverage_units(corpus, unit=unit, themes=keys, focus=focus, codebook=cb, task_kinds=task_kinds)
+    if units is None:
+        units = coverage_units(corpus, unit=unit, themes=keys, focus=focus, codebook=cb, task_kinds=task_kinds)
     ma, mb = _select(units, a, "a"), _select(units, b, "b")
     if (ma & mb).any():
         raise ValueError("groups a and b overlap: a unit cannot be compared with itself")

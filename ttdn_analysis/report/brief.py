@@ -17,7 +17,7 @@ import networkx as nx
 import pandas as pd
 
 from ttdn_analysis.analysis.coverage import coverage
-from ttdn_analysis.analysis.coverage_stats import compare_coverage, coverage_stats, describe_comparison
+from ttdn_analysis.analysis.coverage_stats import compare_coverage, coverage_stats, coverage_units, describe_comparison
 from ttdn_analysis.analysis.networks import coassignment_graph, graph_summary, lead_support_graph
 from ttdn_analysis.corpus import Corpus
 from ttdn_analysis.plotting.labels import check_lang, labels, plan_labels, theme_labels
@@ -548,14 +548,16 @@ def brief_facts(corpus: Corpus, lang: str = "vi", n_boot: int = 2000) -> BriefFa
     plans = corpus.plans.set_index("plan_id")
     rows = []
     collective = a["is_collective"].fillna(False).astype(bool) if len(a) else pd.Series(dtype=bool)
+    of_plan = _by_plan(a)
+    n_tasks = tasks["plan_id"].astype(object).value_counts().to_dict() if len(tasks) else {}
     for r in base.itertuples(index=False):
-        own = a[a["plan_id"] == r.plan_id]
+        own = of_plan.get(r.plan_id, a.iloc[:0])
         coll = collective[own.index] if len(own) else pd.Series(dtype=bool)
         p = plans.loc[r.plan_id]
         rows.append({"plan_id": r.plan_id, "plan": names[r.plan_id], "province": r.province, "year": r.year,
                      "kind": p.get("kind"), "level": r.level, "peer": _peer_key(p.get("kind"), r.level, r.year),
-                     "tasks": int((tasks["plan_id"] == r.plan_id).sum()),
-                     "duty_blocks": int(r.tasks) - int((tasks["plan_id"] == r.plan_id).sum()),
+                     "tasks": int(n_tasks.get(r.plan_id, 0)),
+                     "duty_blocks": int(r.tasks) - int(n_tasks.get(r.plan_id, 0)),
                      "assignments": len(own), "agencies": int(own.loc[~coll, "agency"].nunique()),
                      "collectives": int(own.loc[coll, "agency"].nunique()), "lead_share": r.lead_share,
                      "problems": r.problems, "mark": mark.get(r.plan_id, "")})
@@ -583,12 +585,15 @@ def brief_facts(corpus: Corpus, lang: str = "vi", n_boot: int = 2000) -> BriefFa
     peers = {k: v for k, v in sorted(peers.items()) if len(v) > 1}
     core = list(load_codebook().core_keys)
     comparisons = {}
-    if len(corpus.task_themes):
-        for ids in peers.values():
+    compared = {k: v for k, v in peers.items() if len(v) <= MAX_PAIRWISE}
+    if len(corpus.task_themes) and compared:
+        units = coverage_units(corpus, themes=core, task_kinds=unit)  # once, for every pair
+        for ids in compared.values():
             for i, pa in enumerate(ids):
                 for pb in ids[i + 1:]:
                     comparisons[(pa, pb)] = compare_coverage(corpus, {"plan_id": pa}, {"plan_id": pb}, themes=core,
-                                                             n_boot=n_boot, warn=False, task_kinds=unit)
+                                                             n_boot=n_boot, warn=False, task_kinds=unit,
+                                                             units=units)
     top_themes: dict[tuple[str, str, int], dict[str, Any]] = {}
     if len(corpus.task_themes) and len(tasks) and peers:
         st = coverage_stats(corpus, by="plan_id", themes=core, warn=False, task_kinds=unit)
@@ -624,11 +629,32 @@ def _successor_name(agency: str, provinces: Iterable[str], lang: str) -> str:
     return labels(lang, "brief")["successor_varies"].format(name=agency)
 
 
+#: Plans of one peer group compared pair by pair in the brief at most (a larger group's pairs are too many to read;
+#: its plans' coverage is in the Themes report). Lists in a sentence show at most MAX_LISTED plans.
+MAX_PAIRWISE = 4
+MAX_LISTED = 12
+
+
+def _listed(items: list[str], T: Mapping[str, str]) -> str:
+    """Items joined for a sentence; beyond :data:`MAX_LISTED`, the first ones and how many more."""
+    if len(items) <= MAX_LISTED:
+        return "; ".join(items)
+    return "; ".join(items[:MAX_LISTED]) + "; " + T["and_more"].format(n=len(items) - MAX_LISTED)
+
+
+def _by_plan(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rows of each plan (one pass over the table, not one per plan)."""
+    if not len(df):
+        return {}
+    return {str(k): g for k, g in df.groupby(df["plan_id"].astype(object), sort=False)}
+
+
 def _plan_density(corpus: Corpus, a: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """Each plan's co-assignment network: nodes, edges and density (one plan per network, never a pool)."""
     rows = []
+    of_plan = _by_plan(a)
     for r in summary.itertuples(index=False):
-        own = a[a["plan_id"] == r.plan_id] if len(a) else a
+        own = of_plan.get(r.plan_id, a.iloc[:0])
         g = coassignment_graph(own, task_kinds=None) if len(own) else nx.Graph()
         fig = graph_summary(g)
         rows.append({"plan_id": r.plan_id, "plan": r.plan, "province": r.province, "year": r.year, "kind": r.kind,
@@ -696,6 +722,7 @@ def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence |
     grouped = {pid: peer for peer, ids in facts.peers.items() for pid in ids}
     alone = s[~s["plan_id"].isin(list(grouped))]
     task_items, agency_items, density_items = [], [], []
+    many: list[Sentence] = []
     for peer, ids in facts.peers.items():
         g = s[s["plan_id"].isin(ids)]
         name = _peer_name(peer, L)
@@ -710,14 +737,15 @@ def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence |
             "low": by.iloc[-1].plan, "low_n": by.iloc[-1].agencies, "low_c": by.iloc[-1].collectives,
             "basis": basis}))
         d = facts.density[facts.density["plan_id"].isin(ids)]
+        shown = [f"{r.plan}: {number(r.density, lang)} ({r.nodes} {T['nodes']})" for r in d.itertuples(index=False)]
         density_items.append(Sentence(T["density"], {
-            "group": name, "values": "; ".join(f"{r.plan}: {number(r.density, lang)} ({r.nodes} {T['nodes']})"
-                                               for r in d.itertuples(index=False)),
-            "basis": _basis(T, d, "analysis.networks.graph_summary")}))
+            "group": name, "values": _listed(shown, T), "basis": _basis(T, d, "analysis.networks.graph_summary")}))
+        if len(ids) > MAX_PAIRWISE:
+            many.append(Sentence(T["too_many_pairs"], {"group": name, "n": len(ids), "basis": basis}))
     if len(alone):
-        listed = "; ".join(f"{r.plan}: {r.tasks} {T['tasks_word']}, {r.agencies} {T['agencies_word']}"
-                           + (f" + {r.collectives} {T['collectives_word']}" if r.collectives else "")
-                           for r in alone.sort_values("plan", kind="stable").itertuples(index=False))
+        listed = _listed([f"{r.plan}: {r.tasks} {T['tasks_word']}, {r.agencies} {T['agencies_word']}"
+                          + (f" + {r.collectives} {T['collectives_word']}" if r.collectives else "")
+                          for r in alone.sort_values("plan", kind="stable").itertuples(index=False)], T)
         task_items.append(Sentence(T["alone"], {"plans": listed,
                                                 "basis": _basis(T, alone, "report.brief.brief_facts")}))
     out["tasks"] = Sentences(task_items)
@@ -751,7 +779,9 @@ def brief_sentences(facts: BriefFacts, lang: str = "vi") -> dict[str, Sentence |
                 items.append(Sentence(T["cannot_tell"], {
                     "a": na.plan, "b": nb.plan, "n_a": int(table["n_a"].iloc[0]), "n_b": int(table["n_b"].iloc[0]),
                     "themes": ", ".join(theme_labels(lang).get(t, t) for t in rest["theme"]), "basis": basis}))
-        out["themes"] = Sentences(items)
+        out["themes"] = Sentences(items + many)
+    elif many:
+        out["themes"] = Sentences(many)
     elif len(s) > 1:
         out["themes"] = Sentence(T["themes_none"])
     if density_items:
