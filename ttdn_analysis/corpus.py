@@ -282,13 +282,11 @@ def load_corpus(path_or_paths: str | os.PathLike | Iterable[str | os.PathLike], 
         out = assemble(found.files, _load_spilled(jobs, workers), problems)
         typed(out)
         return Corpus(**out, files=files)
-    fresh = list(problems)  # grow() extends its own copy: a corpus that cannot grow starts again from these
     grown = grow(root, lkey, found.files, jobs, digests, problems, display,
                  lambda js, ds: _load_cached(js, ds, workers))
     if grown is not None:
         out, results, info = grown
     else:
-        problems[:] = fresh
         results = _load_cached(jobs, digests, workers)
         keep: dict[str, Any] = {}
         out = assemble(found.files, results, problems, root, keep)

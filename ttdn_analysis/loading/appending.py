@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,15 @@ import pandas as pd
 from ttdn_analysis.cache import _fingerprint, entry_path, read_arrow, read_entry, write_entry
 from ttdn_analysis.ingest.discover import PlanFile
 from ttdn_analysis.loading import keys as _keys
-from ttdn_analysis.loading.assembly import copies_of, first, merged_problems, plan_parts, plan_tables_of, shingle_sets
+from ttdn_analysis.loading.assembly import (
+    concat_frames,
+    copies_of,
+    first,
+    merged_problems,
+    plan_parts,
+    plan_tables_of,
+    shingle_sets,
+)
 from ttdn_analysis.loading.copies import NEAREST
 from ttdn_analysis.loading.keys import Job, parse_key, plan_checks_key
 from ttdn_analysis.loading.worker import CHECK_TABLES, Failed
@@ -164,19 +171,8 @@ def read_corpus(root: Path, key: str, depth: int = 0) -> dict[str, pd.DataFrame]
     if base is None:
         return None
     for t in ROW_TABLES:
-        seg[t] = in_plan_order(_concat(base[t], seg[t]), seg["plans"])
+        seg[t] = in_plan_order(concat_frames([base[t], seg[t]], t), seg["plans"])
     return seg
-
-
-def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    frames = [f for f in (a, b) if len(f)]
-    if not frames:
-        return a
-    if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
-    with warnings.catch_warnings():  # all-NA columns (e.g. no number yet) are expected, as in a whole load
-        warnings.simplefilter("ignore", FutureWarning)
-        return pd.concat(frames, ignore_index=True)
 
 
 def renamed(values: pd.Series, name: Callable[[Any], Any]) -> pd.Series:
@@ -299,14 +295,15 @@ def grow(root: Path, lkey: str, files: Sequence[PlanFile], jobs: Sequence[Job], 
          ) -> tuple[dict[str, pd.DataFrame], list, dict[str, Any]] | None:
     """The corpus of *files* grown from the ledger *lkey*, or None when it cannot grow (see the module's docstring).
 
-    *problems* are this load's rows of files that gave no plan (extended in place, as
-    :func:`~ttdn_analysis.loading.assembly.assemble` does); *display* maps absolute paths to the caller's; *load*
+    *problems* are this load's rows of files that gave no plan (left as they are: the new files' failures and
+    duplicates join a copy); *display* maps absolute paths to the caller's; *load*
     reads the new plans (the loader's cached read). Returns the tables (the caller's paths, before typing), each
     job's result (``True`` for a plan of the ledger, as read for a new one) and what the ledger and segment need.
     """
     ledger = _read_ledger(root, lkey)
     if ledger is None:
         return None
+    problems = list(problems)
     members = ledger["members"]
     by_path = {p: i for i, p in enumerate(members["path"])}
     kept, todo = [], []
@@ -344,23 +341,21 @@ def grow(root: Path, lkey: str, files: Sequence[PlanFile], jobs: Sequence[Job], 
             first_of.setdefault(str(h), old)
     parts = plan_parts([files[i] for i in todo], [results[i] for i in todo], problems, first_of)
     new_sets = shingle_sets(parts)
-    n_parsed = sum(len(p["problems"]) if isinstance(p["problems"], pd.DataFrame) else p["problems"].num_rows
-                   for p in parts if p.get("problems") is not None)
-    new, new_findings = plan_tables_of(parts, problems)
+    new, new_findings = plan_tables_of(parts)
     stored = {t: with_paths(df, lambda s: display.get(s, s)) for t, df in stored.items()}
     out: dict[str, pd.DataFrame] = {}
-    plans = _concat(stored["plans"], new["plans"])
+    plans = concat_frames([stored["plans"], new["plans"]], "plans")
     order = {j.plan_id: i for i, j in enumerate(jobs)}
     plans = plans.iloc[np.argsort(plans["plan_id"].astype(object).map(order).to_numpy(dtype=float),
                                   kind="stable")].reset_index(drop=True)
     out["plans"] = plans
     for t in ROW_TABLES:
-        out[t] = in_plan_order(_concat(stored[t], new[t]), plans)
+        out[t] = in_plan_order(concat_frames([stored[t], new[t]], t), plans)
     origin = ledger["origin"]
     old_problems = stored["problems"]
-    parsed = _concat(old_problems[origin == "parse"], new["problems"].iloc[:n_parsed])
-    findings = _concat(old_problems[origin == "finding"], new_findings)
-    other = new["problems"].iloc[n_parsed:]
+    parsed = concat_frames([old_problems[origin == "parse"], new["problems"]], "problems")
+    findings = concat_frames([old_problems[origin == "finding"], new_findings], "problems")
+    other = pd.DataFrame(problems, columns=COLUMNS["problems"])
     # near duplicates: the new plans against their candidates only
     ids = list(members["plan_id"])
     new_jobs = set(todo)

@@ -25,7 +25,7 @@ from ttdn_analysis.loading.worker import Failed
 from ttdn_analysis.schema import COLUMNS, TABLES, empty_table
 
 __all__ = ["CATEGORICAL", "SHARED", "DATES", "ORIGINS", "assemble", "typed", "first", "plan_parts", "shingle_sets",
-           "plan_tables_of", "merged_problems", "copies_of"]
+           "plan_tables_of", "merged_problems", "copies_of", "concat_frames"]
 
 #: Columns typed as categoricals (a small set of repeated values), wherever a table has them. The columns of one
 #: group share their categories across the tables (so that merges on them keep the type); the others have the
@@ -46,7 +46,16 @@ def _extension_dtypes(tables: list) -> dict[str, str]:
     return out
 
 
-def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+def concat_frames(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    """The rows of *frames* (of the table *name*) one after the other, renumbered; the empty table when none has a
+    row.
+
+    Examples
+    --------
+    >>> len(concat_frames([empty_table("plans"), empty_table("plans")], "plans")), len(concat_frames(
+    ...     [pd.DataFrame({"x": [1]}), pd.DataFrame({"x": [2]})], "plans"))
+    (0, 2)
+    """
     frames = [f for f in frames if len(f)]
     with warnings.catch_warnings():  # all-NA columns (e.g. no number yet) are expected
         warnings.simplefilter("ignore", FutureWarning)
@@ -61,7 +70,7 @@ def _arrow_frame(tables: list, name: str) -> pd.DataFrame:
         df = to_frame(pa.concat_tables([t.replace_schema_metadata(None) for t in tables],
                                        promote_options="permissive"))
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # types that do not unify: one conversion per plan
-        return _concat([to_frame(t) for t in tables], name)
+        return concat_frames([to_frame(t) for t in tables], name)
     for col, dtype in _extension_dtypes(tables).items():  # e.g. nullable Int64, which plain Arrow types lose
         if col in df.columns:
             df[col] = df[col].astype(dtype)
@@ -86,7 +95,7 @@ def _table_of(parts: list[dict[str, Any]], name: str, columns: Sequence[str]) ->
             run.append(x)
     if run:
         frames.append(_arrow_frame(run, name))
-    df = _concat(frames, name) if name in COLUMNS else (pd.concat(frames, ignore_index=True) if frames
+    df = concat_frames(frames, name) if name in COLUMNS else (pd.concat(frames, ignore_index=True) if frames
                                                        else pd.DataFrame(columns=list(columns)))
     return df[list(columns)].copy() if len(df.columns) != len(columns) or list(df.columns) != list(columns) else df
 
@@ -204,15 +213,13 @@ def shingle_sets(parts: list[dict[str, Any]]) -> dict[str, np.ndarray]:
     return sets
 
 
-def plan_tables_of(parts: list[dict[str, Any]], problems: list[dict] | None = None
-                   ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """The tables of *parts* (each converted once), with *problems* after the plans' own problem rows; and the
-    findings of the plans' own checks."""
+def plan_tables_of(parts: list[dict[str, Any]]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The tables of *parts* (each converted once; problems: the plans' own parse rows), and the findings of the
+    plans' own checks."""
     findings = _table_of(parts, "findings", COLUMNS["problems"])
     out = {}
     for t in TABLES:
-        df = _table_of(parts, t, COLUMNS[t]) if t != "problems" else _concat(
-            [_table_of(parts, t, COLUMNS[t]), pd.DataFrame(problems or [], columns=COLUMNS["problems"])], t)
+        df = _table_of(parts, t, COLUMNS[t])
         out[t] = df[COLUMNS[t]].copy() if list(df.columns) != list(COLUMNS[t]) else df
         if "year" in out[t].columns:  # the checks compare years; dates stay ISO text until typed()
             out[t]["year"] = pd.to_numeric(out[t]["year"], errors="coerce").astype("Int64")
@@ -235,15 +242,9 @@ def merged_problems(parsed: pd.DataFrame, other: pd.DataFrame, findings: pd.Data
         both = ordered(pd.concat([findings.assign(_origin="finding"), copies.assign(_origin="corpus")],
                                  ignore_index=True))
         tagged.append(both)
-    frames = [f for f in tagged if len(f)]
-    if not frames:
+    if not any(len(f) for f in tagged):
         return empty_table("problems"), np.zeros(0, dtype=object)
-    if len(frames) > 1:
-        with warnings.catch_warnings():  # all-NA columns (e.g. no page) are expected
-            warnings.simplefilter("ignore", FutureWarning)
-            df = pd.concat(frames, ignore_index=True)
-    else:
-        df = frames[0].reset_index(drop=True)
+    df = concat_frames(tagged, "problems")
     df["line"] = pd.to_numeric(df["line"], errors="coerce").astype("Int64")
     df = df.sort_values(["source_file", "line"], na_position="first", kind="stable").reset_index(drop=True)
     origin = df.pop("_origin").to_numpy(dtype=object)
@@ -262,20 +263,13 @@ def assemble(files: Sequence[PlanFile], results: Sequence[Any], problems: list[d
     """
     parts = plan_parts(files, results, problems)
     sets = shingle_sets(parts)
-    n_parsed = sum(_rows(p.get("problems")) for p in parts)
-    out, findings = plan_tables_of(parts, problems)
+    out, findings = plan_tables_of(parts)
     copies = copies_of(out["plans"], out["tasks"], sets, root, keep=keep)
-    parsed, other = out["problems"].iloc[:n_parsed], out["problems"].iloc[n_parsed:]
-    out["problems"], origin = merged_problems(parsed, other, findings, copies)
+    other = pd.DataFrame(problems, columns=COLUMNS["problems"])
+    out["problems"], origin = merged_problems(out["problems"], other, findings, copies)
     if keep is not None:
         keep.update(sets=sets, origin=origin)
     return out
-
-
-def _rows(x: Any) -> int:
-    if x is None:
-        return 0
-    return len(x) if isinstance(x, pd.DataFrame) else int(x.num_rows)
 
 
 def typed(out: dict[str, pd.DataFrame]) -> None:
