@@ -431,8 +431,8 @@ def test_a_transient_failure_is_never_kept_as_a_verdict(tmp_path, monkeypatch):
 
 def test_the_corpus_assembled_from_stored_plans_has_the_tables_of_an_in_memory_assembly(tmp_path, monkeypatch):
     """Each plan's tables go to the store as parsed and the corpus is put together from the stored files (Arrow
-    tables, one conversion per table): the same rows, in the same order and with the same types, as assembling the
-    plans' DataFrames in memory."""
+    tables, kept compressed until their table is built and converted in slices): the same rows, in the same order
+    and with the same types, as assembling the plans' DataFrames in memory."""
     import ttdn_analysis.corpus as corpus_mod
     from ttdn_analysis.loading.assembly import assemble, typed
     from ttdn_analysis.loading.worker import plan_or_message
@@ -441,7 +441,20 @@ def test_the_corpus_assembled_from_stored_plans_has_the_tables_of_an_in_memory_a
     streamed = load_corpus(plans)  # parsed, stored, read back from the store
     for p in _entries(tmp_path / "cache", "corpus"):
         p.unlink()
+    import ttdn_analysis.loading.assembly as assembly_mod
+    from ttdn_analysis.cache import Packed
+    real, seen = corpus_mod.stored_plan, []
+
+    def spy(*args):
+        got = real(*args)
+        seen.append(got)
+        return got
+
+    monkeypatch.setattr(corpus_mod, "stored_plan", spy)
+    monkeypatch.setattr(assembly_mod, "RUN_ROWS", 7)  # each table converted in many slices, then concatenated
     again = load_corpus(plans)  # every plan read from the store
+    # the plans wait for the assembly compressed, all but their one-row plans table
+    assert seen and all(isinstance(g["tasks"], Packed) and not isinstance(g["plans"], Packed) for g in seen)
     found, problems, _ = corpus_mod._discover(plans, False)
     ids = corpus_mod.plan_ids(f.display for f in found.files)
     from ttdn_analysis.loading.keys import Job

@@ -47,10 +47,10 @@ import pandas as pd
 from ttdn_analysis._version import __version__
 from ttdn_analysis.schema import COLUMNS
 
-__all__ = ["AREAS", "DEFAULT_MAX_MB", "MARKER", "CacheInfo", "CacheError", "CacheWarning", "cache_dir",
-           "cache_limit", "cache_problem", "is_cache", "open_cache", "entry_path", "read_arrow", "read_entry",
-           "to_frame", "as_lists", "extension_dtypes", "write_entry", "cache_info", "clear_cache", "prune_cache",
-           "OcrCache"]
+__all__ = ["AREAS", "DEFAULT_MAX_MB", "MARKER", "CacheInfo", "CacheError", "CacheWarning", "Packed", "cache_dir",
+           "read_packed", "cache_limit", "cache_problem", "is_cache", "open_cache", "entry_path", "read_arrow",
+           "read_entry", "to_frame", "as_lists", "extension_dtypes", "write_entry", "cache_info", "clear_cache",
+           "prune_cache", "OcrCache"]
 
 #: What the cache holds: a plan's parse, a plan's theme tags, a corpus's tables, the ledger a corpus grows from
 #: (:mod:`ttdn_analysis.loading.appending`), the findings of the checks across
@@ -435,6 +435,62 @@ def read_arrow(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
     1
     """
 
+    return _read_members(path, names, columns, packed=False)
+
+
+class Packed:
+    """One table of a cache entry kept as stored (compressed) until it is wanted: a plan's tables wait for the
+    corpus's assembly in a fifth of the memory of the Arrow tables, and each is decoded once, when its table of the
+    corpus is built. *values* sets whole columns as it is decoded (``source_file``: the file as this load names it).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "e.zip"
+    >>> _ = write_entry(p, {"problems": pd.DataFrame({"source_file": [""], "line": [1], "severity": ["info"],
+    ...                                               "kind": ["skipped"], "message": ["m"], "page": [None]})})
+    >>> x = read_packed(p, ["problems"])["problems"]
+    >>> x.num_rows, x.with_values({"source_file": "a.txt"}).table().column("source_file").to_pylist()
+    (1, ['a.txt'])
+    """
+
+    __slots__ = ("data", "num_rows", "values")
+
+    def __init__(self, data: bytes, num_rows: int, values: Mapping[str, str] | None = None) -> None:
+        self.data, self.num_rows, self.values = data, num_rows, dict(values or {})
+
+    def with_values(self, values: Mapping[str, str]) -> Packed:
+        """The same table with whole columns set to *values* once decoded."""
+        return Packed(self.data, self.num_rows, {**self.values, **values})
+
+    def table(self):
+        """The Arrow table (the columns of ``values`` set)."""
+        import pyarrow as pa
+
+        table = _decode(self.data, _ipc_options())
+        n = table.num_rows
+        for col, value in self.values.items() if n else ():
+            if col in table.column_names:
+                table = table.set_column(table.schema.get_field_index(col), col,
+                                         pa.repeat(pa.scalar(value, pa.string()), n))
+        return table
+
+
+def read_packed(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[str]] = COLUMNS
+                ) -> dict[str, Packed] | None:
+    """The tables *names* of the entry at *path*, checked as :func:`read_arrow` checks them, but kept compressed
+    (:class:`Packed`); None on a miss.
+
+    Examples
+    --------
+    >>> read_packed(Path("/no/such/entry.zip"), ["plans"]) is None
+    True
+    """
+    return _read_members(path, names, columns, packed=True)
+
+
+def _read_members(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[str]], packed: bool
+                  ) -> dict[str, Any] | None:
     options = _ipc_options()
     try:
         with zipfile.ZipFile(path) as zf:
@@ -447,10 +503,11 @@ def read_arrow(path: Path, names: Sequence[str], columns: Mapping[str, Sequence[
                 return None
             tables = {}
             for n in names:
-                table = _decode(zf.read(f"{n}.arrow"), options)
+                data = zf.read(f"{n}.arrow")
+                table = _decode(data, options)
                 if table.column_names != list(columns[n]):
                     return None
-                tables[n] = table
+                tables[n] = Packed(data, table.num_rows) if packed else table
     except Exception:  # noqa: BLE001 — absent, truncated, foreign or corrupt (any error of zip or Arrow): a miss
         return None
     with contextlib.suppress(OSError):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import sys
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -36,7 +37,7 @@ from ttdn_analysis.schema import COLUMNS, PROBLEM_KINDS
 from ttdn_analysis.text import match_key
 
 __all__ = ["NEAR_DUPLICATE", "SHINGLE_WORDS", "PLAN_CHECKS", "ORDER", "plan_date", "shingles", "plan_text",
-           "near_duplicates", "plan_checks", "ordered", "check_rows", "corpus_checks"]
+           "near_duplicates", "shingle_share", "plan_checks", "ordered", "check_rows", "corpus_checks"]
 
 #: Share of a plan's task text (word 5-grams) that must be found in one other plan to report a near duplicate.
 NEAR_DUPLICATE = 0.8
@@ -200,23 +201,69 @@ def _shingle_index(plans: pd.DataFrame, tasks: pd.DataFrame) -> tuple[dict[str, 
     return sets, first
 
 
+def _incidence(owner: np.ndarray, start: np.ndarray, size: np.ndarray, n: int):
+    """The plans × shingles incidence matrix (sparse, 0/1) of the shingle groups starting at *start* with *size*
+    entries of *owner* (see :func:`_by_shingle`): one column per group, in their order.
+
+    Examples
+    --------
+    >>> _incidence(np.array([0, 1, 0, 2], np.int32), np.array([0, 3]), np.array([2, 1]), 3).toarray().tolist()
+    [[1, 0], [1, 0], [0, 1]]
+    """
+    from scipy import sparse
+
+    size = np.asarray(size, dtype=np.int64)
+    group = np.repeat(np.arange(len(start), dtype=np.int64), size)  # each entry's shingle (group)
+    at = np.repeat(np.asarray(start, dtype=np.int64) - np.concatenate([[0], np.cumsum(size)[:-1]]), size)
+    plans = np.asarray(owner)[np.arange(len(group), dtype=np.int64) + at]
+    return sparse.csr_matrix((np.ones(len(group), dtype=np.int32), (plans, group)), shape=(n, len(start)))
+
+
 def _pair_counts(owner: np.ndarray, start: np.ndarray, size: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Ordered pairs (a, b), a != b, of plans that share a shingle, with how many shingles they share.
+    """Ordered pairs (a, b), a != b, of plans that share a shingle, with how many shingles they share (pair codes
+    ``a * n + b``, sorted).
 
     *owner* holds the plans of each shingle's entries grouped by shingle; the groups start at *start* and have
-    *size* entries. Groups of one size are paired at once (a matrix per size), so the cost is the pairs' number.
+    *size* entries. The counts are the product of the plans × shingles incidence matrix with its transpose
+    (sparse): the work is that of the pairs, and the memory that of the distinct pairs, however many shingles a
+    cluster of plans (a template filled in by many communes) shares.
+
+    Examples
+    --------
+    >>> owner = np.array([0, 1, 0, 1, 0, 2], dtype=np.int32)  # shingles of plans {0, 1}, {0, 1}, {0, 2}
+    >>> pairs, counts = _pair_counts(owner, np.array([0, 2, 4]), np.array([2, 2, 2]), 3)
+    >>> [(int(p) // 3, int(p) % 3, int(c)) for p, c in zip(pairs, counts)]
+    [(0, 1, 2), (0, 2, 1), (1, 0, 2), (2, 0, 1)]
     """
-    codes = []
-    for s in np.unique(size):
-        rows = owner[start[size == s][:, None] + np.arange(s)]  # (groups, s) plans
-        a = np.repeat(rows, s, axis=1).ravel().astype(np.int64)
-        b = np.tile(rows, (1, s)).ravel().astype(np.int64)
-        keep = a != b
-        codes.append(a[keep] * n + b[keep])
-    if not codes:
+    if not len(start):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pairs, counts = np.unique(np.concatenate(codes), return_counts=True)
-    return pairs, counts
+    m = _incidence(owner, start, size, n)
+    shared = (m @ m.T).tocoo()
+    del m
+    keep = shared.row != shared.col
+    codes = shared.row[keep].astype(np.int64) * n + shared.col[keep]
+    order = np.argsort(codes, kind="stable")
+    return codes[order], shared.data[keep][order].astype(np.int64)
+
+
+def _shared_in(m, a: np.ndarray, b: np.ndarray, batch: int = 20_000) -> np.ndarray:
+    """For each pair (a[i], b[i]) of rows of the 0/1 sparse matrix *m*, how many columns both have."""
+    out = np.zeros(len(a), dtype=np.int64)
+    for s in range(0, len(a), batch):
+        both = m[a[s:s + batch]].multiply(m[b[s:s + batch]])
+        out[s:s + batch] = np.asarray(both.sum(axis=1)).ravel()
+    return out
+
+
+def shingle_share(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of the distinct shingles *a* that are also in the distinct shingles *b*.
+
+    Examples
+    --------
+    >>> shingle_share(np.array([1, 3, 5, 7], np.uint32), np.array([3, 4, 7], np.uint32))
+    0.5
+    """
+    return float(np.isin(a, b, assume_unique=True).mean()) if len(a) else 0.0
 
 
 def _by_shingle(sets: Mapping[str, np.ndarray], ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -231,15 +278,24 @@ def _by_shingle(sets: Mapping[str, np.ndarray], ids: list[str]) -> tuple[np.ndar
     ([5, 5, 7, 9], [0, 1, 1, 0])
     """
     lengths = [len(sets[p]) for p in ids]
-    allh = np.concatenate([sets[p] for p in ids])
-    if allh.dtype != np.uint32 or len(ids) >= 2 ** 31:
+    if any(sets[p].dtype != np.uint32 for p in ids) or len(ids) >= 2 ** 31:
+        allh = np.concatenate([sets[p] for p in ids])
         owner = np.repeat(np.arange(len(ids), dtype=np.int64), lengths)
         order = np.argsort(allh, kind="stable")
         return allh[order], owner[order]
-    key = allh.astype(np.uint64) << np.uint64(32)
-    del allh
-    key |= np.repeat(np.arange(len(ids), dtype=np.uint64), lengths)
+    key = np.empty(sum(lengths), dtype=np.uint64)  # filled plan by plan: no concatenated copy, no temporaries
+    at = 0
+    for i, p in enumerate(ids):
+        part = key[at:at + lengths[i]]
+        np.left_shift(sets[p], np.uint64(32), out=part, dtype=np.uint64)
+        part |= np.uint64(i)
+        at += lengths[i]
     key.sort()
+    if sys.byteorder == "little":  # the two halves of each key as they lie in memory: (plan, shingle)
+        halves = key.view(np.uint32).reshape(-1, 2)
+        allh = halves[:, 1].copy()
+        owner = halves[:, 0].copy().view(np.int32)
+        return allh, owner
     return (key >> np.uint64(32)).astype(np.uint32), (key & np.uint64(0xFFFFFFFF)).astype(np.int32)
 
 
@@ -272,15 +328,23 @@ def near_duplicates(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_l
     cap = max(5, len(ids) // 20)
     rare_groups = (df > 1) & (df <= cap)
     pairs, shared = _pair_counts(owner, start[rare_groups], df[rare_groups], len(ids))
-    element_df = np.repeat(df, df)  # the document frequency of each (shingle, plan) entry, in sorted order
-    rare = np.bincount(owner[(element_df > 1) & (element_df <= cap)], minlength=len(ids)) + 1
+    rare = np.bincount(owner[np.repeat(rare_groups, df)], minlength=len(ids)) + 1  # rare shingles of each plan
     a_of, b_of = pairs // len(ids), pairs % len(ids)
     hopeful = shared / rare[a_of] >= NEAR_DUPLICATE / 2
-    best: dict[int, tuple[float, int]] = {}
-    for a, b in zip(a_of[hopeful].tolist(), b_of[hopeful].tolist()):
-        share = float(np.isin(sets[ids[a]], sets[ids[b]], assume_unique=True).mean())
-        if share >= NEAR_DUPLICATE and (a not in best or (share, -b) > (best[a][0], -best[a][1])):
-            best[a] = (share, b)
+    a_of, b_of, shared = a_of[hopeful], b_of[hopeful], shared[hopeful]
+    # the exact share of each hopeful pair: the rare shingles it shares, plus the common (boilerplate) ones, counted
+    # over the incidence matrix of the common shingles (shingles of one plan only are shared by none)
+    common = df > cap
+    if len(a_of) and common.any():
+        shared = shared + _shared_in(_incidence(owner, start[common], df[common], len(ids)), a_of, b_of)
+    del owner
+    sizes = np.array([len(sets[p]) for p in ids], dtype=np.int64)
+    share = shared / sizes[a_of] if len(a_of) else np.zeros(0)
+    found = share >= NEAR_DUPLICATE
+    a_of, b_of, share = a_of[found], b_of[found], share[found]
+    pick = np.lexsort((b_of, -share, a_of))  # by plan; the highest share first, the first plan id on a tie
+    firsts = pick[np.concatenate([[True], a_of[pick][1:] != a_of[pick][:-1]])] if len(pick) else pick
+    best = {int(a_of[k]): (float(share[k]), int(b_of[k])) for k in firsts}
     file_of = dict(zip(plans["plan_id"], plans["source_file"]))
     out = []
     for a, (share, b) in sorted(best.items()):

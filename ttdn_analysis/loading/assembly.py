@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ttdn_analysis.cache import _fingerprint, entry_path, extension_dtypes, read_entry, to_frame, write_entry
+from ttdn_analysis.cache import Packed, _fingerprint, entry_path, extension_dtypes, read_entry, to_frame, write_entry
 from ttdn_analysis.checks import near_duplicates, ordered
 from ttdn_analysis.ingest.discover import PlanFile
 from ttdn_analysis.loading.copies import NEAREST, incremental, scope_key, state_of
@@ -77,11 +77,19 @@ def _arrow_frame(tables: list, name: str) -> pd.DataFrame:
     return df
 
 
+#: Rows of Arrow tables converted to pandas together: the run of decoded tables in memory stays small beside the
+#: corpus's tables (a table of all plans is converted in slices and the slices concatenated).
+RUN_ROWS = 50_000
+
+
 def _table_of(parts: list[dict[str, Any]], name: str, columns: Sequence[str]) -> pd.DataFrame:
-    """The table *name* of all plans, in their order; consecutive Arrow parts are converted together. Each part's
-    table is released once it is converted (the plans' tables do not wait beside the corpus's)."""
+    """The table *name* of all plans, in their order; consecutive Arrow parts are converted together, a run of at
+    most :data:`RUN_ROWS` rows at a time. Each part's table is decoded when its turn comes (a
+    :class:`~ttdn_analysis.cache.Packed` one) and released once converted (the plans' tables do not wait beside the
+    corpus's)."""
     frames: list[pd.DataFrame] = []
     run: list = []
+    rows = 0
     for p in parts:
         x = p.pop(name, None)
         if x is None:
@@ -89,10 +97,14 @@ def _table_of(parts: list[dict[str, Any]], name: str, columns: Sequence[str]) ->
         if isinstance(x, pd.DataFrame):
             if run:
                 frames.append(_arrow_frame(run, name))
-                run = []
+                run, rows = [], 0
             frames.append(x)
         elif x.num_rows:
-            run.append(x)
+            run.append(x.table() if isinstance(x, Packed) else x)
+            rows += x.num_rows
+            if rows >= RUN_ROWS:
+                frames.append(_arrow_frame(run, name))
+                run, rows = [], 0
     if run:
         frames.append(_arrow_frame(run, name))
     df = concat_frames(frames, name) if name in COLUMNS else (pd.concat(frames, ignore_index=True) if frames
@@ -117,6 +129,8 @@ def _shingles_of(part: dict[str, Any]) -> np.ndarray:
     x = part.pop("shingles", None)
     if x is None:
         return np.zeros(0, dtype=np.uint32)
+    if isinstance(x, Packed):
+        x = x.table()
     col = x["h"].to_numpy() if isinstance(x, pd.DataFrame) else x.column("h").to_numpy()
     return np.asarray(col, dtype=np.uint32)
 
@@ -239,8 +253,8 @@ def merged_problems(parsed: pd.DataFrame, other: pd.DataFrame, findings: pd.Data
     checked = [f for f in (findings, copies) if len(f)]
     tagged = [parsed.assign(_origin="parse"), other.assign(_origin="corpus")]
     if checked:
-        both = ordered(pd.concat([findings.assign(_origin="finding"), copies.assign(_origin="corpus")],
-                                 ignore_index=True))
+        both = ordered(concat_frames([findings.assign(_origin="finding"), copies.assign(_origin="corpus")],
+                                     "problems"))
         tagged.append(both)
     if not any(len(f) for f in tagged):
         return empty_table("problems"), np.zeros(0, dtype=object)

@@ -59,7 +59,7 @@ def share(a: np.ndarray, b: np.ndarray) -> float:
     >>> share(np.array([1, 2, 3, 4]), np.array([2, 3, 4, 9]))
     0.75
     """
-    return float(np.isin(a, b, assume_unique=True).mean()) if len(a) else 0.0
+    return _checks.shingle_share(a, b)
 
 
 def _eligible(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], sizes: Mapping[str, int] | None = None

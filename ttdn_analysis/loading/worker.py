@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ttdn_analysis.cache import OcrCache, entry_path, read_arrow, read_entry, write_entry
+from ttdn_analysis.cache import OcrCache, Packed, entry_path, read_arrow, read_entry, read_packed, write_entry
 from ttdn_analysis.checks import plan_checks, plan_text, shingles
 from ttdn_analysis.ingest.read import file_digest, read_plan
 from ttdn_analysis.loading import budget
@@ -213,37 +213,51 @@ def _source_columns(tables: dict[str, Any], values: dict[str, str]) -> dict[str,
 
 def stored_plan(job: Job, digest: str | None, codebook: Any, wanted: dict[str, str] | None
                 ) -> dict[str, Any] | None:
-    """A plan's tables as Arrow tables straight from the cache (parse, themes and checks all current), else None.
+    """A plan's tables straight from the cache (parse, themes and checks all current), else None: the ``plans``
+    table as an Arrow table, the others kept compressed (:class:`~ttdn_analysis.cache.Packed`).
 
     Read in the loading process: a cache hit costs no worker, and the corpus converts all hits to pandas at once.
     """
     if job.cache is None or digest is None or codebook is None or wanted is None:
         return None
     key = parse_key(digest, job)
-    themes = read_arrow(entry_path("themes", key, job.cache), list(THEME_KEYS), THEME_KEYS)
+    themes = read_packed(entry_path("themes", key, job.cache), list(THEME_KEYS), THEME_KEYS)
     if themes is None:
         return None
-    keys = themes["theme_keys"]
+    keys = themes["theme_keys"].table()
     if dict(zip(keys.column("theme").to_pylist(), keys.column("fingerprint").to_pylist())) != wanted:
         return None  # a theme changed: a worker tags it again
-    checks = read_arrow(entry_path("checks", plan_checks_key(key), job.cache), list(CHECK_TABLES), CHECK_TABLES)
+    checks = read_packed(entry_path("checks", plan_checks_key(key), job.cache), list(CHECK_TABLES), CHECK_TABLES)
     if checks is None:
         return None
-    tables = read_arrow(entry_path("plans", key, job.cache), PARSE_TABLES)
+    tables = read_packed(entry_path("plans", key, job.cache), PARSE_TABLES)
     if tables is None:
         return None
     tables["task_themes"] = themes["task_themes"]
     tables.update(checks)
-    return _source_columns(tables, {"source_file": job.path, "codebook_version": codebook.version})
+    return _unpacked_plans(tables, {"source_file": job.path, "codebook_version": codebook.version})
+
+
+def _unpacked_plans(tables: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """A plan's tables for the assembly: the one-row ``plans`` table decoded (the load reads its id and content
+    hash), the others kept packed until their table of the corpus is built; *values* set as whole columns."""
+    out: dict[str, Any] = {}
+    for name, t in tables.items():
+        if isinstance(t, Packed):
+            t = t.with_values(values)
+            out[name] = t.table() if name == "plans" else t
+        else:
+            out[name] = _source_columns({name: t}, values)[name]
+    return out
 
 
 def spilled(job: Job) -> dict[str, Any] | None:
-    """A plan's tables from the load's spill folder (a load without the cache), as Arrow tables; the entry is
-    removed once read."""
+    """A plan's tables from the load's spill folder (a load without the cache), as :func:`stored_plan` gives them;
+    the entry is removed once read."""
     path = spill_path(job)
     if path is None:
         return None
-    tables = read_arrow(path, list(SPILL_TABLES), SPILL_TABLES)
+    tables = read_packed(path, list(SPILL_TABLES), SPILL_TABLES)
     with contextlib.suppress(OSError):
         path.unlink()
-    return None if tables is None else _source_columns(tables, {"source_file": job.path})
+    return None if tables is None else _unpacked_plans(tables, {"source_file": job.path})
