@@ -338,3 +338,23 @@ def test_province_networks_are_compared_only_when_alike():
         texts = [s.html() for s in brief.network_reading(summary, {}, empty, empty, "en").items]
         assert not any("largest" in t or "highest" in t for t in texts), texts
         assert any("The data cannot tell" in t for t in texts)
+
+
+def test_the_brief_describes_the_latest_pairs_of_plans_and_says_how_many_more():
+    """Issue 27: a national corpus holds thousands of pairs of consecutive plans; the brief describes the latest
+    MAX_CHANGES of them (compared theme by theme) and one sentence says how many it leaves out."""
+    from ttdn_analysis.report.brief import MAX_CHANGES, change_sentences, shown_changes
+    n = MAX_CHANGES + 5
+    ch = pd.DataFrame([{"province": f"P{i % 3}", "plan_a": f"a{i}", "plan_b": f"b{i}", "year_a": 2000 + i,
+                        "year_b": 2001 + i, "tasks_a": 1, "tasks_b": 2, "agencies_a": 1, "agencies_b": 1,
+                        "leads_added": [], "leads_dropped": []} for i in range(n)])
+    shown = shown_changes(ch)
+    assert len(shown) == MAX_CHANGES and shown["year_b"].min() == 2001 + n - MAX_CHANGES
+    assert shown.index.is_monotonic_increasing  # the order of plan_changes kept
+    said = change_sentences(ch, {}, "en")
+    assert len(said) == MAX_CHANGES + 1
+    last = said[-1].items[0].html()
+    assert f"{MAX_CHANGES} latest pairs" in last and f"{n - MAX_CHANGES} more pairs" in last
+    assert str(2001 + n - MAX_CHANGES) in last
+    assert len(change_sentences(ch.head(MAX_CHANGES), {}, "vi")) == MAX_CHANGES  # nothing left out: no sentence
+    assert "còn 5 cặp khác" in change_sentences(ch, {}, "vi")[-1].items[0].html()

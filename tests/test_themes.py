@@ -403,6 +403,22 @@ def test_kwic_theme_and_term(toy_corpus):
     assert kwic(toy_corpus, "biển báo").empty
 
 
+def test_kwic_counts_and_the_first_hits_agree_with_the_whole_kwic(toy_corpus):
+    """The report shows the first hits of each theme and the totals from the theme tags (issue 27: a 10,000-plan
+    report does not match every task twice): both are those of the whole KWIC, on the seeds and the toy corpus."""
+    from ttdn_analysis import load_corpus
+    from ttdn_analysis.analysis.coverage import kwic_counts
+    seeds = load_corpus(Path(__file__).parents[1] / "data" / "plans", cache=False)
+    for corpus in (seeds, toy_corpus):
+        for theme in load_codebook().keys:
+            whole = kwic(corpus, theme)
+            assert kwic_counts(corpus, theme) == (len(whole), whole["task_id"].nunique()), theme
+            for limit in (0, 1, 3):
+                pd.testing.assert_frame_equal(kwic(corpus, theme, limit=limit),
+                                              whole.head(limit).reset_index(drop=True), obj=f"{theme} {limit}")
+    assert kwic(seeds, "biên giới", limit=2)["match"].str.lower().tolist() == ["biên giới", "biên giới"]
+
+
 def test_kwic_unknown_theme_lists_the_themes(toy_corpus):
     # issue 13 item 9: kwic(c, "borders") returned an empty table
     with pytest.raises(ValueError, match=r"unknown theme 'borders'.*Did you mean 'border'.*human_rights"):

@@ -16,18 +16,22 @@ from ttdn_analysis.messages import warning_text
 from ttdn_analysis.registry.codebook import Codebook, _as_codebook
 from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, TASK_KINDS, task_kinds_of
 from ttdn_analysis.tagging import (
+    _WORD_RE,
     _context,
     _Doc,
     _isna,
+    _keyed,
     _Locator,
+    _signatures,
     _term_hits,
     _theme_hits,
+    _Words,
 )
 from ttdn_analysis.text import (
     match_key,
 )
 
-__all__ = ["coverage", "kwic"]
+__all__ = ["coverage", "kwic", "kwic_counts"]
 
 def _tables(obj: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     if hasattr(obj, "tasks") and hasattr(obj, "task_themes"):
@@ -180,6 +184,7 @@ def kwic(
     theme_or_term: str,
     window: int = 60,
     codebook: Codebook | str | Path | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Keyword in context: every hit of a theme (all its terms and instruments) or of a single term.
 
@@ -192,6 +197,9 @@ def kwic(
     window : int
         Characters of context each side.
     codebook : Codebook, path or None
+    limit : int, optional
+        Stop after this many hits (the first ones, in task order): a report that shows the first hits of a large
+        corpus reads only as many tasks as it needs (:func:`kwic_counts` gives the totals).
 
     Returns
     -------
@@ -239,12 +247,25 @@ def kwic(
     tasks = tasks_of(corpus)
     cb = _as_codebook(codebook)
     theme = next((t for t in cb.themes if t.key == theme_or_term), None)
+    if theme is not None:
+        sigs = _signatures(theme)
+    else:
+        words = _WORD_RE.findall(match_key(theme_or_term))
+        sigs = {tuple(words[:2]): (f" {' '.join(words)} ",)} if words else {}
     rows: list[dict[str, Any]] = []
-    for rec in tasks.to_dict("records"):
+    used = [c for c in ("plan_id", "task_id", "path", "text", "text_lines", "line_start", "text_breaks",
+                        "source_file") if c in tasks.columns]
+    for values in zip(*(tasks[c].tolist() for c in used)):
+        if limit is not None and len(rows) >= limit:
+            break
+        rec = dict(zip(used, values))
         text = rec.get("text")
         if text is None or _isna(text):
             continue
-        doc = _Doc(str(text))
+        keyed = _keyed(str(text))
+        if not _Words(keyed[3]).may_match(sigs):
+            continue  # the theme's (or term's) words do not stand in the text: no hit (as in tag_tasks)
+        doc = _Doc(str(text), keyed)
         hits = _theme_hits(theme, doc) if theme is not None else _term_hits(theme_or_term, doc)
         where = _Locator(doc, rec.get("text_lines"), rec.get("line_start"), rec.get("text_breaks")) if hits else None
         for h in hits:
@@ -257,7 +278,37 @@ def kwic(
         raise unknown_name("theme", theme_or_term, cb.keys,
                            f"in codebook {cb.version}, and no task contains it as a phrase")
     cols = ["plan_id", "task_id", "path", "line", "column", "left", "match", "right", "source_file"]
-    out = pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows[:limit] if limit is not None else rows, columns=cols)
     out["line"] = out["line"].astype("Int64")
     out["column"] = out["column"].astype("Int64")
     return out
+
+
+def kwic_counts(corpus: Any, theme: str) -> tuple[int, int]:
+    """How many hits :func:`kwic` gives for *theme* and in how many tasks, read from the corpus's theme tags (the
+    ``hits`` of each task's row) instead of matching every task again.
+
+    Parameters
+    ----------
+    corpus : object
+        A corpus (or a ``(tasks, task_themes)`` pair) whose ``task_themes`` were tagged with the codebook kwic uses.
+    theme : str
+        A theme key.
+
+    Returns
+    -------
+    (int, int)
+        Hits, tasks with at least one hit.
+
+    Examples
+    --------
+    >>> from ttdn_analysis.tagging import tag_tasks
+    >>> tasks = pd.DataFrame({"plan_id": ["p", "p"], "task_id": ["1", "2"], "path": ["1", "2"],
+    ...                       "text": ["Biên giới hoà bình; mốc biên giới.", "Biển, đảo"]})
+    >>> kwic_counts((tasks, tag_tasks(tasks)), "border"), len(kwic(tasks, "border"))
+    ((2, 1), 2)
+    """
+    _, task_themes = _tables(corpus)
+    rows = task_themes[task_themes["theme"].astype(object) == theme]
+    hits = pd.to_numeric(rows["hits"], errors="coerce").fillna(0).astype(int)
+    return int(hits.sum()), int(rows.loc[hits.to_numpy() > 0, "task_id"].nunique()) if len(rows) else 0

@@ -9,7 +9,7 @@ theme function by one name.
 """
 from __future__ import annotations
 
-from ttdn_analysis.analysis.coverage import coverage, kwic
+from ttdn_analysis.analysis.coverage import coverage, kwic, kwic_counts
 from ttdn_analysis.analysis.coverage_stats import (
     UNITS,
     PooledPlansWarning,
@@ -25,6 +25,6 @@ from ttdn_analysis.registry.codebook import CORE_THEMES, Codebook, Theme, load_c
 from ttdn_analysis.tagging import TASK_THEME_COLUMNS, tag_tasks
 
 __all__ = ["CORE_THEMES", "Codebook", "Theme", "load_codebook", "TASK_THEME_COLUMNS", "tag_tasks", "coverage", "kwic",
-           "UNITS", "PooledPlansWarning", "coverage_units", "coverage_stats", "compare_coverage", "describe_comparison",
-           "describe_pooling", "STOP_WORDS", "DocumentTermMatrix", "dfm", "keyness", "topic_view", "validate",
-           "gold_plan"]
+           "kwic_counts", "UNITS", "PooledPlansWarning", "coverage_units", "coverage_stats", "compare_coverage",
+           "describe_comparison", "describe_pooling", "STOP_WORDS", "DocumentTermMatrix", "dfm", "keyness",
+           "topic_view", "validate", "gold_plan"]

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ttdn_analysis.analysis.coverage import coverage
@@ -29,8 +30,8 @@ from ttdn_analysis.schema import COMPARABLE_TASK_KINDS, task_kinds_of
 
 __all__ = ["Sentence", "Sentences", "SUCCESSOR_DATE", "with_successor", "successor_notes", "province_networks",
            "network_groups", "network_summary", "plan_networks", "network_reading", "BriefFacts", "brief_facts",
-           "brief_sentences", "plan_changes", "theme_changes", "change_sentences", "headline", "plan_caveats",
-           "caveat_rules", "caveat_note"]
+           "brief_sentences", "plan_changes", "theme_changes", "MAX_CHANGES", "shown_changes", "change_sentences",
+           "headline", "plan_caveats", "caveat_rules", "caveat_note"]
 
 #: The date at which "the agency that carries this work now" is read from the lineage crosswalk.
 SUCCESSOR_DATE = "2026-01-01"
@@ -853,6 +854,10 @@ def plan_changes(corpus: Corpus) -> pd.DataFrame:
     a = a[task_kinds_of(a).isin(COMPARABLE_TASK_KINDS).to_numpy()] if len(a) else a
     tasks = corpus.tasks[task_kinds_of(corpus.tasks).isin(COMPARABLE_TASK_KINDS).to_numpy()]
     leads = a[(a["role"] == "lead") & ~a["is_collective"].astype(bool)]
+    # each plan's counts and leads taken in one pass over the tables (not one scan per pair)
+    n_tasks = tasks["plan_id"].astype(object).value_counts().to_dict() if len(tasks) else {}
+    n_agencies = a.groupby(a["plan_id"].astype(object))["agency"].nunique().to_dict() if len(a) else {}
+    lead_of = {p: g["agency"].tolist() for p, g in _by_plan(leads).items()}
     rows = []
     for key, group in plans.groupby(keys, sort=True, dropna=False):
         ids, years = group["plan_id"].tolist(), [int(y) for y in group["year"]]
@@ -860,16 +865,14 @@ def plan_changes(corpus: Corpus) -> pd.DataFrame:
             if years[i] != years[i - 1] + 1:
                 continue
             pa, pb = ids[i - 1], ids[i]
-            la, lb = leads[leads["plan_id"] == pa]["agency"], leads[leads["plan_id"] == pb]["agency"]
+            la, lb = lead_of.get(str(pa), []), lead_of.get(str(pb), [])
             succ = _successors([*la, *lb], str(key[0]))
             now_a = {succ[x][0]: x for x in sorted(set(la))}
             now_b = {succ[x][0]: x for x in sorted(set(lb))}
             rows.append({
                 **dict(zip(keys, key)), "plan_a": pa, "plan_b": pb, "year_a": years[i - 1], "year_b": years[i],
-                "tasks_a": int((tasks["plan_id"] == pa).sum()),
-                "tasks_b": int((tasks["plan_id"] == pb).sum()),
-                "agencies_a": int(a[a["plan_id"] == pa]["agency"].nunique()),
-                "agencies_b": int(a[a["plan_id"] == pb]["agency"].nunique()),
+                "tasks_a": int(n_tasks.get(pa, 0)), "tasks_b": int(n_tasks.get(pb, 0)),
+                "agencies_a": int(n_agencies.get(pa, 0)), "agencies_b": int(n_agencies.get(pb, 0)),
                 "leads_added": sorted(now_b[k] for k in set(now_b) - set(now_a)),
                 "leads_dropped": sorted(now_a[k] for k in set(now_a) - set(now_b)),
             })
@@ -904,7 +907,29 @@ def theme_changes(corpus: Corpus, changes: pd.DataFrame, n_boot: int = 2000) -> 
     core = list(load_codebook().core_keys)
     return {(r.plan_a, r.plan_b): compare_coverage(corpus, {"plan_id": r.plan_a}, {"plan_id": r.plan_b},
                                                    themes=core, n_boot=n_boot)
-            for r in changes.itertuples(index=False)}
+            for r in shown_changes(changes).itertuples(index=False)}
+
+
+#: Pairs of consecutive plans the brief describes: the latest ones (by the later plan's year); one sentence says
+#: how many more there are.
+MAX_CHANGES = 12
+
+
+def shown_changes(changes: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of :func:`plan_changes` that the brief describes: all of them up to :data:`MAX_CHANGES`, else the
+    latest (by the later plan's year, then province), in the order of *changes*.
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"province": ["A"] * 20, "year_b": list(range(2001, 2021))})
+    >>> shown_changes(ch)["year_b"].tolist() == list(range(2009, 2021))
+    True
+    """
+    if len(changes) <= MAX_CHANGES:
+        return changes
+    latest = changes.assign(_pos=np.arange(len(changes))).sort_values(
+        ["year_b", "province", "_pos"], ascending=[False, True, True], kind="stable").head(MAX_CHANGES)
+    return changes.iloc[np.sort(latest["_pos"].to_numpy())]
 
 
 def change_sentences(changes: pd.DataFrame, themes: Mapping[tuple[str, str], pd.DataFrame],
@@ -922,9 +947,11 @@ def change_sentences(changes: pd.DataFrame, themes: Mapping[tuple[str, str], pd.
     Returns
     -------
     list of Sentences
-        One list per pair: tasks and agencies, new and dropped leads (with their 2026 names), then one sentence
-        per core theme from :func:`~ttdn_analysis.analysis.coverage_stats.describe_comparison` (the shares, the
-        interval of the difference and whether it is distinguishable from noise).
+        One list per pair of :func:`shown_changes`: tasks and agencies, new and dropped leads (with their 2026
+        names), then one sentence per core theme from
+        :func:`~ttdn_analysis.analysis.coverage_stats.describe_comparison` (the shares, the interval of the
+        difference and whether it is distinguishable from noise); then, when there are more pairs than
+        :data:`MAX_CHANGES`, one sentence saying how many are not described.
 
     Examples
     --------
@@ -937,7 +964,8 @@ def change_sentences(changes: pd.DataFrame, themes: Mapping[tuple[str, str], pd.
     """
     T = labels(check_lang(lang), "changes")
     out = []
-    for r in changes.itertuples(index=False):
+    shown = shown_changes(changes)
+    for r in shown.itertuples(index=False):
         items = [Sentence(T["pair"], {"province": r.province, "year_a": r.year_a, "year_b": r.year_b,
                                       "tasks_a": r.tasks_a, "tasks_b": r.tasks_b,
                                       "delta": f"{r.tasks_b - r.tasks_a:+d}", "agencies_a": r.agencies_a,
@@ -953,6 +981,9 @@ def change_sentences(changes: pd.DataFrame, themes: Mapping[tuple[str, str], pd.
             said = describe_comparison(table, lang, names=(str(r.year_a), str(r.year_b)))
             items += [Sentence("{text}", {"text": text}) for text in said]
         out.append(Sentences(items))
+    if len(shown) < len(changes):
+        out.append(Sentences([Sentence(T["more"], {"shown": len(shown), "n": len(changes) - len(shown),
+                                                   "year": int(shown["year_b"].min())})]))
     return out
 
 
