@@ -3,6 +3,7 @@ tables are exactly those of a whole load: the same rows in the same order, the s
 duplicates; anything it cannot grow from is loaded whole."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -136,17 +137,41 @@ def test_candidates_keep_every_plan_that_can_share_enough():
     assert got == [0, 2]  # contained in the new plan; too small a sample to tell; not the unrelated ones
 
 
-def test_the_lean_sort_of_the_near_duplicate_search_is_the_stable_argsort():
-    """The (shingle, plan) entries sorted as one 64-bit key are those of a stable argsort by shingle (issue 27: half
-    the memory at 10,000 plans), for 32-bit and 64-bit shingles."""
-    from ttdn_analysis.checks import _by_shingle
+def test_the_near_duplicate_search_finds_what_a_plain_pairwise_reading_of_its_rule_finds():
+    """The sparse search (issue 27: clusters of plans filled in from one template, boilerplate in every plan) gives
+    the findings of the rule read plainly: candidates share enough rare shingles (in 2 to max(5, n/20) plans),
+    the share is over all shingles, the best partner wins, the first id on a tie; 32- and 64-bit shingles."""
+    from collections import Counter
+
+    from ttdn_analysis.checks import NEAR_DUPLICATE, near_duplicates
 
     rng = np.random.default_rng(11)
-    for dtype in (np.uint32, np.uint64):
-        sets = {f"p{i}": np.unique(rng.integers(0, 5_000, int(rng.integers(1, 400))).astype(dtype)) for i in range(40)}
+    for dtype, clusters, n in ((np.uint32, 24, 120), (np.uint64, 30, 90), (np.uint32, 16, 80)):
+        base = [rng.integers(0, 2 ** 31, 300).astype(dtype) for _ in range(clusters)]
+        boiler = rng.integers(0, 2 ** 31, 200).astype(dtype)
+        sets = {}
+        for i in range(n):
+            parts = [base[i % clusters][rng.random(300) < rng.uniform(0.7, 1.0)],
+                     rng.integers(0, 2 ** 31, int(rng.integers(0, 120))).astype(dtype),
+                     boiler[rng.random(200) < 0.9]]
+            sets[f"p{i:03d}"] = np.unique(np.concatenate(parts))
+        sets["p000"] = sets["p001"].copy()  # an exact copy: a tie between partners is possible
         ids = sorted(sets)
-        allh = np.concatenate([sets[p] for p in ids])
-        owner = np.repeat(np.arange(len(ids)), [len(sets[p]) for p in ids])
-        order = np.argsort(allh, kind="stable")
-        h, o = _by_shingle(sets, ids)
-        assert h.tolist() == allh[order].tolist() and o.tolist() == owner[order].tolist()
+        df = Counter(h for p in ids for h in sets[p].tolist())
+        cap = max(5, len(ids) // 20)
+        rare = {p: {h for h in sets[p].tolist() if 1 < df[h] <= cap} for p in ids}
+        expected = {}
+        for a in ids:
+            best = None
+            for b in ids:
+                if b == a or len(rare[a] & rare[b]) / (len(rare[a]) + 1) < NEAR_DUPLICATE / 2:
+                    continue
+                share = len(set(sets[a].tolist()) & set(sets[b].tolist())) / len(sets[a])
+                if share >= NEAR_DUPLICATE and (best is None or share > best[0]):
+                    best = (share, b)
+            if best is not None:
+                expected[a] = best[1]
+        plans = pd.DataFrame({"plan_id": ids, "source_file": [f"d/{p}.txt" for p in ids]})
+        rows = near_duplicates(plans, sets, dict.fromkeys(ids, 1))
+        got = {r["source_file"][2:-4]: re.search(r"\(plan (p\d+)\)", r["message"]).group(1) for r in rows}
+        assert got == expected and len(got) > 5, (dtype, clusters)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-import sys
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -201,45 +200,51 @@ def _shingle_index(plans: pd.DataFrame, tasks: pd.DataFrame) -> tuple[dict[str, 
     return sets, first
 
 
-def _incidence(owner: np.ndarray, start: np.ndarray, size: np.ndarray, n: int):
-    """The plans × shingles incidence matrix (sparse, 0/1) of the shingle groups starting at *start* with *size*
-    entries of *owner* (see :func:`_by_shingle`): one column per group, in their order.
+def _incidence(sets: Mapping[str, np.ndarray], ids: list[str], hashes: np.ndarray, dtype: Any = np.int32):
+    """The plans × shingles incidence matrix (sparse rows, 0/1) of the plans *ids* over the sorted, distinct
+    shingles *hashes*: row i holds the columns of the shingles of plan ``ids[i]`` that are in *hashes*. Built plan
+    by plan (a binary search each), with no entry list of the whole corpus.
 
     Examples
     --------
-    >>> _incidence(np.array([0, 1, 0, 2], np.int32), np.array([0, 3]), np.array([2, 1]), 3).toarray().tolist()
-    [[1, 0], [1, 0], [0, 1]]
+    >>> sets = {"a": np.array([3, 5, 9], np.uint32), "b": np.array([5, 7], np.uint32)}
+    >>> _incidence(sets, ["a", "b"], np.array([5, 9], np.uint32)).toarray().tolist()
+    [[1, 1], [1, 0]]
     """
     from scipy import sparse
 
-    size = np.asarray(size, dtype=np.int64)
-    group = np.repeat(np.arange(len(start), dtype=np.int64), size)  # each entry's shingle (group)
-    at = np.repeat(np.asarray(start, dtype=np.int64) - np.concatenate([[0], np.cumsum(size)[:-1]]), size)
-    plans = np.asarray(owner)[np.arange(len(group), dtype=np.int64) + at]
-    return sparse.csr_matrix((np.ones(len(group), dtype=np.int32), (plans, group)), shape=(n, len(start)))
+    cols, indptr = [], np.zeros(len(ids) + 1, dtype=np.int64)
+    for i, p in enumerate(ids):
+        s = sets[p]
+        at = np.searchsorted(hashes, s) if len(hashes) else np.zeros(0, dtype=np.int64)
+        if len(at):
+            inside = at < len(hashes)
+            at, s = at[inside], s[inside]
+            at = at[hashes[at] == s]
+        cols.append(at.astype(np.int32))
+        indptr[i + 1] = indptr[i] + len(at)
+    indices = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
+    return sparse.csr_matrix((np.ones(len(indices), dtype=dtype), indices, indptr), shape=(len(ids), len(hashes)))
 
 
-def _pair_counts(owner: np.ndarray, start: np.ndarray, size: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Ordered pairs (a, b), a != b, of plans that share a shingle, with how many shingles they share (pair codes
-    ``a * n + b``, sorted).
+def _pair_counts(m) -> tuple[np.ndarray, np.ndarray]:
+    """Ordered pairs (a, b), a != b, of rows of the incidence matrix *m* that share a column (a shingle), with how
+    many they share (pair codes ``a * n + b``, sorted; n rows).
 
-    *owner* holds the plans of each shingle's entries grouped by shingle; the groups start at *start* and have
-    *size* entries. The counts are the product of the plans × shingles incidence matrix with its transpose
-    (sparse): the work is that of the pairs, and the memory that of the distinct pairs, however many shingles a
-    cluster of plans (a template filled in by many communes) shares.
+    The counts are the product of *m* with its transpose (sparse): the work is that of the pairs, and the memory
+    that of the distinct pairs, however many shingles a cluster of plans (a template filled in by many communes)
+    shares.
 
     Examples
     --------
-    >>> owner = np.array([0, 1, 0, 1, 0, 2], dtype=np.int32)  # shingles of plans {0, 1}, {0, 1}, {0, 2}
-    >>> pairs, counts = _pair_counts(owner, np.array([0, 2, 4]), np.array([2, 2, 2]), 3)
+    >>> from scipy import sparse
+    >>> m = sparse.csr_matrix(np.array([[1, 1, 1], [1, 1, 0], [0, 0, 1]], dtype=np.int32))
+    >>> pairs, counts = _pair_counts(m)
     >>> [(int(p) // 3, int(p) % 3, int(c)) for p, c in zip(pairs, counts)]
     [(0, 1, 2), (0, 2, 1), (1, 0, 2), (2, 0, 1)]
     """
-    if not len(start):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    m = _incidence(owner, start, size, n)
+    n = m.shape[0]
     shared = (m @ m.T).tocoo()
-    del m
     keep = shared.row != shared.col
     codes = shared.row[keep].astype(np.int64) * n + shared.col[keep]
     order = np.argsort(codes, kind="stable")
@@ -290,39 +295,6 @@ def shingle_share(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.isin(a, b, assume_unique=True).mean()) if len(a) else 0.0
 
 
-def _by_shingle(sets: Mapping[str, np.ndarray], ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Every (shingle, plan) entry of the plans *ids*, sorted by shingle and then plan (index in *ids*): the
-    shingles and the plans. 32-bit shingles are sorted as one 64-bit key (shingle, plan), in about half the memory
-    of a stable argsort (a corpus of 10,000 plans holds some 50 million entries).
-
-    Examples
-    --------
-    >>> h, o = _by_shingle({"a": np.array([5, 9], np.uint32), "b": np.array([5, 7], np.uint32)}, ["a", "b"])
-    >>> h.tolist(), o.tolist()
-    ([5, 5, 7, 9], [0, 1, 1, 0])
-    """
-    lengths = [len(sets[p]) for p in ids]
-    if any(sets[p].dtype != np.uint32 for p in ids) or len(ids) >= 2 ** 31:
-        allh = np.concatenate([sets[p] for p in ids])
-        owner = np.repeat(np.arange(len(ids), dtype=np.int64), lengths)
-        order = np.argsort(allh, kind="stable")
-        return allh[order], owner[order]
-    key = np.empty(sum(lengths), dtype=np.uint64)  # filled plan by plan: no concatenated copy, no temporaries
-    at = 0
-    for i, p in enumerate(ids):
-        part = key[at:at + lengths[i]]
-        np.left_shift(sets[p], np.uint64(32), out=part, dtype=np.uint64)
-        part |= np.uint64(i)
-        at += lengths[i]
-    key.sort()
-    if sys.byteorder == "little":  # the two halves of each key as they lie in memory: (plan, shingle)
-        halves = key.view(np.uint32).reshape(-1, 2)
-        allh = halves[:, 1].copy()
-        owner = halves[:, 0].copy().view(np.int32)
-        return allh, owner
-    return (key >> np.uint64(32)).astype(np.uint32), (key & np.uint64(0xFFFFFFFF)).astype(np.int32)
-
-
 def near_duplicates(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_line: Mapping[str, Any]
                     ) -> list[dict[str, Any]]:
     """The ``near_duplicate`` findings of a corpus from each plan's shingles (:func:`shingles`).
@@ -345,14 +317,17 @@ def near_duplicates(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_l
     ids = sorted(pid for pid in set(plans["plan_id"]) if pid in sets and len(sets[pid]) >= _MIN_SHINGLES)
     if len(ids) < 2:
         return []
-    allh, owner = _by_shingle(sets, ids)
+    allh = np.concatenate([sets[p] for p in ids])
+    allh.sort()  # every shingle of every plan, in order: the runs are the shingles and their number of plans
     start = np.flatnonzero(np.concatenate([[True], allh[1:] != allh[:-1]])) if len(allh) else np.zeros(0, int)
     df = np.diff(np.append(start, len(allh))).astype(np.int32)  # each shingle's number of plans
-    del allh
+    hashes = allh[start]
+    del allh, start
     cap = max(5, len(ids) // 20)
-    rare_groups = (df > 1) & (df <= cap)
-    pairs, shared = _pair_counts(owner, start[rare_groups], df[rare_groups], len(ids))
-    rare = np.bincount(owner[np.repeat(rare_groups, df)], minlength=len(ids)) + 1  # rare shingles of each plan
+    rare_m = _incidence(sets, ids, hashes[(df > 1) & (df <= cap)])
+    pairs, shared = _pair_counts(rare_m)
+    rare = np.diff(rare_m.indptr) + 1  # each plan's rare shingles (+1)
+    del rare_m
     a_of, b_of = pairs // len(ids), pairs % len(ids)
     hopeful = shared / rare[a_of] >= NEAR_DUPLICATE / 2
     a_of, b_of, shared = a_of[hopeful], b_of[hopeful], shared[hopeful]
@@ -360,8 +335,7 @@ def near_duplicates(plans: pd.DataFrame, sets: Mapping[str, np.ndarray], first_l
     # over the incidence matrix of the common shingles (shingles of one plan only are shared by none)
     common = df > cap
     if len(a_of) and common.any():
-        shared = shared + _shared_in(_incidence(owner, start[common], df[common], len(ids)), a_of, b_of)
-    del owner
+        shared = shared + _shared_in(_incidence(sets, ids, hashes[common], np.int8), a_of, b_of)
     sizes = np.array([len(sets[p]) for p in ids], dtype=np.int64)
     share = shared / sizes[a_of] if len(a_of) else np.zeros(0)
     found = share >= NEAR_DUPLICATE
