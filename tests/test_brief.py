@@ -358,3 +358,18 @@ def test_the_brief_describes_the_latest_pairs_of_plans_and_says_how_many_more():
     assert str(2001 + n - MAX_CHANGES) in last
     assert len(change_sentences(ch.head(MAX_CHANGES), {}, "vi")) == MAX_CHANGES  # nothing left out: no sentence
     assert "còn 5 cặp khác" in change_sentences(ch, {}, "vi")[-1].items[0].html()
+
+
+def test_a_large_group_of_plans_side_by_side_is_listed_in_part():
+    """The plans of one kind, level and year set side by side in report 02: at most MAX_LISTED of them, then how
+    many more (a national corpus holds hundreds of commune plans of one year)."""
+    from ttdn_analysis.report.brief import MAX_LISTED, network_reading
+    n = MAX_LISTED + 8
+    plans = pd.DataFrame({"plan": [f"Plan {i:02d}" for i in range(n)], "peer": [("annual", "commune", 2026)] * n,
+                          "nodes": [5] * n, "edges": [4] * n, "density": [i / 100 for i in range(n)]})
+    summary = pd.DataFrame({"province": ["A"], "nodes": [5], "edges": [4], "density": [0.4], "plans": [n],
+                            "peer": [None], "composition": [()]})
+    said = [s.html() for s in network_reading(summary, {}, pd.DataFrame(), pd.DataFrame(), "en", plans=plans).items]
+    side = [s for s in said if "Plan 19" in s]
+    assert len(side) == 1 and "and 8 more plans" in side[0]
+    assert "Plan 07" not in side[0]  # the densest first: plans 19 … 08 shown, the 8 sparsest counted

@@ -376,8 +376,8 @@ def network_reading(summary: pd.DataFrame, centrality: Mapping[str, pd.DataFrame
             if len(rows) < 2:
                 continue
             rows = sorted(rows, key=lambda r: (-r.density, str(r.plan)))
-            values = "; ".join(f"{r.plan}: {r.nodes} {B['nodes']}, {r.edges} {T['links']}, "
-                               f"{T['density_word']} {number(r.density, lang)}" for r in rows)
+            values = _listed([f"{r.plan}: {r.nodes} {B['nodes']}, {r.edges} {T['links']}, "
+                              f"{T['density_word']} {number(r.density, lang)}" for r in rows], B)
             out.append(Sentence(T["plan_group"], {
                 "group": _peer_name(peer, L), "values": values,
                 "basis": B["basis"].format(n=len(rows), years=peer[2], func="report.brief.plan_networks")}))
