@@ -347,7 +347,7 @@ def test_the_brief_describes_the_latest_pairs_of_plans_and_says_how_many_more():
     n = MAX_CHANGES + 5
     ch = pd.DataFrame([{"province": f"P{i % 3}", "plan_a": f"a{i}", "plan_b": f"b{i}", "year_a": 2000 + i,
                         "year_b": 2001 + i, "tasks_a": 1, "tasks_b": 2, "agencies_a": 1, "agencies_b": 1,
-                        "leads_added": [], "leads_dropped": []} for i in range(n)])
+                        "leads_added": ["Sở Ngoại vụ"] if i % 2 else [], "leads_dropped": []} for i in range(n)])
     shown = shown_changes(ch)
     assert len(shown) == MAX_CHANGES and shown["year_b"].min() == 2001 + n - MAX_CHANGES
     assert shown.index.is_monotonic_increasing  # the order of plan_changes kept

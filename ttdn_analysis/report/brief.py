@@ -964,8 +964,8 @@ def change_sentences(changes: pd.DataFrame, themes: Mapping[tuple[str, str], pd.
     """
     T = labels(check_lang(lang), "changes")
     out = []
-    shown = shown_changes(changes)
-    for r in shown.itertuples(index=False):
+    described = shown_changes(changes)
+    for r in described.itertuples(index=False):
         items = [Sentence(T["pair"], {"province": r.province, "year_a": r.year_a, "year_b": r.year_b,
                                       "tasks_a": r.tasks_a, "tasks_b": r.tasks_b,
                                       "delta": f"{r.tasks_b - r.tasks_a:+d}", "agencies_a": r.agencies_a,
@@ -981,9 +981,9 @@ def change_sentences(changes: pd.DataFrame, themes: Mapping[tuple[str, str], pd.
             said = describe_comparison(table, lang, names=(str(r.year_a), str(r.year_b)))
             items += [Sentence("{text}", {"text": text}) for text in said]
         out.append(Sentences(items))
-    if len(shown) < len(changes):
-        out.append(Sentences([Sentence(T["more"], {"shown": len(shown), "n": len(changes) - len(shown),
-                                                   "year": int(shown["year_b"].min())})]))
+    if len(described) < len(changes):
+        out.append(Sentences([Sentence(T["more"], {"shown": len(described), "n": len(changes) - len(described),
+                                                   "year": int(described["year_b"].min())})]))
     return out
 
 
